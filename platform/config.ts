@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const url = z.url();
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  SERVICE_NAME: z.string().min(1).default('order-fulfillment'),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+
+  DATABASE_URL: url,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: url,
+  ELASTICSEARCH_URL: url,
+  ELASTICSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9_-]*$/).default(''),
+
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE_PREFIX: z.string().default(''),
+
+  STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key (sk_test_...)'),
+  STRIPE_API_BASE: url.optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_'),
+
+  JWT_SECRET: z.string().min(32, 'at least 32 characters'),
+  JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
+});
+
+export type Env = z.input<typeof schema>;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  serviceName: string;
+  logLevel: string;
+  api: { host: string; port: number };
+  postgres: { url: string; poolSize: number };
+  redis: { url: string };
+  elasticsearch: { url: string; indexPrefix: string };
+  temporal: { address: string; namespace: string; taskQueuePrefix: string };
+  stripe: { apiKey: string; apiBase?: string; webhookSecret: string };
+  auth: { jwtSecret: string; issuer: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment once; everything else receives the result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    serviceName: e.SERVICE_NAME,
+    logLevel: e.LOG_LEVEL,
+    api: { host: e.API_HOST, port: e.API_PORT },
+    postgres: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL },
+    elasticsearch: { url: e.ELASTICSEARCH_URL, indexPrefix: e.ELASTICSEARCH_INDEX_PREFIX },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueuePrefix: e.TEMPORAL_TASK_QUEUE_PREFIX,
+    },
+    stripe: { apiKey: e.STRIPE_API_KEY, apiBase: e.STRIPE_API_BASE, webhookSecret: e.STRIPE_WEBHOOK_SECRET },
+    auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
+  };
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs everything the stack and the tests need, once per machine; a second run only checks.
+#   Debian packages: PostgreSQL 15, Redis 7, unzip
+#   Temporal CLI (pinned), stripe-mock (pinned): built with `go install` into the cache folder
+#   Elasticsearch (pinned integ-test zip from Maven Central): unpacked into the cache folder
+#   npm packages: `npm ci`
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+need_apt=()
+[ -x "$PG_BIN/postgres" ] || need_apt+=("postgresql-$POSTGRES_MAJOR")
+command -v redis-server >/dev/null || need_apt+=(redis-server)
+command -v unzip >/dev/null || need_apt+=(unzip)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  is_root || die "missing Debian packages; install them with: sudo apt-get update && sudo apt-get install -y ${need_apt[*]}"
+  log "apt-get install ${need_apt[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # The Debian package starts a system cluster we do not use.
+  (service postgresql stop >/dev/null 2>&1 || true)
+  log "apt packages installed"
+else
+  log "apt packages: present"
+fi
+
+if is_root && ! id "$SERVICE_USER" >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$SERVICE_USER"
+  log "created service user $SERVICE_USER (PostgreSQL and Elasticsearch refuse to run as root)"
+fi
+
+go_build() { # name module version target
+  local name="$1" module="$2" version="$3" target="$4"
+  if [ -x "$target" ]; then log "$name $version: cached at $target"; return; fi
+  command -v go >/dev/null || die "Go is needed to build $name: install Go 1.22+ (Debian: apt-get install golang)"
+  log "$name $version: building with go install (first time only, a few minutes)"
+  local start; start=$(now_ms)
+  GOBIN="$(dirname "$target").partial" GOFLAGS=-mod=mod go install "$module@v$version" 2>&1 \
+    | while IFS= read -r line; do printf '    %s\n' "$line" >&2; done
+  [ "${PIPESTATUS[0]}" -eq 0 ] || die "go install $module@v$version failed"
+  rm -rf "$(dirname "$target")" && mv "$(dirname "$target").partial" "$(dirname "$target")"
+  log "$name $version: built in $(( ($(now_ms) - start) / 1000 )) s"
+}
+
+mkdir -p "$CACHE_DIR"
+go_build "Temporal CLI" github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION" "$TEMPORAL_BIN" &
+temporal_job=$!
+go_build stripe-mock github.com/stripe/stripe-mock "$STRIPE_MOCK_VERSION" "$STRIPE_MOCK_BIN" &
+stripe_job=$!
+
+if [ -x "$ES_HOME/bin/elasticsearch" ]; then
+  log "Elasticsearch $ELASTICSEARCH_VERSION: cached at $ES_HOME"
+else
+  command -v mvn >/dev/null || die "Maven is needed to fetch Elasticsearch: apt-get install -y maven"
+  [ -x "$JAVA17_HOME/bin/java" ] || die "Elasticsearch runs on OpenJDK 17: apt-get install -y openjdk-17-jdk-headless"
+  artifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ELASTICSEARCH_VERSION:zip"
+  log "Elasticsearch $ELASTICSEARCH_VERSION: fetching $artifact from Maven Central (~100 MB)"
+  mvn -B -ntp dependency:copy -Dartifact="$artifact" -DoutputDirectory="$CACHE_DIR/downloads" -Dmdep.stripVersion=false \
+    -Dmdep.overWriteReleases=false 2>&1 | grep -E 'ERROR|BUILD|Copying' | sed 's/^/    /' >&2 || true
+  zip="$CACHE_DIR/downloads/elasticsearch-$ELASTICSEARCH_VERSION.zip"
+  [ -f "$zip" ] || die "could not fetch $artifact (see Maven output above)"
+  rm -rf "$ES_HOME.partial" && mkdir -p "$ES_HOME.partial"
+  unzip -q "$zip" -d "$ES_HOME.partial"
+  mv "$ES_HOME.partial/elasticsearch-$ELASTICSEARCH_VERSION" "$ES_HOME" && rm -rf "$ES_HOME.partial"
+  log "Elasticsearch $ELASTICSEARCH_VERSION: unpacked to $ES_HOME"
+fi
+
+wait "$temporal_job" || die "Temporal CLI build failed"
+wait "$stripe_job" || die "stripe-mock build failed"
+
+if [ "$ROOT_DIR/package-lock.json" -nt "$ROOT_DIR/node_modules/.package-lock.json" ]; then
+  log "npm ci"
+  (cd "$ROOT_DIR" && npm ci --no-fund --no-audit --loglevel=error 2>&1 | grep -v 'nodedir' | sed 's/^/    /' >&2)
+  log "npm packages installed"
+else
+  log "npm packages: up to date"
+fi

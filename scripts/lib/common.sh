@@ -1,0 +1,89 @@
+# Shared by the stack scripts: versions, locations, ports per profile, and output helpers.
+# shellcheck shell=bash
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+TEMPORAL_CLI_VERSION=1.5.1
+STRIPE_MOCK_VERSION=0.197.0
+ELASTICSEARCH_VERSION=8.19.21
+POSTGRES_MAJOR=15
+
+# Built or downloaded once per machine, outside the repo, and shared by every clone. As root it
+# must be readable by the service user, which a home folder under /root is not.
+if [ "$(id -u)" -eq 0 ]; then default_cache=/var/cache/fulfillment; else default_cache="${XDG_CACHE_HOME:-$HOME/.cache}/fulfillment"; fi
+CACHE_DIR="${FULFILLMENT_CACHE_DIR:-$default_cache}"
+TEMPORAL_BIN="$CACHE_DIR/temporal-$TEMPORAL_CLI_VERSION/temporal"
+STRIPE_MOCK_BIN="$CACHE_DIR/stripe-mock-$STRIPE_MOCK_VERSION/stripe-mock"
+ES_HOME="$CACHE_DIR/elasticsearch-$ELASTICSEARCH_VERSION"
+PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
+REDIS_BIN="$(command -v redis-server || echo /usr/bin/redis-server)"
+JAVA17_HOME="${ES_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
+
+# PostgreSQL and Elasticsearch refuse to run as root; when we are root they run as this user.
+SERVICE_USER="${FULFILLMENT_SERVICE_USER:-fulfillment}"
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+_t0=$(date +%s%N)
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+elapsed() { local ms=$(( ($(date +%s%N) - _t0) / 1000000 )); printf '%4d.%ds' $((ms / 1000)) $(((ms % 1000) / 100)); }
+log() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
+
+# Profile: ports and data folder. dev and test never share a port or a folder.
+set_profile() {
+  PROFILE="$1"
+  case "$PROFILE" in
+    dev)  PG_PORT=54320; REDIS_PORT=63790; ES_PORT=19200; ES_TRANSPORT_PORT=19300
+          TEMPORAL_PORT=7233; TEMPORAL_UI_PORT=8233; STRIPE_PORT=12111; API_PORT=3000 ;;
+    test) PG_PORT=54330; REDIS_PORT=63791; ES_PORT=19201; ES_TRANSPORT_PORT=19301
+          TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; API_PORT=3010 ;;
+    *) die "unknown profile '$PROFILE' (dev or test)" ;;
+  esac
+  STACK_DIR="$ROOT_DIR/.stack/$PROFILE"
+  PG_DB=fulfillment
+  PG_USER=app
+}
+
+# The environment the app reads (platform/config.ts). A URL already set is used as is.
+export_profile_env() {
+  export NODE_ENV="${NODE_ENV:-$([ "$PROFILE" = test ] && echo test || echo development)}"
+  export DATABASE_URL="${DATABASE_URL:-postgres://$PG_USER@127.0.0.1:$PG_PORT/$PG_DB}"
+  export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
+  export ELASTICSEARCH_URL="${ELASTICSEARCH_URL:-http://127.0.0.1:$ES_PORT}"
+  export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
+  export STRIPE_API_BASE="${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_PORT}"
+  # stripe-mock accepts any well-formed test key; these are local-only placeholders, not secrets.
+  export STRIPE_API_KEY="${STRIPE_API_KEY:-sk_test_local_stack}"
+  export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_stack}"
+  export JWT_SECRET="${JWT_SECRET:-local-$PROFILE-signing-secret-not-for-production}"
+  export API_PORT="${API_PORT}"
+  export TEMPORAL_CLI_PATH="$TEMPORAL_BIN"
+}
+
+
+# Runs a command as the unprivileged service user when we are root, else as ourselves.
+SERVICE_USER_PREFIX=()
+if is_root; then SERVICE_USER_PREFIX=(runuser -u "$SERVICE_USER" --); fi
+as_service_user() { "${SERVICE_USER_PREFIX[@]}" "$@"; }
+
+ensure_service_dir() {
+  mkdir -p "$1"
+  if is_root; then chown -R "$SERVICE_USER" "$1"; fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Waits until a check passes; prints a dot every few seconds so long waits show progress.
+wait_for() {
+  local what="$1" timeout="$2"; shift 2
+  local start; start=$(now_ms)
+  local deadline=$(( start + timeout * 1000 ))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(now_ms)" -gt "$deadline" ]; then return 1; fi
+    sleep 0.2
+  done
+  log "  $what ready in $(( $(now_ms) - start )) ms"
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }

@@ -1,0 +1,21 @@
+import { Connection } from '@temporalio/client';
+import { registerSearchAttributes } from '../platform/register-search-attributes';
+import { searchAttributes } from '../workflows/search-attributes';
+
+async function main(): Promise<void> {
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const connection = await Connection.connect({ address });
+  try {
+    const added = await registerSearchAttributes(connection, namespace, searchAttributes);
+    const names = searchAttributes.map((key) => key.name).join(', ');
+    console.error(`  search attributes on ${namespace}: ${names}${added.length ? ` (added ${added.join(', ')})` : ''}`);
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

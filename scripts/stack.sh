@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# The local stack: real PostgreSQL, Redis, Elasticsearch, Temporal dev server and stripe-mock on
+# loopback, each on its own port, data under .stack/<profile>/ (git-ignored). No Docker.
+#
+#   scripts/stack.sh start  [--profile dev|test] [--no-temporal]
+#   scripts/stack.sh stop   [--profile dev|test]
+#   scripts/stack.sh status [--profile dev|test]
+#   scripts/stack.sh env    [--profile dev|test]    # prints `export ...` lines for the app
+#
+# start is idempotent: a service already running is reused. A service whose URL is already in
+# the environment (DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL, TEMPORAL_ADDRESS, STRIPE_API_BASE)
+# is used as is and not started.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+command="${1:-status}"; shift || true
+profile=dev; with_temporal=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --profile) profile="$2"; shift 2 ;;
+    --no-temporal) with_temporal=0; shift ;;
+    *) die "unknown option $1" ;;
+  esac
+done
+set_profile "$profile"
+
+# Remember which URLs came from outside before we fill in our own.
+external=" "
+[ -n "${DATABASE_URL:-}" ] && external+="postgres "
+[ -n "${REDIS_URL:-}" ] && external+="redis "
+[ -n "${ELASTICSEARCH_URL:-}" ] && external+="elasticsearch "
+[ -n "${TEMPORAL_ADDRESS:-}" ] && external+="temporal "
+[ -n "${STRIPE_API_BASE:-}" ] && external+="stripe-mock "
+export_profile_env
+is_external() { [[ "$external" == *" $1 "* ]]; }
+
+services=(postgres redis elasticsearch stripe-mock)
+[ "$with_temporal" -eq 1 ] && services+=(temporal)
+
+require() { # path hint
+  [ -x "$1" ] || die "$1 is missing; install it with: scripts/install.sh${2:+ ($2)}"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+postgres_dir() { echo "$STACK_DIR/postgres"; }
+postgres_running() { as_service_user "$PG_BIN/pg_ctl" -D "$(postgres_dir)/data" status >/dev/null 2>&1; }
+postgres_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -d "$PG_DB" -U "$PG_USER"; }
+postgres_start() {
+  require "$PG_BIN/postgres" "apt-get install -y postgresql-$POSTGRES_MAJOR"
+  local dir; dir="$(postgres_dir)"
+  ensure_service_dir "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    # Trust on loopback only: a throwaway developer cluster, never exposed.
+    as_service_user "$PG_BIN/initdb" -D "$dir/data" -U "$PG_USER" --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || die "initdb failed: $dir/initdb.log"
+    local durability=""
+    # The test cluster is rebuilt at will; trading crash safety for speed is right there only.
+    [ "$PROFILE" = test ] && durability=$'fsync = off\nsynchronous_commit = off\nfull_page_writes = off'
+    cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$dir'
+max_connections = 300
+shared_buffers = 128MB
+$durability
+CONF
+  fi
+  as_service_user "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" start >/dev/null || die "PostgreSQL failed to start: $dir/postgres.log"
+}
+postgres_after_ready() {
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -Atqc \
+    "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1 \
+    || "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
+}
+postgres_stop() { as_service_user "$PG_BIN/pg_ctl" -D "$(postgres_dir)/data" -m fast stop >/dev/null 2>&1 || true; }
+postgres_pids() { head -1 "$(postgres_dir)/data/postmaster.pid" 2>/dev/null || true; }
+
+# ---------------------------------------------------------------- Redis
+redis_dir() { echo "$STACK_DIR/redis"; }
+redis_running() { pid_alive "$(redis_dir)/redis.pid"; }
+redis_ready() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -q PONG; }
+redis_start() {
+  require "$REDIS_BIN" "apt-get install -y redis-server"
+  local dir; dir="$(redis_dir)"; mkdir -p "$dir"
+  local persistence=(--appendonly yes)
+  [ "$PROFILE" = test ] && persistence=(--save "" --appendonly no)
+  "$REDIS_BIN" --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" --daemonize yes \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" "${persistence[@]}" >/dev/null
+}
+redis_stop() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; }
+redis_pids() { cat "$(redis_dir)/redis.pid" 2>/dev/null || true; }
+
+# ---------------------------------------------------------------- Elasticsearch
+es_dir() { echo "$STACK_DIR/elasticsearch"; }
+elasticsearch_running() { pid_alive "$(es_dir)/es.pid"; }
+elasticsearch_ready() {
+  curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" | grep -q '"status"'
+}
+elasticsearch_start() {
+  require "$ES_HOME/bin/elasticsearch"
+  require "$JAVA17_HOME/bin/java" "apt-get install -y openjdk-17-jdk-headless"
+  local dir; dir="$(es_dir)"
+  if [ ! -f "$dir/config/elasticsearch.yml.local" ]; then
+    mkdir -p "$dir"
+    rm -rf "$dir/config" && cp -r "$ES_HOME/config" "$dir/config"
+    # A loopback-only development node: security off, so no TLS or passwords to hand around.
+    cat >"$dir/config/elasticsearch.yml" <<CONF
+cluster.name: fulfillment-$PROFILE
+node.name: local
+path.data: $dir/data
+path.logs: $dir/logs
+network.host: 127.0.0.1
+http.port: $ES_PORT
+transport.port: $ES_TRANSPORT_PORT
+discovery.type: single-node
+cluster.routing.allocation.disk.threshold_enabled: false
+action.auto_create_index: false
+xpack.security.enabled: false
+xpack.security.enrollment.enabled: false
+xpack.security.http.ssl.enabled: false
+xpack.security.transport.ssl.enabled: false
+CONF
+    touch "$dir/config/elasticsearch.yml.local"
+  fi
+  ensure_service_dir "$dir"
+  # Not -d: that blocks until the node is up, and the other services can start meanwhile.
+  nohup "${SERVICE_USER_PREFIX[@]}" env ES_JAVA_HOME="$JAVA17_HOME" ES_PATH_CONF="$dir/config" \
+    ES_JAVA_OPTS="-Xms512m -Xmx512m -XX:-HeapDumpOnOutOfMemoryError" \
+    "$ES_HOME/bin/elasticsearch" -p "$dir/es.pid" >"$dir/start.log" 2>&1 &
+}
+elasticsearch_stop() {
+  local pid; pid="$(cat "$(es_dir)/es.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+elasticsearch_pids() { cat "$(es_dir)/es.pid" 2>/dev/null || true; }
+
+# ---------------------------------------------------------------- stripe-mock
+stripe_dir() { echo "$STACK_DIR/stripe-mock"; }
+stripe-mock_running() { pid_alive "$(stripe_dir)/stripe-mock.pid"; }
+stripe-mock_ready() { port_open "$STRIPE_PORT"; }
+stripe-mock_start() {
+  require "$STRIPE_MOCK_BIN"
+  local dir; dir="$(stripe_dir)"; mkdir -p "$dir"
+  nohup "$STRIPE_MOCK_BIN" -http-addr "127.0.0.1:$STRIPE_PORT" >"$dir/stripe-mock.log" 2>&1 &
+  echo $! >"$dir/stripe-mock.pid"
+}
+stripe-mock_stop() { kill "$(cat "$(stripe_dir)/stripe-mock.pid" 2>/dev/null)" 2>/dev/null || true; }
+stripe-mock_pids() { cat "$(stripe_dir)/stripe-mock.pid" 2>/dev/null || true; }
+
+# ---------------------------------------------------------------- Temporal
+temporal_dir() { echo "$STACK_DIR/temporal"; }
+temporal_running() { pid_alive "$(temporal_dir)/temporal.pid"; }
+temporal_ready() { "$TEMPORAL_BIN" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" | grep -q SERVING; }
+temporal_start() {
+  require "$TEMPORAL_BIN"
+  local dir; dir="$(temporal_dir)"; mkdir -p "$dir"
+  local ui=(--ui-port "$TEMPORAL_UI_PORT")
+  [ "$PROFILE" = test ] && ui=(--headless)
+  nohup "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" "${ui[@]}" \
+    --db-filename "$dir/temporal.sqlite" --namespace default --log-level warn --log-format json \
+    >"$dir/temporal.log" 2>&1 &
+  echo $! >"$dir/temporal.pid"
+}
+temporal_after_ready() {
+  # One source of truth for search attributes: workflows/search-attributes.ts.
+  if [ -x "$ROOT_DIR/node_modules/.bin/tsx" ]; then
+    (cd "$ROOT_DIR" && node_modules/.bin/tsx scripts/register-search-attributes.ts) || die "registering search attributes failed"
+  else
+    log "  (node_modules missing: run npm ci, then scripts/stack.sh start again to register search attributes)"
+  fi
+}
+temporal_stop() { kill "$(cat "$(temporal_dir)/temporal.pid" 2>/dev/null)" 2>/dev/null || true; }
+temporal_pids() { cat "$(temporal_dir)/temporal.pid" 2>/dev/null || true; }
+
+# ----------------------------------------------------------------
+url_of() {
+  case "$1" in
+    postgres) echo "$DATABASE_URL" ;;
+    redis) echo "$REDIS_URL" ;;
+    elasticsearch) echo "$ELASTICSEARCH_URL" ;;
+    stripe-mock) echo "$STRIPE_API_BASE" ;;
+    temporal) echo "$TEMPORAL_ADDRESS$([ "$PROFILE" = dev ] && echo "  (Web UI http://127.0.0.1:$TEMPORAL_UI_PORT)")" ;;
+  esac
+}
+
+rss_kb() { # sums the resident memory of a process and its children
+  local pid="$1" total=0
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { echo 0; return; }
+  for p in $pid $(pgrep -P "$pid" 2>/dev/null); do
+    total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
+cmd_start() {
+  mkdir -p "$STACK_DIR"
+  log "starting the $PROFILE stack in $STACK_DIR"
+  local waiting=()
+  for s in "${services[@]}"; do
+    if is_external "$s"; then log "  $s: using $(url_of "$s") from the environment"; continue; fi
+    if "${s}_running"; then log "  $s: already running, reused"; continue; fi
+    log "  $s: starting"
+    "${s}_start"
+    waiting+=("$s")
+  done
+  for s in "${services[@]}"; do
+    is_external "$s" && continue
+    local t; case "$s" in postgres) t=30;; redis) t=10;; elasticsearch) t=180;; stripe-mock) t=15;; temporal) t=60;; esac
+    wait_for "$s" "$t" "${s}_ready" || die "$s did not become ready in ${t}s; logs in $STACK_DIR/$s*"
+    if declare -F "${s}_after_ready" >/dev/null; then "${s}_after_ready"; fi
+  done
+  cmd_status
+}
+
+cmd_stop() {
+  for s in "${services[@]}"; do
+    is_external "$s" && continue
+    if "${s}_running"; then log "stopping $s"; "${s}_stop"; fi
+  done
+  log "the $PROFILE stack is stopped"
+}
+
+cmd_status() {
+  local total=0
+  printf '%-14s %-8s %-9s %s\n' SERVICE STATE RSS URL
+  for s in "${services[@]}"; do
+    if is_external "$s"; then printf '%-14s %-8s %-9s %s\n' "$s" external - "$(url_of "$s")"; continue; fi
+    local state=stopped rss=0
+    if "${s}_running"; then
+      state=running; "${s}_ready" >/dev/null 2>&1 || state=starting
+      rss=$(rss_kb "$("${s}_pids")"); total=$(( total + rss ))
+    fi
+    printf '%-14s %-8s %-9s %s\n' "$s" "$state" "$(( rss / 1024 ))MB" "$(url_of "$s")"
+  done
+  printf '%-14s %-8s %-9s\n' total "" "$(( total / 1024 ))MB"
+}
+
+cmd_env() {
+  for v in NODE_ENV DATABASE_URL REDIS_URL ELASTICSEARCH_URL TEMPORAL_ADDRESS STRIPE_API_BASE STRIPE_API_KEY \
+           STRIPE_WEBHOOK_SECRET JWT_SECRET API_PORT TEMPORAL_CLI_PATH; do
+    printf 'export %s=%q\n' "$v" "${!v}"
+  done
+}
+
+case "$command" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  *) die "unknown command '$command' (start, stop, status, env)" ;;
+esac

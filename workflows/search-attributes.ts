@@ -1,0 +1,26 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+// Custom search attributes let ops find any run in the Temporal UI or with
+// `temporal workflow list --query 'OrderStatus="ON_HOLD"'`. Registered by
+// scripts/register-search-attributes.ts and by the test environment from this one list.
+export const OrderId = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);
+export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+export const OrderStatus = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+export const OrderTotal = defineSearchAttributeKey('OrderTotal', SearchAttributeType.INT);
+export const RiskLevel = defineSearchAttributeKey('RiskLevel', SearchAttributeType.KEYWORD);
+export const Carrier = defineSearchAttributeKey('Carrier', SearchAttributeType.KEYWORD);
+export const TrackingNumber = defineSearchAttributeKey('TrackingNumber', SearchAttributeType.KEYWORD);
+export const WarehouseCode = defineSearchAttributeKey('WarehouseCode', SearchAttributeType.KEYWORD);
+export const Skus = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
+
+export const searchAttributes = [
+  OrderId,
+  CustomerId,
+  OrderStatus,
+  OrderTotal,
+  RiskLevel,
+  Carrier,
+  TrackingNumber,
+  WarehouseCode,
+  Skus,
+];

@@ -1,0 +1,38 @@
+import { log } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { receiveStock } from '../db/receive-stock';
+import { businessFailure } from '../domain/business-failure';
+import type { RestockInput } from '../domain/restock';
+
+export interface InventoryActivityDeps {
+  db: Kysely<Database>;
+}
+
+export interface StockReceived {
+  lines: { sku: string; quantity: number; onHandAfter: number }[];
+  productIds: string[];
+}
+
+export function createInventoryActivities({ db }: InventoryActivityDeps) {
+  return {
+    /** Idempotent: keyed by the receipt id, a retry after a lost response changes nothing. */
+    async receiveStock(input: RestockInput): Promise<StockReceived> {
+      const result = await receiveStock(db, input);
+      switch (result.kind) {
+        case 'unknown_warehouse':
+          throw businessFailure('UnknownWarehouse', `no active warehouse ${result.warehouseCode}`, result);
+        case 'unknown_skus':
+          throw businessFailure('UnknownSku', `unknown SKUs: ${result.skus.join(', ')}`, result);
+        case 'received':
+          log.info(result.applied ? 'stock received' : 'receipt already applied', {
+            receiptId: input.receiptId,
+            lines: result.lines.length,
+          });
+          return { lines: result.lines, productIds: result.productIds };
+      }
+    },
+  };
+}
+
+export type InventoryActivities = ReturnType<typeof createInventoryActivities>;

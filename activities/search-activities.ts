@@ -1,0 +1,64 @@
+import { log } from '@temporalio/activity';
+import type { Client } from '@elastic/elasticsearch';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { loadProductSearchDocuments } from '../db/product-search-documents';
+import { ensureSearchIndices, type SearchIndices } from '../platform/search-indices';
+
+export interface SearchActivityDeps {
+  db: Kysely<Database>;
+  es: Client;
+  indices: SearchIndices;
+}
+
+export interface ProductsIndexed {
+  indexed: number;
+  /** Already newer in the index: a late or retried write that must not roll it back. */
+  superseded: number;
+  missing: number;
+}
+
+export function createSearchActivities({ db, es, indices }: SearchActivityDeps) {
+  // Mappings are applied on first use rather than at worker start, so a worker that starts
+  // while Elasticsearch is down still runs, and indexing catches up once it is back.
+  let indicesReady: Promise<void> | undefined;
+  const ensureIndices = (): Promise<void> =>
+    (indicesReady ??= ensureSearchIndices(es, indices).catch((error: unknown) => {
+      indicesReady = undefined;
+      throw error;
+    }));
+
+  return {
+    /**
+     * Writes the current state of products to the search index. Each document carries the
+     * product's search_version as an external version, so Elasticsearch itself refuses to let
+     * an older state overwrite a newer one; running this twice is harmless.
+     */
+    async indexProducts(productIds: string[]): Promise<ProductsIndexed> {
+      await ensureIndices();
+      const documents = await loadProductSearchDocuments(db, productIds);
+      if (documents.length === 0) return { indexed: 0, superseded: 0, missing: productIds.length };
+      const response = await es.bulk({
+        operations: documents.flatMap(({ version, document }) => [
+          { index: { _index: indices.products.name, _id: document.id, version, version_type: 'external_gte' as const } },
+          document,
+        ]),
+      });
+      let indexed = 0;
+      let superseded = 0;
+      const failures: string[] = [];
+      for (const item of response.items) {
+        const result = item.index;
+        if (!result) continue;
+        if (result.status >= 200 && result.status < 300) indexed += 1;
+        else if (result.status === 409) superseded += 1;
+        else failures.push(`${result._id}: ${result.error?.type ?? result.status} ${result.error?.reason ?? ''}`);
+      }
+      if (failures.length > 0) throw new Error(`indexing failed for ${failures.length} products: ${failures.slice(0, 5).join('; ')}`);
+      log.info('products indexed', { indexed, superseded });
+      return { indexed, superseded, missing: productIds.length - documents.length };
+    },
+  };
+}
+
+export type SearchActivities = ReturnType<typeof createSearchActivities>;

@@ -1,0 +1,87 @@
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import { authenticate } from './authenticate';
+import { Problem, type ProblemType } from './problem';
+import type { Principal, Role, TokenSettings } from './tokens';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Problem types this status can carry; documented as application/problem+json. */
+  problems?: ProblemType[];
+}
+
+/** One route: the schemas here both validate requests and generate the OpenAPI document. */
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: Method;
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Who may call it; absent means public. */
+  roles?: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, ResponseSpec>;
+}
+
+export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+
+export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+  principal: Principal | undefined;
+  req: Request;
+  res: Response;
+}
+
+const empty = z.object({});
+
+export class ApiRouter {
+  readonly router = express.Router();
+  readonly routes: AnyRouteSpec[] = [];
+
+  constructor(private readonly tokens: TokenSettings) {}
+
+  route<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, B extends z.ZodType = z.ZodUndefined>(
+    spec: RouteSpec<P, Q, B>,
+    handler: (input: RouteInput<P, Q, B>) => Promise<void> | void,
+  ): this {
+    this.routes.push(spec as unknown as AnyRouteSpec);
+    const guards = spec.roles ? [authenticate(this.tokens, spec.roles)] : [];
+    this.router[spec.method](spec.path, ...guards, (req, res, next) => {
+      Promise.resolve()
+        .then(() => {
+          if (spec.body && !req.is('application/json')) throw new Problem('unsupported-media-type');
+          return handler({
+            params: parse(spec.params ?? empty, req.params, 'path'),
+            query: parse(spec.query ?? empty, req.query, 'query'),
+            body: spec.body ? parse(spec.body, req.body, 'body') : undefined,
+            principal: req.principal,
+            req,
+            res,
+          } as RouteInput<P, Q, B>);
+        })
+        .catch(next);
+    });
+    return this;
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: 'path' | 'query' | 'body'): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new Problem('validation-failed', `The ${where} has ${result.error.issues.length} problem(s).`, {
+    errors: result.error.issues.map((issue) => ({
+      in: where,
+      path: issue.path.join('.'),
+      code: issue.code,
+      message: issue.message,
+    })),
+  });
+}

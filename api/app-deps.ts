@@ -1,0 +1,17 @@
+import type { Client as Elasticsearch } from '@elastic/elasticsearch';
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+
+/** Everything the API needs, built by the composition root (api/main.ts) or a test. */
+export interface AppDeps {
+  config: Pick<Config, 'auth' | 'serviceName' | 'temporal'>;
+  logger: Logger;
+  db: Kysely<Database>;
+  redis: Redis;
+  es: Elasticsearch;
+  temporal: TemporalClient;
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { ApiRouter } from './api-router';
+import type { AppDeps } from './app-deps';
+import { notFoundHandler, problemHandler } from './problem';
+import { docsRouter } from './routes/docs-routes';
+import { healthRoutes } from './routes/health-routes';
+import { receiptRoutes } from './routes/receipt-routes';
+
+const REQUEST_ID = /^[\w.-]{1,100}$/;
+
+/** The Express app without listen(): main.ts serves it, tests drive it directly. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // A caller's X-Request-Id is kept so one id follows a request across services.
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+  app.use(express.json({ limit: '256kb' }));
+
+  const api = new ApiRouter({ secret: deps.config.auth.jwtSecret, issuer: deps.config.auth.issuer });
+  healthRoutes(api, deps);
+  receiptRoutes(api, deps);
+
+  app.use(docsRouter(() => api.routes, '0.1.0'));
+  app.use(api.router);
+  app.use(notFoundHandler);
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,75 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/**
+ * RFC 9457 problem details. `type` is stable per kind of problem (clients switch on it); it is
+ * a relative URI that resolves to this API's own description of the problem.
+ */
+export const problemTypes = {
+  'validation-failed': { status: 400, title: 'The request is not valid' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  unauthorized: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'This role may not do that' },
+  'not-found': { status: 404, title: 'No such resource' },
+  'receipt-conflict': { status: 409, title: 'This receipt id was already used for a different receipt' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'Send application/json' },
+  'service-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
+  internal: { status: 500, title: 'Something went wrong on our side' },
+} as const;
+
+export type ProblemType = keyof typeof problemTypes;
+
+export const problemTypeUri = (type: ProblemType): string => `/problems/${type}`;
+
+export class Problem extends Error {
+  readonly status: number;
+  readonly title: string;
+
+  constructor(
+    readonly type: ProblemType,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? problemTypes[type].title);
+    this.name = 'Problem';
+    this.status = problemTypes[type].status;
+    this.title = problemTypes[type].title;
+  }
+
+  toJSON(instance?: string): Record<string, unknown> {
+    return {
+      type: problemTypeUri(this.type),
+      title: this.title,
+      status: this.status,
+      ...(this.detail && { detail: this.detail }),
+      ...(instance && { instance }),
+      ...this.extensions,
+    };
+  }
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new Problem('not-found', `${req.method} ${req.path} does not exist`));
+};
+
+/** The one error mapper: everything leaves as problem+json, and only our own faults are 500s. */
+export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const problem = toProblem(error);
+  if (problem.status >= 500) req.log?.error({ err: error }, 'request failed');
+  res
+    .status(problem.status)
+    .set(problem.headers)
+    .type('application/problem+json')
+    .json({ ...problem.toJSON(req.originalUrl), requestId: req.id });
+};
+
+function toProblem(error: unknown): Problem {
+  if (error instanceof Problem) return error;
+  // body-parser marks its errors with a type and an HTTP status.
+  const parserType = (error as { type?: string }).type;
+  if (parserType === 'entity.parse.failed') return new Problem('malformed-json');
+  if (parserType === 'entity.too.large') return new Problem('payload-too-large');
+  if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') return new Problem('unsupported-media-type');
+  return new Problem('internal', 'The error was logged with this request id.');
+}

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import express, { type Router } from 'express';
+import { absolutePath } from 'swagger-ui-dist';
+import type { AnyRouteSpec } from '../api-router';
+import { buildOpenApi } from '../openapi';
+import { Problem, problemTypes, problemTypeUri, type ProblemType } from '../problem';
+
+const description = `Order fulfillment API. Storefronts, support staff and admins call it; long-running work runs
+as Temporal workflows whose ids are the business keys (e.g. \`restock-<receiptId>\`).
+
+Errors are RFC 9457 \`application/problem+json\`; the \`type\` member is stable and resolves to a
+page under \`/problems/\`. Authenticate with \`Authorization: Bearer <JWT>\`; locally mint one with
+\`npm run token -- --role admin\` (roles: customer, support, admin).`;
+
+const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Order fulfillment API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });</script>
+</body></html>`;
+
+/** /openapi.json, a browsable /docs (served from the npm package: no CDN), and /problems/<type>. */
+export function docsRouter(routes: () => AnyRouteSpec[], version: string): Router {
+  const router = express.Router();
+  let document: unknown;
+  router.get('/openapi.json', (_req, res) => {
+    document ??= buildOpenApi(routes(), { title: 'Order fulfillment API', version, description });
+    res.json(document);
+  });
+  router.use('/docs/assets', express.static(path.resolve(absolutePath()), { index: false, maxAge: '1h' }));
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage);
+  });
+  router.get('/problems/:type', (req, res, next) => {
+    const type = req.params.type as ProblemType;
+    if (!(type in problemTypes)) return next(new Problem('not-found', `No problem type ${req.params.type}.`));
+    res.json({ type: problemTypeUri(type), ...problemTypes[type] });
+  });
+  return router;
+}

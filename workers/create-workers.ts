@@ -1,0 +1,40 @@
+import type { Client as Elasticsearch } from '@elastic/elasticsearch';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createInventoryActivities } from '../activities/inventory-activities';
+import { createSearchActivities } from '../activities/search-activities';
+import type { Database } from '../db/database';
+import type { SearchIndices } from '../platform/search-indices';
+import { taskQueues } from '../workflows/task-queues';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  db: Kysely<Database>;
+  es: Elasticsearch;
+  indices: SearchIndices;
+  /** Tests pass a prebuilt bundle so each worker does not bundle the workflows again. */
+  workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+}
+
+/** One worker per task queue so each can be scaled, rate-limited and drained on its own. */
+export async function createWorkers({ connection, namespace, db, es, indices, workflows }: WorkerDeps): Promise<Worker[]> {
+  const workflowCode = workflows ?? { workflowsPath: require.resolve('../workflows') };
+  return Promise.all([
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: taskQueues.inventory,
+      ...workflowCode,
+      activities: createInventoryActivities({ db }),
+    }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: taskQueues.search,
+      activities: createSearchActivities({ db, es, indices }),
+      // Elasticsearch is the bottleneck here; a few parallel bulk writes are plenty.
+      maxConcurrentActivityTaskExecutions: 8,
+    }),
+  ]);
+}

@@ -1,0 +1,41 @@
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createDb } from '../db/create-db';
+import { loadConfig } from '../platform/config';
+import { createElasticsearch } from '../platform/create-elasticsearch';
+import { createLogger } from '../platform/logger';
+import { searchIndices } from '../platform/search-indices';
+import { PinoTemporalLogger } from '../platform/temporal-logger';
+import { createWorkers } from './create-workers';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ serviceName: `${config.serviceName}-worker`, level: config.logLevel });
+  // SIGINT/SIGTERM make the runtime shut workers down gracefully: running tasks finish first.
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger),
+    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
+
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const db = createDb({ url: config.postgres.url, poolSize: config.postgres.poolSize, applicationName: 'worker' });
+  const es = createElasticsearch(config.elasticsearch);
+  try {
+    const workers = await createWorkers({
+      connection,
+      namespace: config.temporal.namespace,
+      db,
+      es,
+      indices: searchIndices(config.elasticsearch.indexPrefix),
+    });
+    logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address }, 'workers running');
+    await Promise.all(workers.map((worker) => worker.run()));
+    logger.info('workers stopped');
+  } finally {
+    await Promise.allSettled([db.destroy(), es.close(), connection.close()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

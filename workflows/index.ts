@@ -1,0 +1,1 @@
+export { restock } from './restock';

@@ -1,0 +1,44 @@
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { InventoryActivities } from '../activities/inventory-activities';
+import type { SearchActivities } from '../activities/search-activities';
+import { asBusinessFailure } from '../domain/business-failure';
+import { totalUnits, type RestockInput, type RestockOutcome } from '../domain/restock';
+import { taskQueues } from './task-queues';
+
+const inventory = proxyActivities<InventoryActivities>({
+  taskQueue: taskQueues.inventory,
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+// Search being down must never lose a receipt: the stock is already in, so indexing keeps
+// retrying (no attempt limit) until Elasticsearch is back, and the run stays visible meanwhile.
+const search = proxyActivities<SearchActivities>({
+  taskQueue: taskQueues.search,
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+/** restock-<receiptId>: receive a delivery into a warehouse and bring search availability up to date. */
+export async function restock(input: RestockInput): Promise<RestockOutcome> {
+  const { receiptId, warehouseCode } = input;
+  let received;
+  try {
+    received = await inventory.receiveStock(input);
+  } catch (error) {
+    const reason = asBusinessFailure(error);
+    if (!reason) throw error;
+    log.warn('receipt rejected', { receiptId, reason: reason.type });
+    return { status: 'rejected', receiptId, reason };
+  }
+  const indexed = await search.indexProducts(received.productIds);
+  log.info('restock complete', { receiptId, workflowId: workflowInfo().workflowId, indexed: indexed.indexed });
+  return {
+    status: 'received',
+    receiptId,
+    warehouseCode,
+    lines: received.lines,
+    units: totalUnits(received.lines),
+    indexedProducts: indexed.indexed + indexed.superseded,
+  };
+}

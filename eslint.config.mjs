@@ -58,7 +58,6 @@ export default tseslint.config(
         [{ name: '@temporalio/workflow', message: 'Activities are not workflow code.' }],
         [{ group: [...layer('api'), ...layer('workers'), ...layer('workflows')], message: 'Activities never import the API, workers or workflow code.' }],
       ),
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Activities receive config; they never read process.env.' }],
     },
   },
   {

@@ -21,9 +21,9 @@ export function createInventoryActivities({ db }: InventoryActivityDeps) {
       const result = await receiveStock(db, input);
       switch (result.kind) {
         case 'unknown_warehouse':
-          throw businessFailure('UnknownWarehouse', `no active warehouse ${result.warehouseCode}`, result);
+          throw businessFailure('UnknownWarehouse', `no active warehouse ${result.warehouseCode}`, { warehouseCode: result.warehouseCode });
         case 'unknown_skus':
-          throw businessFailure('UnknownSku', `unknown SKUs: ${result.skus.join(', ')}`, result);
+          throw businessFailure('UnknownSku', `unknown SKUs: ${result.skus.join(', ')}`, { skus: result.skus });
         case 'received':
           log.info(result.applied ? 'stock received' : 'receipt already applied', {
             receiptId: input.receiptId,

@@ -128,13 +128,7 @@ CONF
     ES_JAVA_OPTS="-Xms512m -Xmx512m -XX:-HeapDumpOnOutOfMemoryError" \
     "$ES_HOME/bin/elasticsearch" -p "$dir/es.pid" >"$dir/start.log" 2>&1 &
 }
-elasticsearch_stop() {
-  local pid; pid="$(cat "$(es_dir)/es.pid" 2>/dev/null || true)"
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
+elasticsearch_stop() { stop_pidfile "$(es_dir)/es.pid" 30; }
 elasticsearch_pids() { cat "$(es_dir)/es.pid" 2>/dev/null || true; }
 
 # ---------------------------------------------------------------- stripe-mock
@@ -144,10 +138,10 @@ stripe-mock_ready() { port_open "$STRIPE_PORT"; }
 stripe-mock_start() {
   require "$STRIPE_MOCK_BIN"
   local dir; dir="$(stripe_dir)"; mkdir -p "$dir"
-  nohup "$STRIPE_MOCK_BIN" -http-addr "127.0.0.1:$STRIPE_PORT" >"$dir/stripe-mock.log" 2>&1 &
+  nohup "$STRIPE_MOCK_BIN" -http-addr "127.0.0.1:$STRIPE_PORT" -https-addr "127.0.0.1:$((STRIPE_PORT + 1))" >"$dir/stripe-mock.log" 2>&1 &
   echo $! >"$dir/stripe-mock.pid"
 }
-stripe-mock_stop() { kill "$(cat "$(stripe_dir)/stripe-mock.pid" 2>/dev/null)" 2>/dev/null || true; }
+stripe-mock_stop() { stop_pidfile "$(stripe_dir)/stripe-mock.pid" 5; }
 stripe-mock_pids() { cat "$(stripe_dir)/stripe-mock.pid" 2>/dev/null || true; }
 
 # ---------------------------------------------------------------- Temporal
@@ -172,7 +166,7 @@ temporal_after_ready() {
     log "  (node_modules missing: run npm ci, then scripts/stack.sh start again to register search attributes)"
   fi
 }
-temporal_stop() { kill "$(cat "$(temporal_dir)/temporal.pid" 2>/dev/null)" 2>/dev/null || true; }
+temporal_stop() { stop_pidfile "$(temporal_dir)/temporal.pid" 10; }
 temporal_pids() { cat "$(temporal_dir)/temporal.pid" 2>/dev/null || true; }
 
 # ----------------------------------------------------------------

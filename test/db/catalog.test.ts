@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
-import { assertRefused, createTestDb, uniqueId } from './db-fixtures';
+import { assertRefused, createTestDb, uniqueId } from '../support/db-fixtures';
 
 describe('categories tree', function () {
   this.timeout(20_000);

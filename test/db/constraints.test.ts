@@ -10,7 +10,7 @@ import {
   createStockedSku,
   createTestDb,
   uniqueId,
-} from './db-fixtures';
+} from '../support/db-fixtures';
 
 const CHECK = '23514';
 const UNIQUE = '23505';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database';
 import { MIGRATIONS_FOLDER, migrateDownAll, migrateRedo, migrateToLatest, migrationStatus } from '../../db/migrator';
-import { createTestDb } from './db-fixtures';
+import { createTestDb } from '../support/db-fixtures';
 
 const TABLES = [
   'sellers', 'categories', 'brands', 'products', 'product_variants', 'product_images',

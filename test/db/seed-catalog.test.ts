@@ -4,7 +4,7 @@ import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { type SeedProgress, planCatalog, seedCatalog } from '../../db/seed-catalog';
-import { createStockedSku, createTestDb } from './db-fixtures';
+import { createStockedSku, createTestDb } from '../support/db-fixtures';
 
 describe('seedCatalog', function () {
   this.timeout(60_000);

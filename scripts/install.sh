@@ -11,6 +11,9 @@ need_apt=()
 [ -x "$PG_BIN/postgres" ] || need_apt+=("postgresql-$POSTGRES_MAJOR")
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v unzip >/dev/null || need_apt+=(unzip)
+command -v curl >/dev/null || need_apt+=(curl)
+# Only to validate docker-compose.yml in the tests; no engine runs here.
+{ docker compose version || docker-compose version; } >/dev/null 2>&1 || need_apt+=(docker-compose)
 if [ ${#need_apt[@]} -gt 0 ]; then
   is_root || die "missing Debian packages; install them with: sudo apt-get update && sudo apt-get install -y ${need_apt[*]}"
   log "apt-get install ${need_apt[*]}"

@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { loadProductSearchDocuments } from '../db/product-search-documents';
+import { loadProductSearchDocuments, markProductsIndexed } from '../db/product-search-documents';
 import { ensureSearchIndices, type SearchIndices } from '../platform/search-indices';
 
 export interface SearchActivityDeps {
@@ -47,13 +47,18 @@ export function createSearchActivities({ db, es, indices }: SearchActivityDeps) 
       let indexed = 0;
       let superseded = 0;
       const failures: string[] = [];
-      for (const item of response.items) {
+      const written: { id: string; version: number }[] = [];
+      for (const [position, item] of response.items.entries()) {
         const result = item.index;
         if (!result) continue;
-        if (result.status >= 200 && result.status < 300) indexed += 1;
+        if (result.status >= 200 && result.status < 300) {
+          indexed += 1;
+          written.push({ id: documents[position]!.document.id, version: documents[position]!.version });
+        }
         else if (result.status === 409) superseded += 1;
         else failures.push(`${result._id}: ${result.error?.type ?? result.status} ${result.error?.reason ?? ''}`);
       }
+      await markProductsIndexed(db, written);
       if (failures.length > 0) throw new Error(`indexing failed for ${failures.length} products: ${failures.slice(0, 5).join('; ')}`);
       log.info('products indexed', { indexed, superseded });
       return { indexed, superseded, missing: productIds.length - documents.length };

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import type { SearchIndices } from '../platform/search-indices';
 
 /** Everything the API needs, built by the composition root (api/main.ts) or a test. */
 export interface AppDeps {
@@ -14,4 +15,5 @@ export interface AppDeps {
   redis: Redis;
   es: Elasticsearch;
   temporal: TemporalClient;
+  indices: SearchIndices;
 }

@@ -5,7 +5,10 @@ import { ApiRouter } from './api-router';
 import type { AppDeps } from './app-deps';
 import { notFoundHandler, problemHandler } from './problem';
 import { docsRouter } from './routes/docs-routes';
+import { cartRoutes } from './routes/cart-routes';
+import { catalogRoutes } from './routes/catalog-routes';
 import { healthRoutes } from './routes/health-routes';
+import { productRoutes } from './routes/product-routes';
 import { receiptRoutes } from './routes/receipt-routes';
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
@@ -35,6 +38,9 @@ export function createApp(deps: AppDeps): Express {
   const api = new ApiRouter({ secret: deps.config.auth.jwtSecret, issuer: deps.config.auth.issuer });
   healthRoutes(api, deps);
   receiptRoutes(api, deps);
+  catalogRoutes(api, deps);
+  productRoutes(api, deps);
+  cartRoutes(api, deps);
 
   app.use(docsRouter(() => api.routes, '0.1.0'));
   app.use(api.router);

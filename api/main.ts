@@ -5,6 +5,7 @@ import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis } from '../platform/create-redis';
 import { createTemporalClient } from '../platform/create-temporal-client';
 import { createLogger } from '../platform/logger';
+import { searchIndices } from '../platform/search-indices';
 import { createApp } from './create-app';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const es = createElasticsearch(config.elasticsearch);
   const temporal = await createTemporalClient(config);
 
-  const app = createApp({ config, logger, db, redis, es, temporal });
+  const app = createApp({ config, logger, db, redis, es, temporal, indices: searchIndices(config.elasticsearch.indexPrefix) });
   const server = app.listen(config.api.port, config.api.host);
   await once(server, 'listening');
   logger.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');

@@ -11,9 +11,13 @@ export const problemTypes = {
   forbidden: { status: 403, title: 'This role may not do that' },
   'not-found': { status: 404, title: 'No such resource' },
   'receipt-conflict': { status: 409, title: 'This receipt id was already used for a different receipt' },
+  'already-exists': { status: 409, title: 'A resource with this key already exists' },
+  'insufficient-stock': { status: 409, title: 'Not enough stock for the requested quantity' },
+  'cart-limit-exceeded': { status: 422, title: 'The cart would exceed its limits' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send application/json' },
   'service-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
+  'search-unavailable': { status: 503, title: 'Search is temporarily unavailable; retry after the Retry-After delay' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const;
 

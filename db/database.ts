@@ -84,6 +84,11 @@ export interface ProductTable {
   status: Generated<ProductStatus>;
   /** Bumped on every change that affects the search document; used as the Elasticsearch external version. */
   search_version: Generated<number>;
+  /** The search_version last written to Elasticsearch; lower than search_version means the index lags. */
+  search_indexed_version: Generated<number>;
+  /** Average rating in tenths of a star (10..50), null before the first review. */
+  rating_tenths: number | null;
+  review_count: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -19,6 +19,9 @@ export interface ProductSearchDocument {
   available: number;
   inStock: boolean;
   attributes: string[];
+  /** Average rating in stars (1.0..5.0), null before the first review. */
+  rating: number | null;
+  reviewCount: number;
   skus: { sku: string; priceAmount: number; available: number; attributes: string[] }[];
   createdAt: string;
   updatedAt: string;
@@ -48,6 +51,8 @@ export async function loadProductSearchDocuments(
       'p.category_id',
       'p.status',
       'p.search_version',
+      'p.rating_tenths',
+      'p.review_count',
       'p.created_at',
       'p.updated_at',
       'c.path as category_path',
@@ -102,10 +107,35 @@ export async function loadProductSearchDocuments(
         available,
         inStock: available > 0,
         attributes: [...new Set(skus.flatMap((s) => s.attributes))].sort(),
+        rating: p.rating_tenths === null ? null : p.rating_tenths / 10,
+        reviewCount: p.review_count,
         skus: skus.map(({ sku, priceAmount, available, attributes }) => ({ sku, priceAmount, available, attributes })),
         createdAt: p.created_at.toISOString(),
         updatedAt: p.updated_at.toISOString(),
       },
     };
   });
+}
+
+/** Records what search now holds, so a sweep can find products whose index lags behind. */
+export async function markProductsIndexed(db: Kysely<Database>, indexed: { id: string; version: number }[]): Promise<void> {
+  if (indexed.length === 0) return;
+  const values = sql.join(indexed.map(({ id, version }) => sql`(${id}::uuid, ${version}::bigint)`));
+  await sql`
+    update products p set search_indexed_version = v.version
+    from (values ${values}) as v(id, version)
+    where p.id = v.id and v.version > p.search_indexed_version and v.version <= p.search_version
+  `.execute(db);
+}
+
+/** Products changed since they were last indexed, oldest first. */
+export async function findStaleProductIds(db: Kysely<Database>, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('products')
+    .select('id')
+    .whereRef('search_indexed_version', '<', 'search_version')
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -56,6 +56,8 @@ export interface PlannedProduct {
   status: 'active' | 'inactive';
   imageUrl: string;
   variants: PlannedVariant[];
+  ratingTenths: number | null;
+  reviewCount: number;
 }
 
 export interface CatalogPlan {
@@ -392,7 +394,13 @@ function planProduct(index: number, leaves: readonly Leaf[]): PlannedProduct {
     status: dice.chance(0.05) ? 'inactive' : 'active',
     imageUrl: `https://images.example.com/products/${slug}.jpg`,
     variants,
+    ...planRating(dice),
   };
+}
+
+function planRating(dice: Dice): { ratingTenths: number | null; reviewCount: number } {
+  if (dice.chance(0.15)) return { ratingTenths: null, reviewCount: 0 };
+  return { ratingTenths: dice.int(22, 50), reviewCount: dice.int(1, 400) };
 }
 
 export function planCatalog({ products }: { products: number }): CatalogPlan {
@@ -590,6 +598,8 @@ async function seedProductBatch(
         name: p.name,
         description: p.description,
         status: p.status,
+        rating_tenths: p.ratingTenths,
+        review_count: p.reviewCount,
       })),
     )
     .onConflict((oc) => oc.column('slug').doNothing())

@@ -40,6 +40,7 @@ export function searchIndices(prefix = ''): SearchIndices {
           inStock: { type: 'boolean' },
           attributes: { type: 'keyword' },
           rating: { type: 'float' },
+          reviewCount: { type: 'integer' },
           skus: {
             type: 'nested',
             properties: {

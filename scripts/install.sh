@@ -31,15 +31,24 @@ if is_root && ! id "$SERVICE_USER" >/dev/null 2>&1; then
   log "created service user $SERVICE_USER (PostgreSQL and Elasticsearch refuse to run as root)"
 fi
 
+# True once the process has exited (within `seconds`), false while it still runs.
+wait_quietly() {
+  local pid="$1" seconds="$2"
+  for _ in $(seq $(( seconds * 10 ))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+
 go_build() { # name module version target
   local name="$1" module="$2" version="$3" target="$4"
   if [ -x "$target" ]; then log "$name $version: cached at $target"; return; fi
   command -v go >/dev/null || die "Go is needed to build $name: install Go 1.22+ (Debian: apt-get install golang)"
   log "$name $version: building with go install (first time only, a few minutes)"
   local start; start=$(now_ms)
-  GOBIN="$(dirname "$target").partial" GOFLAGS=-mod=mod go install "$module@v$version" 2>&1 \
-    | while IFS= read -r line; do printf '    %s\n' "$line" >&2; done
-  [ "${PIPESTATUS[0]}" -eq 0 ] || die "go install $module@v$version failed"
+  GOBIN="$(dirname "$target").partial" GOFLAGS=-mod=mod go install "$module@v$version" > >(sed 's/^/    /' >&2) 2>&1 &
+  local build=$!
+  # Compiling prints nothing for minutes; say it is still going.
+  while ! wait_quietly "$build" 20; do log "$name $version: still building ($(( ($(now_ms) - start) / 1000 )) s)"; done
+  wait "$build" || die "go install $module@v$version failed"
   rm -rf "$(dirname "$target")" && mv "$(dirname "$target").partial" "$(dirname "$target")"
   log "$name $version: built in $(( ($(now_ms) - start) / 1000 )) s"
 }

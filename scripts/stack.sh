@@ -210,8 +210,8 @@ cmd_start() {
 }
 
 cmd_stop() {
+  # What runs from our own data folder is ours to stop, whatever URLs the environment names.
   for s in "${services[@]}"; do
-    is_external "$s" && continue
     if "${s}_running"; then log "stopping $s"; "${s}_stop"; fi
   done
   log "the $PROFILE stack is stopped"

@@ -5,7 +5,7 @@ import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
 import { createSearchActivities } from '../../activities/search-activities';
 import type { Database } from '../../db/database';
-import type { ProductSearchDocument } from '../../db/product-search-documents';
+import { findStaleProductIds, type ProductSearchDocument } from '../../db/product-search-documents';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createStockedSku, createTestDb } from '../support/db-fixtures';
 import { testConfig, testIndices } from '../support/test-stack';
@@ -53,21 +53,32 @@ describe('search activities (real Elasticsearch)', () => {
     const { sku, productId } = await createStockedSku(db, 3);
     const activities = createSearchActivities({ db, es, indices });
     await run(activities.indexProducts, [productId]);
-    const indexedVersion = (await fetch(productId)).version!;
+    const { version } = await fetch(productId);
 
-    // A newer state is written by someone else first (version + 5)...
-    await db.updateTable('inventory').set({ on_hand: 9 }).where('sku', '=', sku).execute();
-    await db.updateTable('products').set({ search_version: indexedVersion + 5 }).where('id', '=', productId).execute();
-    await run(activities.indexProducts, [productId]);
-    // ...then a late write carrying an older version arrives.
-    await db.updateTable('products').set({ search_version: indexedVersion + 1 }).where('id', '=', productId).execute();
+    // A writer holding a newer state got there first...
+    const newer = { ...(await fetch(productId)).source, available: 42 };
+    await es.index({ index: indices.products.name, id: productId, document: newer, version: version! + 5, version_type: 'external_gte' });
+    // ...then our write of an older state arrives late.
     await db.updateTable('inventory').set({ on_hand: 1 }).where('sku', '=', sku).execute();
     const late = await run(activities.indexProducts, [productId]);
 
-    assert.equal(late.superseded, 1);
+    assert.deepEqual(late, { indexed: 0, superseded: 1, missing: 0 });
     const current = await fetch(productId);
-    assert.equal(current.version, indexedVersion + 5);
-    assert.equal(current.source.available, 9);
+    assert.equal(current.version, version! + 5);
+    assert.equal(current.source.available, 42);
+  });
+
+  it('records the version it wrote, so lagging products can be found', async () => {
+    const { productId } = await createStockedSku(db, 3);
+    const before = await db.selectFrom('products').select(['search_version', 'search_indexed_version']).where('id', '=', productId).executeTakeFirstOrThrow();
+    assert.ok(before.search_indexed_version < before.search_version);
+    assert.ok((await findStaleProductIds(db, 10_000)).includes(productId));
+
+    await run(createSearchActivities({ db, es, indices }).indexProducts, [productId]);
+
+    const after = await db.selectFrom('products').select(['search_version', 'search_indexed_version']).where('id', '=', productId).executeTakeFirstOrThrow();
+    assert.equal(after.search_indexed_version, after.search_version);
+    assert.ok(!(await findStaleProductIds(db, 10_000)).includes(productId));
   });
 
   it('reports products that no longer exist as missing', async () => {

@@ -10,7 +10,7 @@ import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
 import { createLogger } from '../../platform/logger';
 import { createTestDb } from '../support/db-fixtures';
-import { testConfig, testStack } from '../support/test-stack';
+import { testConfig, testIndices, testStack } from '../support/test-stack';
 
 describe('health, readiness and docs', () => {
   const config = testConfig();
@@ -24,7 +24,7 @@ describe('health, readiness and docs', () => {
     db = createTestDb();
     es = createElasticsearch(config.elasticsearch);
     redis = createRedis(config.redis);
-    app = createApp({ config, logger, db, redis, es, temporal: testStack().temporal.client });
+    app = createApp({ config, logger, db, redis, es, temporal: testStack().temporal.client, indices: testIndices() });
   });
   after(() => Promise.all([db.destroy(), es.close(), redis.quit()]));
 
@@ -47,7 +47,7 @@ describe('health, readiness and docs', () => {
 
   it('GET /ready is 503 and names the dependency that is down', async () => {
     const deadEs = createElasticsearch({ url: 'http://127.0.0.1:9' });
-    const degraded = createApp({ config, logger, db, redis, es: deadEs, temporal: testStack().temporal.client });
+    const degraded = createApp({ config, logger, db, redis, es: deadEs, temporal: testStack().temporal.client, indices: testIndices() });
     const res = await request(degraded).get('/ready');
     await deadEs.close();
     assert.equal(res.status, 503);

@@ -30,7 +30,7 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
     es = createElasticsearch(config.elasticsearch);
     redis = createRedis(config.redis);
     const { temporal, workflowBundle } = testStack();
-    app = createApp({ config, logger: createLogger({ serviceName: 'api-test', level: 'silent' }), db, redis, es, temporal: temporal.client });
+    app = createApp({ config, logger: createLogger({ serviceName: 'api-test', level: 'silent' }), db, redis, es, temporal: temporal.client, indices: testIndices() });
     workers = await createWorkers({
       connection: temporal.nativeConnection,
       namespace: 'default',

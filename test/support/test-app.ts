@@ -1,0 +1,41 @@
+import type { Express } from 'express';
+import { createApp } from '../../api/create-app';
+import type { AppDeps } from '../../api/app-deps';
+import { signToken, type Role } from '../../api/tokens';
+import { createDb } from '../../db/create-db';
+import { createElasticsearch } from '../../platform/create-elasticsearch';
+import { createRedis } from '../../platform/create-redis';
+import { createLogger } from '../../platform/logger';
+import { testConfig, testIndices, testStack } from './test-stack';
+
+export interface TestApp {
+  app: Express;
+  deps: AppDeps;
+  /** `Authorization` header value for a token of that role. */
+  bearer(role: Role, subject?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on real clients against the test stack; override any dependency to inject a fault. */
+export function createTestApp(overrides: Partial<AppDeps> = {}): TestApp {
+  const config = testConfig();
+  const deps: AppDeps = {
+    config,
+    logger: createLogger({ serviceName: 'api-test', level: 'silent' }),
+    db: createDb({ url: config.postgres.url, poolSize: 10, applicationName: 'api-test' }),
+    redis: createRedis(config.redis),
+    es: createElasticsearch(config.elasticsearch),
+    temporal: testStack().temporal.client,
+    indices: testIndices(),
+    ...overrides,
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    bearer: async (role, subject = `${role}-1`) =>
+      `Bearer ${await signToken({ secret: config.auth.jwtSecret, issuer: config.auth.issuer }, { subject, role })}`,
+    close: async () => {
+      await Promise.allSettled([deps.db.destroy(), deps.redis.quit(), deps.es.close()]);
+    },
+  };
+}

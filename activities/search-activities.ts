@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { loadProductSearchDocuments, markProductsIndexed } from '../db/product-search-documents';
+import { findStaleProductIds, loadProductSearchDocuments, markProductsIndexed } from '../db/product-search-documents';
 import { ensureSearchIndices, type SearchIndices } from '../platform/search-indices';
 
 export interface SearchActivityDeps {
@@ -29,6 +29,11 @@ export function createSearchActivities({ db, es, indices }: SearchActivityDeps) 
     }));
 
   return {
+    /** Products whose search document lags their database state, oldest change first. */
+    async findStaleProducts(limit: number): Promise<string[]> {
+      return findStaleProductIds(db, limit);
+    },
+
     /**
      * Writes the current state of products to the search index. Each document carries the
      * product's search_version as an external version, so Elasticsearch itself refuses to let
@@ -51,12 +56,15 @@ export function createSearchActivities({ db, es, indices }: SearchActivityDeps) 
       for (const [position, item] of response.items.entries()) {
         const result = item.index;
         if (!result) continue;
+        const { document, version } = documents[position]!;
         if (result.status >= 200 && result.status < 300) {
           indexed += 1;
-          written.push({ id: documents[position]!.document.id, version: documents[position]!.version });
-        }
-        else if (result.status === 409) superseded += 1;
-        else failures.push(`${result._id}: ${result.error?.type ?? result.status} ${result.error?.reason ?? ''}`);
+          written.push({ id: document.id, version });
+        } else if (result.status === 409) {
+          // The index already holds this version or a newer one: as far as we are concerned, it is current.
+          superseded += 1;
+          written.push({ id: document.id, version });
+        } else failures.push(`${result._id}: ${result.error?.type ?? result.status} ${result.error?.reason ?? ''}`);
       }
       await markProductsIndexed(db, written);
       if (failures.length > 0) throw new Error(`indexing failed for ${failures.length} products: ${failures.slice(0, 5).join('; ')}`);

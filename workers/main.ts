@@ -2,6 +2,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
+import { createRedis } from '../platform/create-redis';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
 import { PinoTemporalLogger } from '../platform/temporal-logger';
@@ -19,19 +20,21 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const db = createDb({ url: config.postgres.url, poolSize: config.postgres.poolSize, applicationName: 'worker' });
   const es = createElasticsearch(config.elasticsearch);
+  const redis = createRedis(config.redis);
   try {
     const workers = await createWorkers({
       connection,
       namespace: config.temporal.namespace,
       db,
       es,
+      redis,
       indices: searchIndices(config.elasticsearch.indexPrefix),
     });
     logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address }, 'workers running');
     await Promise.all(workers.map((worker) => worker.run()));
     logger.info('workers stopped');
   } finally {
-    await Promise.allSettled([db.destroy(), es.close(), connection.close()]);
+    await Promise.allSettled([db.destroy(), es.close(), redis.quit(), connection.close()]);
   }
 }
 

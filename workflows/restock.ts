@@ -1,11 +1,12 @@
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { CacheActivities } from '../activities/cache-activities';
 import type { InventoryActivities } from '../activities/inventory-activities';
 import type { SearchActivities } from '../activities/search-activities';
 import { asBusinessFailure } from '../domain/business-failure';
 import { totalUnits, type RestockInput, type RestockOutcome } from '../domain/restock';
 import { taskQueues } from './task-queues';
 
-const inventory = proxyActivities<InventoryActivities>({
+const inventory = proxyActivities<InventoryActivities & CacheActivities>({
   taskQueue: taskQueues.inventory,
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
@@ -31,6 +32,8 @@ export async function restock(input: RestockInput): Promise<RestockOutcome> {
     log.warn('receipt rejected', { receiptId, reason: reason.type });
     return { status: 'rejected', receiptId, reason };
   }
+  // Added after runs were recorded: older histories replay without this step.
+  if (patched('invalidate-product-cache')) await inventory.invalidateProductCache(received.productIds);
   const indexed = await search.indexProducts(received.productIds);
   log.info('restock complete', { receiptId, workflowId: workflowInfo().workflowId, indexed: indexed.indexed });
   return {

@@ -12,9 +12,9 @@ import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
 import { createLogger } from '../../platform/logger';
 import { restockWorkflowId } from '../../workflows/restock.messages';
-import { createWorkers } from '../../workers/create-workers';
 import { TEST_WAREHOUSE_CODE, createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
 import { testConfig, testIndices, testStack } from '../support/test-stack';
+import { createTestWorkers, type TestWorkers } from '../support/test-workers';
 
 describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elasticsearch)', () => {
   const config = testConfig();
@@ -23,28 +23,24 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
   let redis: Redis;
   let app: Express;
   let workers: Worker[];
+  let testWorkers: TestWorkers;
   let running: Promise<void>[];
 
   before(async () => {
     db = createTestDb();
     es = createElasticsearch(config.elasticsearch);
     redis = createRedis(config.redis);
-    const { temporal, workflowBundle } = testStack();
+    const { temporal } = testStack();
     app = createApp({ config, logger: createLogger({ serviceName: 'api-test', level: 'silent' }), db, redis, es, temporal: temporal.client, indices: testIndices() });
-    workers = await createWorkers({
-      connection: temporal.nativeConnection,
-      namespace: 'default',
-      db,
-      es,
-      indices: testIndices(),
-      workflows: { workflowBundle },
-    });
+    testWorkers = await createTestWorkers({ db, es });
+    workers = testWorkers.workers;
     running = workers.map((w) => w.run());
   });
 
   after(async () => {
     workers.forEach((w) => w.shutdown());
     await Promise.all(running);
+    await testWorkers.close();
     await Promise.all([db.destroy(), es.close(), redis.quit()]);
   });
 

@@ -11,9 +11,9 @@ import type { RestockInput } from '../../domain/restock';
 import { restockWorkflowId, type RestockWorkflow } from '../../workflows/restock.messages';
 import { WarehouseCode } from '../../workflows/search-attributes';
 import { taskQueues } from '../../workflows/task-queues';
-import { createWorkers } from '../../workers/create-workers';
 import { TEST_WAREHOUSE_CODE, createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
 import { testConfig, testIndices, testStack, withWorkers } from '../support/test-stack';
+import { createTestWorkers, type TestWorkers } from '../support/test-workers';
 
 describe('restock workflow (real Temporal dev server, PostgreSQL, Elasticsearch)', () => {
   let db: Kysely<Database>;
@@ -29,15 +29,13 @@ describe('restock workflow (real Temporal dev server, PostgreSQL, Elasticsearch)
     await es.close();
   });
 
-  const workers = (searchEs = es) =>
-    createWorkers({
-      connection: testStack().temporal.nativeConnection,
-      namespace: testStack().temporal.namespace ?? 'default',
-      db,
-      es: searchEs,
-      indices,
-      workflows: { workflowBundle: testStack().workflowBundle },
-    });
+  const opened: TestWorkers[] = [];
+  after(() => Promise.all(opened.map((w) => w.close())));
+  const workers = async (searchEs = es) => {
+    const test = await createTestWorkers({ db, es: searchEs });
+    opened.push(test);
+    return test.workers;
+  };
 
   const startRestock = (input: RestockInput) =>
     testStack().temporal.client.workflow.start<RestockWorkflow>('restock', {

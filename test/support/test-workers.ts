@@ -1,0 +1,38 @@
+import type { Worker } from '@temporalio/worker';
+import { createDb } from '../../db/create-db';
+import { createElasticsearch } from '../../platform/create-elasticsearch';
+import { createRedis } from '../../platform/create-redis';
+import { createWorkers, type WorkerDeps } from '../../workers/create-workers';
+import { testConfig, testIndices, testStack } from './test-stack';
+
+export interface TestWorkers {
+  workers: Worker[];
+  deps: WorkerDeps;
+  close(): Promise<void>;
+}
+
+/** The production workers (same factory as workers/main.ts) on the test stack; override a client to inject a fault. */
+export async function createTestWorkers(overrides: Partial<Omit<WorkerDeps, 'connection' | 'workflows'>> = {}): Promise<TestWorkers> {
+  const config = testConfig();
+  const { temporal, workflowBundle } = testStack();
+  const owned = {
+    db: createDb({ url: config.postgres.url, poolSize: 10, applicationName: 'worker-test' }),
+    es: createElasticsearch(config.elasticsearch),
+    redis: createRedis(config.redis),
+  };
+  const deps: WorkerDeps = {
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    indices: testIndices(),
+    ...owned,
+    ...overrides,
+    workflows: { workflowBundle },
+  };
+  return {
+    workers: await createWorkers(deps),
+    deps,
+    close: async () => {
+      await Promise.allSettled([owned.db.destroy(), owned.es.close(), owned.redis.quit()]);
+    },
+  };
+}

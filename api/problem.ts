@@ -12,6 +12,8 @@ export const problemTypes = {
   'not-found': { status: 404, title: 'No such resource' },
   'receipt-conflict': { status: 409, title: 'This receipt id was already used for a different receipt' },
   'already-exists': { status: 409, title: 'A resource with this key already exists' },
+  'unknown-reference': { status: 422, title: 'The request refers to something that does not exist' },
+  'constraint-violated': { status: 422, title: 'The change would break a rule the data must keep' },
   'insufficient-stock': { status: 409, title: 'Not enough stock for the requested quantity' },
   'cart-limit-exceeded': { status: 422, title: 'The cart would exceed its limits' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
@@ -75,5 +77,28 @@ function toProblem(error: unknown): Problem {
   if (parserType === 'entity.parse.failed') return new Problem('malformed-json');
   if (parserType === 'entity.too.large') return new Problem('payload-too-large');
   if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') return new Problem('unsupported-media-type');
+  const database = databaseProblem(error);
+  if (database) return database;
   return new Problem('internal', 'The error was logged with this request id.');
+}
+
+/**
+ * The database is the last guard of the invariants: when it refuses a write, the caller
+ * learns which rule it broke (by constraint name) rather than seeing a 500.
+ */
+function databaseProblem(error: unknown): Problem | undefined {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  const extensions = constraint ? { constraint } : {};
+  switch (code) {
+    case '23505':
+      return new Problem('already-exists', constraint ? `Refused by ${constraint}.` : undefined, extensions);
+    case '23503':
+      return new Problem('unknown-reference', constraint ? `Refused by ${constraint}.` : undefined, extensions);
+    case '23514':
+    case '23502':
+    case '22P02':
+      return new Problem('constraint-violated', constraint ? `Refused by ${constraint}.` : undefined, extensions);
+    default:
+      return undefined;
+  }
 }

@@ -161,9 +161,9 @@ temporal_start() {
 temporal_after_ready() {
   # One source of truth for search attributes: workflows/search-attributes.ts.
   if [ -x "$ROOT_DIR/node_modules/.bin/tsx" ]; then
-    (cd "$ROOT_DIR" && node_modules/.bin/tsx scripts/register-search-attributes.ts) || die "registering search attributes failed"
+    (cd "$ROOT_DIR" && node_modules/.bin/tsx scripts/setup-temporal.ts) || die "Temporal setup (search attributes, schedules) failed"
   else
-    log "  (node_modules missing: run npm ci, then scripts/stack.sh start again to register search attributes)"
+    log "  (node_modules missing: run npm ci, then scripts/stack.sh start again to register search attributes and schedules)"
   fi
 }
 temporal_stop() { stop_pidfile "$(temporal_dir)/temporal.pid" 10; }

@@ -1,4 +1,6 @@
-import { Connection } from '@temporalio/client';
+// Idempotent Temporal setup for a namespace: custom search attributes and schedules.
+import { Client, Connection } from '@temporalio/client';
+import { ensureSearchCatchUpSchedule } from '../platform/ensure-search-catch-up-schedule';
 import { registerSearchAttributes } from '../platform/register-search-attributes';
 import { searchAttributes } from '../workflows/search-attributes';
 
@@ -10,6 +12,8 @@ async function main(): Promise<void> {
     const added = await registerSearchAttributes(connection, namespace, searchAttributes);
     const names = searchAttributes.map((key) => key.name).join(', ');
     console.error(`  search attributes on ${namespace}: ${names}${added.length ? ` (added ${added.join(', ')})` : ''}`);
+    const created = await ensureSearchCatchUpSchedule(new Client({ connection, namespace }));
+    console.error(`  schedule search-catch-up: ${created ? 'created' : 'present'}`);
   } finally {
     await connection.close();
   }

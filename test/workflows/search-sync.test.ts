@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { sql, type Kysely } from 'kysely';
+import type { Client as Elasticsearch } from '@elastic/elasticsearch';
+import type { Database } from '../../db/database';
+import { createElasticsearch } from '../../platform/create-elasticsearch';
+import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../../workflows/catch-up-search-index.messages';
+import {
+  productChanged,
+  productSyncWorkflowId,
+  syncProductSearchWorkflowType,
+  type SyncProductSearchWorkflow,
+} from '../../workflows/sync-product-search.messages';
+import { taskQueues } from '../../workflows/task-queues';
+import { createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
+import { indexedDocument } from '../support/search-fixtures';
+import { testConfig, testStack } from '../support/test-stack';
+import { createTestWorkers, type TestWorkers } from '../support/test-workers';
+
+describe('search sync workflows (real Temporal, PostgreSQL, Elasticsearch)', () => {
+  let db: Kysely<Database>;
+  let es: Elasticsearch;
+  let test: TestWorkers;
+  let running: Promise<void>[];
+
+  before(async () => {
+    db = createTestDb();
+    es = createElasticsearch(testConfig().elasticsearch);
+    test = await createTestWorkers({ db, es });
+    running = test.workers.map((w) => w.run());
+  });
+  after(async () => {
+    test.workers.forEach((w) => w.shutdown());
+    await Promise.all(running);
+    await test.close();
+    await Promise.all([db.destroy(), es.close()]);
+  });
+
+  const client = () => testStack().temporal.client;
+  const signalChange = (productId: string) =>
+    client().workflow.signalWithStart<SyncProductSearchWorkflow>(syncProductSearchWorkflowType, {
+      workflowId: productSyncWorkflowId(productId),
+      taskQueue: taskQueues.search,
+      args: [productId],
+      signal: productChanged,
+    });
+
+  it('coalesces a burst of changes into one write per window, and ends on the latest state', async () => {
+    const { productId, sku } = await createStockedSku(db, 5, 1000);
+    for (let price = 1001; price <= 1010; price += 1) {
+      await db.updateTable('product_variants').set({ price_amount: price }).where('sku', '=', sku).execute();
+      await db.updateTable('products').set({ search_version: sql<number>`search_version + 1` }).where('id', '=', productId).execute();
+      await signalChange(productId);
+    }
+    const doc = await indexedDocument(db, es, productId);
+    assert.equal(doc.priceMin, 1010);
+    const history = await client().workflow.getHandle(productSyncWorkflowId(productId)).fetchHistory();
+    const writes = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'indexProducts').length;
+    assert.ok(writes >= 1 && writes < 10, `10 changes cost ${writes} writes`);
+  });
+
+  it('catches up products whose sync signal never came', async () => {
+    const lagging = await Promise.all([createStockedSku(db, 1), createStockedSku(db, 2)]);
+    const ids = lagging.map((l) => l.productId);
+    const result = await client().workflow.execute<CatchUpSearchIndexWorkflow>(catchUpSearchIndexWorkflowType, {
+      workflowId: uniqueId('search-catch-up-test'),
+      taskQueue: taskQueues.search,
+      args: [],
+    });
+    assert.ok(result.indexed >= 2);
+    const rows = await db.selectFrom('products').select(['search_version', 'search_indexed_version']).where('id', 'in', ids).execute();
+    assert.ok(rows.every((r) => r.search_indexed_version === r.search_version));
+    assert.equal((await indexedDocument(db, es, ids[1]!)).available, 2);
+  });
+});

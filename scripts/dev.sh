@@ -34,7 +34,16 @@ case "${1:-start}" in
   status)
     bash scripts/stack.sh status --profile dev
     for name in worker api; do
-      if pid_alive "$APP_DIR/$name.pid"; then echo "$name: running (pid $(cat "$APP_DIR/$name.pid"))"; else echo "$name: stopped"; fi
+      if pid_alive "$APP_DIR/$name.pid"; then
+        pid=$(cat "$APP_DIR/$name.pid"); kb=0
+        # tsx runs the program in a child node process: count the whole tree.
+        for p in $pid $(pgrep -P "$pid") $(pgrep -P "$(pgrep -P "$pid" | head -1)" 2>/dev/null); do
+          kb=$(( kb + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) ))
+        done
+        printf '%-14s %-8s %-9s\n' "$name" running "$(( kb / 1024 ))MB"
+      else
+        printf '%-14s %-8s\n' "$name" stopped
+      fi
     done
     ;;
   start)
@@ -52,6 +61,8 @@ case "${1:-start}" in
     app_start api api/main.ts
     wait_for worker 90 worker_ready || die "the worker did not start: $APP_DIR/worker.log"
     wait_for api 60 api_ready || die "the API did not start: $APP_DIR/api.log"
+    log "search index catch-up (indexes whatever the database has that search lacks)"
+    node_modules/.bin/tsx scripts/catch-up-search.ts
     cat <<INFO
 
   The system is running.

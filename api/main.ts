@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
-import { createRedis } from '../platform/create-redis';
+import { createRedis, redisReady } from '../platform/create-redis';
 import { createTemporalClient } from '../platform/create-temporal-client';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const es = createElasticsearch(config.elasticsearch);
   const temporal = await createTemporalClient(config);
 
+  if (!(await redisReady(redis))) logger.warn('redis is not reachable yet: carts answer 503 until it is');
   const app = createApp({ config, logger, db, redis, es, temporal, indices: searchIndices(config.elasticsearch.indexPrefix) });
   const server = app.listen(config.api.port, config.api.host);
   await once(server, 'listening');

@@ -2,7 +2,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
-import { createRedis } from '../platform/create-redis';
+import { createRedis, redisReady } from '../platform/create-redis';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
 import { PinoTemporalLogger } from '../platform/temporal-logger';
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const db = createDb({ url: config.postgres.url, poolSize: config.postgres.poolSize, applicationName: 'worker' });
   const es = createElasticsearch(config.elasticsearch);
   const redis = createRedis(config.redis);
+  if (!(await redisReady(redis))) logger.warn('redis is not reachable yet: cache invalidations retry until it is');
   try {
     const workers = await createWorkers({
       connection,

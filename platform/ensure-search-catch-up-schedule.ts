@@ -1,14 +1,18 @@
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import { catchUpSearchIndexWorkflowType, searchCatchUpScheduleId } from '../workflows/catch-up-search-index.messages';
 import { taskQueues } from '../workflows/task-queues';
 
-/** Every minute, index whatever lags; a run still going makes the next one skip. Returns false if it existed. */
+// Changes signal their own sync, so this only covers lost signals: rare enough for ten minutes.
+const spec: ScheduleOptions['spec'] = { intervals: [{ every: '10 minutes' }] };
+const policies: ScheduleOptions['policies'] = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' };
+
+/** Creates the catch-up schedule, or brings an existing one to this spec. Returns whether it was created. */
 export async function ensureSearchCatchUpSchedule(client: Client): Promise<boolean> {
   try {
     await client.schedule.create({
       scheduleId: searchCatchUpScheduleId,
-      spec: { intervals: [{ every: '1 minute' }] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+      spec,
+      policies,
       action: {
         type: 'startWorkflow',
         workflowType: catchUpSearchIndexWorkflowType,
@@ -20,7 +24,8 @@ export async function ensureSearchCatchUpSchedule(client: Client): Promise<boole
     });
     return true;
   } catch (error) {
-    if (error instanceof ScheduleAlreadyRunning) return false;
-    throw error;
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(searchCatchUpScheduleId).update((previous) => ({ ...previous, spec, policies: { ...previous.policies, ...policies } }));
+    return false;
   }
 }

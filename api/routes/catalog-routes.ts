@@ -317,7 +317,7 @@ export function catalogRoutes(api: ApiRouter, deps: AppDeps): void {
       path: '/admin/search/catch-up',
       operationId: 'catchUpSearch',
       summary: 'Index every product whose search document lags the database',
-      description: 'Also runs every minute on a Temporal schedule (`search-catch-up`).',
+      description: 'Also runs every ten minutes on a Temporal schedule (`search-catch-up`).',
       tag: 'Catalog admin',
       roles: ['admin'],
       responses: { 202: { description: 'Started (or joined the run already going)', schema: z.object({ workflowId: z.string() }) }, ...adminErrors },

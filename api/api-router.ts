@@ -21,8 +21,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   summary: string;
   description?: string;
   tag: string;
-  /** Who may call it; absent means public. */
-  roles?: readonly Role[];
+  /** Who may call it: these roles only, 'optional' (anonymous or any valid token), or absent for public. */
+  roles?: readonly Role[] | 'optional';
   params?: P;
   query?: Q;
   body?: B;

@@ -26,14 +26,19 @@ export function buildOpenApi(routes: AnyRouteSpec[], info: { title: string; vers
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
-    const roleNote = route.roles ? `\n\nRequires a bearer token with role: ${route.roles.join(' or ')}.` : '';
+    const roleNote =
+      route.roles === 'optional'
+        ? '\n\nOpen to anonymous callers; a bearer token, when sent, must be valid.'
+        : route.roles
+          ? `\n\nRequires a bearer token with role: ${route.roles.join(' or ')}.`
+          : '';
     paths[path] ??= {};
     paths[path][route.method] = {
       operationId: route.operationId,
       summary: route.summary,
       description: `${route.description ?? ''}${roleNote}`.trim() || undefined,
       tags: [route.tag],
-      ...(route.roles && { security: [{ bearer: [] }] }),
+      ...(route.roles && { security: route.roles === 'optional' ? [{}, { bearer: [] }] : [{ bearer: [] }] }),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       ...(route.body && {
         requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } },

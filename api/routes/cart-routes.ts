@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Request } from 'express';
+import type { Principal } from '../tokens';
 import { z } from 'zod';
 import {
   CART_ID_PATTERN,
@@ -26,9 +26,7 @@ import type { Database } from '../../db/database';
 import type { ApiRouter } from '../api-router';
 import type { AppDeps } from '../app-deps';
 import { createCartStore, type StoredCart, type WriteResult } from '../cart-store';
-import { optionalPrincipal } from '../optional-principal';
 import { Problem, type ProblemType } from '../problem';
-import type { TokenSettings } from '../tokens';
 
 const cartId = z
   .string()
@@ -125,15 +123,12 @@ const cartProblems = {
   503: { description: 'Redis is unavailable; retry after Retry-After', problems: ['service-unavailable'] as ProblemType[] },
 };
 
-export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void {
+export function cartRoutes(api: ApiRouter, { db, redis }: AppDeps): void {
   const store = createCartStore(redis);
-  const tokens: TokenSettings = { secret: config.auth.jwtSecret, issuer: config.auth.issuer };
 
   /** The customer id a caller may act as; anonymous and staff callers have none. */
-  const callerCustomer = async (req: Request): Promise<string | undefined> => {
-    const principal = await optionalPrincipal(tokens, req);
-    return principal?.role === 'customer' ? principal.subject : undefined;
-  };
+  const callerCustomer = (principal: Principal | undefined): string | undefined =>
+    principal?.role === 'customer' ? principal.subject : undefined;
   const readForWrite = async (id: string, customerId: string | undefined): Promise<StoredCart> =>
     (await store.readForWrite(id, customerId)) ?? notFound(id);
 
@@ -145,6 +140,7 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
       summary: 'Create a cart (or get the signed-in customer’s cart)',
       description: `Without a token: a new anonymous cart (201); its id is the only key to it. With a customer token: the customer's one active cart, created (201) or existing (200). ${optionalAuth}`,
       tag: 'Cart',
+      roles: 'optional',
       query: destinationQuery,
       responses: {
         201: { description: 'Created; Location names the cart', schema: cartView },
@@ -155,8 +151,7 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
         503: cartProblems[503],
       },
     },
-    async ({ query, req, res }) => {
-      const principal = await optionalPrincipal(tokens, req);
+    async ({ query, principal, res }) => {
       if (principal && principal.role !== 'customer') {
         throw new Problem('forbidden', 'Carts belong to customers and anonymous shoppers; a staff token has none.');
       }
@@ -176,12 +171,13 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
       summary: 'A cart with line totals, subtotal, estimated tax and shipping',
       description: `Totals are integer minor units. Tax is estimated per line (half-even) at the destination's standard rate; shipping from a flat rate card by speed, zone and weight. Reading does not extend the cart's life. ${optionalAuth}`,
       tag: 'Cart',
+      roles: 'optional',
       params: z.object({ cartId }),
       query: destinationQuery,
       responses: { 200: { description: 'The cart', schema: cartView }, ...cartProblems },
     },
-    async ({ params, query, req, res }) => {
-      const stored = (await store.read(params.cartId, await callerCustomer(req))) ?? notFound(params.cartId);
+    async ({ params, query, principal, res }) => {
+      const stored = (await store.read(params.cartId, callerCustomer(principal))) ?? notFound(params.cartId);
       res.json(view(stored, query));
     },
   );
@@ -194,6 +190,7 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
       summary: 'Add units of a SKU',
       description: `Adds to the line when the SKU is already in the cart (the line keeps the price it was first added at); a new line takes the catalog's current price. The line may hold at most the units available now (on hand minus reserved over active warehouses; else 409 insufficient-stock) and ${MAX_LINE_QUANTITY}; a cart at most ${MAX_CART_LINES} lines, all in one currency (else 422 cart-limit-exceeded). ${optionalAuth}`,
       tag: 'Cart',
+      roles: 'optional',
       params: z.object({ cartId }),
       query: destinationQuery,
       body: addLineBody,
@@ -206,8 +203,8 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
         422: { description: 'The cart would exceed a bound (quantity per line, lines, one currency)', problems: ['cart-limit-exceeded'] },
       },
     },
-    async ({ params, query, body, req, res }) => {
-      const current = await readForWrite(params.cartId, await callerCustomer(req));
+    async ({ params, query, body, principal, res }) => {
+      const current = await readForWrite(params.cartId, callerCustomer(principal));
       const variant = await findSellableSku(db, body.sku);
       const result = await store.update(current, (cart, now) =>
         addLine(cart, { sku: body.sku, quantity: body.quantity, snapshot: variant.snapshot, available: variant.available }, now),
@@ -224,6 +221,7 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
       summary: "Set a line's quantity (0 removes it)",
       description: `Any quantity above 0 must be available now (409 insufficient-stock otherwise). The line keeps its price. ${optionalAuth}`,
       tag: 'Cart',
+      roles: 'optional',
       params: z.object({ cartId, sku }),
       query: destinationQuery,
       body: setQuantityBody,
@@ -234,8 +232,8 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
         415: { description: 'Not JSON', problems: ['unsupported-media-type'] },
       },
     },
-    async ({ params, query, body, req, res }) => {
-      const current = await readForWrite(params.cartId, await callerCustomer(req));
+    async ({ params, query, body, principal, res }) => {
+      const current = await readForWrite(params.cartId, callerCustomer(principal));
       if (!current.cart.lines.some((line) => line.sku === params.sku)) throw refusalProblem({ reason: 'no-line', sku: params.sku });
       const available = body.quantity === 0 ? 0 : ((await availableBySku(db, [params.sku])).get(params.sku) ?? 0);
       const result = await store.update(current, (cart, now) => setLineQuantity(cart, params.sku, body.quantity, available, now));
@@ -251,12 +249,13 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
       summary: 'Remove a line',
       description: optionalAuth,
       tag: 'Cart',
+      roles: 'optional',
       params: z.object({ cartId, sku }),
       query: destinationQuery,
       responses: { 200: { description: 'The updated cart', schema: cartView }, ...cartProblems },
     },
-    async ({ params, query, req, res }) => {
-      const current = await readForWrite(params.cartId, await callerCustomer(req));
+    async ({ params, query, principal, res }) => {
+      const current = await readForWrite(params.cartId, callerCustomer(principal));
       const result = await store.update(current, (cart, now) => removeLine(cart, params.sku, now));
       res.json(view(written(result, params.cartId), query));
     },
@@ -270,12 +269,13 @@ export function cartRoutes(api: ApiRouter, { db, redis, config }: AppDeps): void
       summary: 'Remove every line',
       description: `The cart itself stays (same id, same owner). ${optionalAuth}`,
       tag: 'Cart',
+      roles: 'optional',
       params: z.object({ cartId }),
       query: destinationQuery,
       responses: { 200: { description: 'The emptied cart', schema: cartView }, ...cartProblems },
     },
-    async ({ params, query, req, res }) => {
-      const current = await readForWrite(params.cartId, await callerCustomer(req));
+    async ({ params, query, principal, res }) => {
+      const current = await readForWrite(params.cartId, callerCustomer(principal));
       const result = await store.update(current, (cart, now) => ({ ok: true, cart: clearLines(cart, now) }));
       res.json(view(written(result, params.cartId), query));
     },

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
-import { PRODUCT_CACHE_TTL_SECONDS, productCacheKey } from '../platform/product-cache';
+import { PRODUCT_CACHE_TTL_SECONDS, productCacheKey, productSlugCacheKey } from '../platform/product-cache';
 
 const money = z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() });
 
@@ -146,12 +146,6 @@ export interface CacheLog {
 /** A slow Redis must not hold a product page hostage; past this the database answers. */
 const REDIS_TIMEOUT_MS = 250;
 
-/**
- * Slugs map to ids in Redis too, so a slug request that hits makes no database query either.
- * Writers only delete the product key, so a mapping can outlive a slug change: the cached
- * detail's own slug is checked, and a mismatch falls back to the database.
- */
-const slugCacheKey = (slug: string): string => `product-slug:v1:${slug}`;
 
 /**
  * Read-through cache over loadProductDetail with the TTL and keys of platform/product-cache.
@@ -173,7 +167,7 @@ export function createProductDetailReader({ db, redis }: { db: Kysely<Database>;
       };
 
       const byId = UUID.test(ref);
-      const id = byId ? ref.toLowerCase() : await cache('get slug', () => redis.get(slugCacheKey(ref)));
+      const id = byId ? ref.toLowerCase() : await cache('get slug', () => redis.get(productSlugCacheKey(ref)));
       if (id) {
         const cached = await cache('get product', () => redis.get(productCacheKey(id)));
         const detail = cached ? parseCached(cached) : undefined;
@@ -184,7 +178,7 @@ export function createProductDetailReader({ db, redis }: { db: Kysely<Database>;
       if (!detail) return undefined;
       const json = JSON.stringify(detail);
       await cache('set product', () => redis.set(productCacheKey(detail.id), json, 'EX', PRODUCT_CACHE_TTL_SECONDS));
-      if (!byId) await cache('set slug', () => redis.set(slugCacheKey(detail.slug), detail.id, 'EX', PRODUCT_CACHE_TTL_SECONDS));
+      if (!byId) await cache('set slug', () => redis.set(productSlugCacheKey(detail.slug), detail.id, 'EX', PRODUCT_CACHE_TTL_SECONDS));
       return { detail, cache: 'miss' };
     },
   };

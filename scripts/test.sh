@@ -21,7 +21,10 @@ fi
 if [ "$own_db" -eq 1 ]; then
   "$PG_BIN/dropdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" --if-exists --force "$PG_DB"
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
-  curl -fsS -o /dev/null -X DELETE "$ELASTICSEARCH_URL/${ELASTICSEARCH_INDEX_PREFIX}*?expand_wildcards=all" || true
+  # Deletes by name: Elasticsearch 8 refuses wildcard deletes (action.destructive_requires_name).
+  for index in $(curl -fsS "$ELASTICSEARCH_URL/_cat/indices/${ELASTICSEARCH_INDEX_PREFIX}*?h=index"); do
+    curl -fsS -o /dev/null -X DELETE "$ELASTICSEARCH_URL/$index"
+  done
 fi
 
 log "type-check"

@@ -22,7 +22,11 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
 }
 
 /** OpenAPI 3.1 from the same route specs that validate requests. */
-export function buildOpenApi(routes: AnyRouteSpec[], info: { title: string; version: string; description: string }) {
+export function buildOpenApi(
+  routes: AnyRouteSpec[],
+  info: { title: string; version: string; description: string },
+  tags: { name: string; description: string }[] = [],
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
@@ -67,6 +71,7 @@ export function buildOpenApi(routes: AnyRouteSpec[], info: { title: string; vers
   return {
     openapi: '3.1.0',
     info,
+    tags,
     paths,
     components: {
       securitySchemes: {

@@ -12,6 +12,16 @@ Errors are RFC 9457 \`application/problem+json\`; the \`type\` member is stable 
 page under \`/problems/\`. Authenticate with \`Authorization: Bearer <JWT>\`; locally mint one with
 \`npm run token -- --role admin\` (roles: customer, support, admin).`;
 
+/** In the order a storefront developer meets them. */
+const tags = [
+  { name: 'Storefront', description: 'Product search and product pages: public.' },
+  { name: 'Cart', description: 'Carts for anonymous shoppers (the cart id is the key) and signed-in customers (their token).' },
+  { name: 'Catalog', description: 'Public catalog structure.' },
+  { name: 'Catalog admin', description: 'Admin token: sellers, warehouses, categories, products, SKUs and prices. Changes reach search through workflows.' },
+  { name: 'Inventory', description: 'Admin token: stock receipts (the restock workflow).' },
+  { name: 'Operations', description: 'Liveness and readiness.' },
+];
+
 const docsPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Order fulfillment API</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
@@ -25,7 +35,7 @@ export function docsRouter(routes: () => AnyRouteSpec[], version: string): Route
   const router = express.Router();
   let document: unknown;
   router.get('/openapi.json', (_req, res) => {
-    document ??= buildOpenApi(routes(), { title: 'Order fulfillment API', version, description });
+    document ??= buildOpenApi(routes(), { title: 'Order fulfillment API', version, description }, tags);
     res.json(document);
   });
   router.use('/docs/assets', express.static(path.resolve(absolutePath()), { index: false, maxAge: '1h' }));

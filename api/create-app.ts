@@ -10,6 +10,14 @@ import { catalogRoutes } from './routes/catalog-routes';
 import { healthRoutes } from './routes/health-routes';
 import { productRoutes } from './routes/product-routes';
 import { receiptRoutes } from './routes/receipt-routes';
+import { stripeWebhookRoutes } from './routes/stripe-webhook-routes';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The body's bytes as received, for signature checks. */
+    rawBody?: Buffer;
+  }
+}
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
@@ -33,7 +41,15 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/health' },
     }),
   );
-  app.use(express.json({ limit: '256kb' }));
+  app.use(
+    express.json({
+      limit: '256kb',
+      // Webhook signatures are computed over the exact bytes received, not over re-serialised JSON.
+      verify: (req, _res, buffer) => {
+        (req as express.Request).rawBody = buffer;
+      },
+    }),
+  );
 
   const api = new ApiRouter({ secret: deps.config.auth.jwtSecret, issuer: deps.config.auth.issuer });
   healthRoutes(api, deps);
@@ -41,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   catalogRoutes(api, deps);
   productRoutes(api, deps);
   cartRoutes(api, deps);
+  stripeWebhookRoutes(api, deps);
 
   app.use(docsRouter(() => api.routes, '0.1.0'));
   app.use(api.router);

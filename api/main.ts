@@ -3,6 +3,7 @@ import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../platform/create-redis';
+import { createStripe } from '../platform/create-stripe';
 import { createTemporalClient } from '../platform/create-temporal-client';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const temporal = await createTemporalClient(config);
 
   if (!(await redisReady(redis))) logger.warn('redis is not reachable yet: carts answer 503 until it is');
-  const app = createApp({ config, logger, db, redis, es, temporal, indices: searchIndices(config.elasticsearch.indexPrefix) });
+  const app = createApp({ config, logger, db, redis, es, temporal, indices: searchIndices(config.elasticsearch.indexPrefix), stripe: createStripe(config) });
   const server = app.listen(config.api.port, config.api.host);
   await once(server, 'listening');
   logger.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');

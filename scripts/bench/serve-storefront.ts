@@ -8,6 +8,7 @@ import { createDb } from '../../db/create-db';
 import { loadConfig } from '../../platform/config';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
+import { createStripe } from '../../platform/create-stripe';
 import { createTemporalClient } from '../../platform/create-temporal-client';
 import { createLogger } from '../../platform/logger';
 import { searchIndices } from '../../platform/search-indices';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     es: createElasticsearch(config.elasticsearch),
     temporal: await createTemporalClient(config),
     indices: searchIndices(config.elasticsearch.indexPrefix),
+    stripe: createStripe(config),
   });
   const hello = express();
   hello.disable('x-powered-by');

@@ -1,38 +1,23 @@
 import assert from 'node:assert/strict';
-import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import type { Worker } from '@temporalio/worker';
-import type { Express } from 'express';
-import type { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import request from 'supertest';
-import { createApp } from '../../api/create-app';
-import { signToken, type Role } from '../../api/tokens';
-import type { Database } from '../../db/database';
-import { createElasticsearch } from '../../platform/create-elasticsearch';
-import { createRedis } from '../../platform/create-redis';
-import { createLogger } from '../../platform/logger';
+import { signToken } from '../../api/tokens';
 import { restockWorkflowId } from '../../workflows/restock.messages';
-import { TEST_WAREHOUSE_CODE, createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
+import { TEST_WAREHOUSE_CODE, createStockedSku, uniqueId } from '../support/db-fixtures';
+import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testIndices, testStack } from '../support/test-stack';
 import { createTestWorkers, type TestWorkers } from '../support/test-workers';
 
 describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elasticsearch)', () => {
   const config = testConfig();
-  let db: Kysely<Database>;
-  let es: Elasticsearch;
-  let redis: Redis;
-  let app: Express;
+  let t: TestApp;
   let workers: Worker[];
   let testWorkers: TestWorkers;
   let running: Promise<void>[];
 
   before(async () => {
-    db = createTestDb();
-    es = createElasticsearch(config.elasticsearch);
-    redis = createRedis(config.redis);
-    const { temporal } = testStack();
-    app = createApp({ config, logger: createLogger({ serviceName: 'api-test', level: 'silent' }), db, redis, es, temporal: temporal.client, indices: testIndices() });
-    testWorkers = await createTestWorkers({ db, es });
+    t = createTestApp();
+    testWorkers = await createTestWorkers({ db: t.deps.db, es: t.deps.es });
     workers = testWorkers.workers;
     running = workers.map((w) => w.run());
   });
@@ -41,33 +26,33 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
     workers.forEach((w) => w.shutdown());
     await Promise.all(running);
     await testWorkers.close();
-    await Promise.all([db.destroy(), es.close(), redis.quit()]);
+    await t.close();
   });
 
-  const token = (role: Role, subject = `${role}-1`) => signToken({ secret: config.auth.jwtSecret, issuer: config.auth.issuer }, { subject, role });
-  const asAdmin = async () => `Bearer ${await token('admin', 'alice')}`;
+  const token = async (role: 'customer' | 'support' | 'admin', subject = `${role}-1`) => (await t.bearer(role, subject)).slice('Bearer '.length);
+  const asAdmin = () => t.bearer('admin', 'alice');
   const finished = (receiptId: string) => testStack().temporal.client.workflow.getHandle(restockWorkflowId(receiptId)).result();
 
   it('receives a delivery: 202 with a Location, then the outcome, the stock and the search availability', async () => {
-    const { sku, productId } = await createStockedSku(db, 2);
+    const { sku, productId } = await createStockedSku(t.deps.db, 2);
     const receiptId = uniqueId('ASN');
     const body = { receiptId, warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku, quantity: 8 }], note: 'pallet 1 of 1' };
 
-    const accepted = await request(app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body);
+    const accepted = await request(t.app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body);
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     assert.equal(accepted.headers.location, `/admin/inventory/receipts/${receiptId}`);
     assert.equal(accepted.body.workflow.id, `restock-${receiptId}`);
 
     await finished(receiptId);
-    const outcome = await request(app).get(accepted.headers.location!).set('Authorization', await asAdmin());
+    const outcome = await request(t.app).get(accepted.headers.location!).set('Authorization', await asAdmin());
     assert.equal(outcome.status, 200);
     assert.equal(outcome.body.status, 'received');
     assert.deepEqual(outcome.body.lines, [{ sku, quantity: 8, onHandAfter: 10 }]);
     assert.equal(outcome.body.workflow.status, 'COMPLETED');
 
-    const row = await db.selectFrom('inventory_receipts').select(['status', 'created_by', 'note']).where('receipt_id', '=', receiptId).executeTakeFirstOrThrow();
+    const row = await t.deps.db.selectFrom('inventory_receipts').select(['status', 'created_by', 'note']).where('receipt_id', '=', receiptId).executeTakeFirstOrThrow();
     assert.deepEqual(row, { status: 'completed', created_by: 'alice', note: 'pallet 1 of 1' });
-    const doc = await es.get<{ available: number }>({ index: testIndices().products.name, id: productId });
+    const doc = await t.deps.es.get<{ available: number }>({ index: testIndices().products.name, id: productId });
     assert.equal(doc._source?.available, 10);
 
     const run = await testStack().temporal.client.workflow.getHandle(`restock-${receiptId}`).describe();
@@ -77,27 +62,27 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
   });
 
   it('is idempotent: the same receipt posted again is accepted once and applied once', async () => {
-    const { sku } = await createStockedSku(db, 0);
+    const { sku } = await createStockedSku(t.deps.db, 0);
     const body = { receiptId: uniqueId('ASN'), warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku, quantity: 3 }] };
     const responses = await Promise.all(
-      Array.from({ length: 5 }, async () => request(app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body)),
+      Array.from({ length: 5 }, async () => request(t.app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body)),
     );
     assert.deepEqual(
       responses.map((r) => r.status),
       [202, 202, 202, 202, 202],
     );
     await finished(body.receiptId);
-    const again = await request(app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body);
+    const again = await request(t.app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body);
     assert.equal(again.status, 202);
-    const stock = await db.selectFrom('inventory').select('on_hand').where('sku', '=', sku).executeTakeFirstOrThrow();
+    const stock = await t.deps.db.selectFrom('inventory').select('on_hand').where('sku', '=', sku).executeTakeFirstOrThrow();
     assert.equal(stock.on_hand, 3);
   });
 
   it('refuses a reused receipt id with different contents (409 problem)', async () => {
-    const { sku } = await createStockedSku(db, 0);
+    const { sku } = await createStockedSku(t.deps.db, 0);
     const receiptId = uniqueId('ASN');
     const post = async (quantity: number) =>
-      request(app)
+      request(t.app)
         .post('/admin/inventory/receipts')
         .set('Authorization', await asAdmin())
         .send({ receiptId, warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku, quantity }] });
@@ -111,13 +96,13 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
 
   it('answers a receipt for an unknown SKU with a typed rejection', async () => {
     const receiptId = uniqueId('ASN');
-    await request(app)
+    await request(t.app)
       .post('/admin/inventory/receipts')
       .set('Authorization', await asAdmin())
       .send({ receiptId, warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku: 'NOPE-1', quantity: 1 }] })
       .expect(202);
     await finished(receiptId);
-    const outcome = await request(app).get(`/admin/inventory/receipts/${receiptId}`).set('Authorization', await asAdmin());
+    const outcome = await request(t.app).get(`/admin/inventory/receipts/${receiptId}`).set('Authorization', await asAdmin());
     assert.equal(outcome.body.status, 'rejected');
     assert.deepEqual(outcome.body.reason, { type: 'UnknownSku', message: 'unknown SKUs: NOPE-1', details: { skus: ['NOPE-1'] } });
   });
@@ -133,7 +118,7 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
     ];
     for (const [what, body, path] of cases) {
       it(`400 for ${what}`, async () => {
-        const res = await request(app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body as object);
+        const res = await request(t.app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).send(body as object);
         assert.equal(res.status, 400);
         assert.equal(res.body.type, '/problems/validation-failed');
         assert.ok(
@@ -144,10 +129,10 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
     }
 
     it('400 for malformed JSON, 415 for a non-JSON body', async () => {
-      const malformed = await request(app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).type('json').send('{"receiptId":');
+      const malformed = await request(t.app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).type('json').send('{"receiptId":');
       assert.equal(malformed.status, 400);
       assert.equal(malformed.body.type, '/problems/malformed-json');
-      const text = await request(app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).type('text').send('hello');
+      const text = await request(t.app).post('/admin/inventory/receipts').set('Authorization', await asAdmin()).type('text').send('hello');
       assert.equal(text.status, 415);
       assert.equal(text.body.type, '/problems/unsupported-media-type');
     });
@@ -155,21 +140,21 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
 
   describe('access', () => {
     it('401 without a token, with a bad token, or with an expired one', async () => {
-      const none = await request(app).get('/admin/inventory/receipts/ASN-1');
+      const none = await request(t.app).get('/admin/inventory/receipts/ASN-1');
       assert.equal(none.status, 401);
       assert.equal(none.body.type, '/problems/unauthorized');
       assert.match(none.headers['www-authenticate']!, /^Bearer/);
       const forged = await signToken({ secret: 'another-secret-that-is-at-least-32-chars', issuer: config.auth.issuer }, { subject: 'x', role: 'admin' });
-      assert.equal((await request(app).get('/admin/inventory/receipts/ASN-1').set('Authorization', `Bearer ${forged}`)).status, 401);
+      assert.equal((await request(t.app).get('/admin/inventory/receipts/ASN-1').set('Authorization', `Bearer ${forged}`)).status, 401);
       const expired = await signToken({ secret: config.auth.jwtSecret, issuer: config.auth.issuer }, { subject: 'x', role: 'admin' }, '-1m');
-      const res = await request(app).get('/admin/inventory/receipts/ASN-1').set('Authorization', `Bearer ${expired}`);
+      const res = await request(t.app).get('/admin/inventory/receipts/ASN-1').set('Authorization', `Bearer ${expired}`);
       assert.equal(res.status, 401);
       assert.match(res.body.detail, /expired/);
     });
 
     for (const role of ['customer', 'support'] as const) {
       it(`403 for a ${role} token`, async () => {
-        const res = await request(app)
+        const res = await request(t.app)
           .post('/admin/inventory/receipts')
           .set('Authorization', `Bearer ${await token(role)}`)
           .send({ receiptId: uniqueId('ASN'), warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku: 'A', quantity: 1 }] });
@@ -179,7 +164,7 @@ describe('admin receipts API (real worker, Temporal, PostgreSQL, Redis, Elastics
     }
 
     it('404 problem for an unknown receipt', async () => {
-      const res = await request(app).get(`/admin/inventory/receipts/${uniqueId('NONE')}`).set('Authorization', await asAdmin());
+      const res = await request(t.app).get(`/admin/inventory/receipts/${uniqueId('NONE')}`).set('Authorization', await asAdmin());
       assert.equal(res.status, 404);
       assert.equal(res.body.type, '/problems/not-found');
     });

@@ -5,6 +5,7 @@ import { signToken, type Role } from '../../api/tokens';
 import { createDb } from '../../db/create-db';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
+import { createStripe } from '../../platform/create-stripe';
 import { createLogger } from '../../platform/logger';
 import { testConfig, testIndices, testStack } from './test-stack';
 
@@ -27,6 +28,7 @@ export function createTestApp(overrides: Partial<AppDeps> = {}): TestApp {
     es: createElasticsearch(config.elasticsearch),
     temporal: testStack().temporal.client,
     indices: testIndices(),
+    stripe: createStripe(config),
     ...overrides,
   };
   return {

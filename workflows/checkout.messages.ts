@@ -1,0 +1,22 @@
+import { defineSignal } from '@temporalio/workflow';
+
+/** order-<orderId>: the checkout workflow owns the order's whole life under this id. */
+export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+
+/** A payment provider's event about this order's payment (from a verified webhook). */
+export interface PaymentEvent {
+  provider: 'stripe';
+  /** The provider's event id (evt_...): unique, so a redelivery is recognised. */
+  eventId: string;
+  /** e.g. payment_intent.amount_capturable_updated, payment_intent.payment_failed, payment_intent.canceled, charge.refunded */
+  type: string;
+  /** The PaymentIntent the event is about. */
+  paymentIntentId: string;
+  /** Seconds since the epoch, as the provider stamped it: events may arrive out of order. */
+  createdAt: number;
+  /** Amounts in minor units as the event reports them, when it does. */
+  amountCapturable?: number;
+  amountReceived?: number;
+}
+
+export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');

@@ -2,6 +2,7 @@ import { log } from '@temporalio/activity';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
+import { loadOrderSearchDocument } from '../db/order-search-documents';
 import { findStaleProductIds, loadProductSearchDocuments, markProductsIndexed } from '../db/product-search-documents';
 import { ensureSearchIndices, type SearchIndices } from '../platform/search-indices';
 
@@ -70,6 +71,20 @@ export function createSearchActivities({ db, es, indices }: SearchActivityDeps) 
       if (failures.length > 0) throw new Error(`indexing failed for ${failures.length} products: ${failures.slice(0, 5).join('; ')}`);
       log.info('products indexed', { indexed, superseded });
       return { indexed, superseded, missing: productIds.length - documents.length };
+    },
+
+    /** Writes the order's support-search document; versioned by its last update, so safe to repeat. */
+    async indexOrder(orderId: string): Promise<'indexed' | 'superseded' | 'missing'> {
+      await ensureIndices();
+      const loaded = await loadOrderSearchDocument(db, orderId);
+      if (!loaded) return 'missing';
+      try {
+        await es.index({ index: indices.orders.name, id: orderId, document: loaded.document, version: loaded.version, version_type: 'external_gte' });
+        return 'indexed';
+      } catch (error) {
+        if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 409) return 'superseded';
+        throw error;
+      }
     },
   };
 }

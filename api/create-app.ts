@@ -7,10 +7,12 @@ import { notFoundHandler, problemHandler } from './problem';
 import { docsRouter } from './routes/docs-routes';
 import { cartRoutes } from './routes/cart-routes';
 import { catalogRoutes } from './routes/catalog-routes';
+import { checkoutRoutes } from './routes/checkout-routes';
 import { healthRoutes } from './routes/health-routes';
 import { productRoutes } from './routes/product-routes';
 import { receiptRoutes } from './routes/receipt-routes';
 import { stripeWebhookRoutes } from './routes/stripe-webhook-routes';
+import { supportOrderRoutes } from './routes/support-order-routes';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
   catalogRoutes(api, deps);
   productRoutes(api, deps);
   cartRoutes(api, deps);
+  checkoutRoutes(api, deps);
+  supportOrderRoutes(api, deps);
   stripeWebhookRoutes(api, deps);
 
   app.use(docsRouter(() => api.routes, '0.1.0'));

@@ -1,12 +1,6 @@
-import type { AppDeps } from './app-deps';
 import { invalidateProducts } from '../platform/product-cache';
-import {
-  productChanged,
-  productSyncWorkflowId,
-  syncProductSearchWorkflowType,
-  type SyncProductSearchWorkflow,
-} from '../workflows/sync-product-search.messages';
-import { taskQueues } from '../workflows/task-queues';
+import { signalProductSync } from '../platform/signal-product-sync';
+import type { AppDeps } from './app-deps';
 
 const SIGNAL_DEADLINE_MS = 2_000;
 
@@ -18,18 +12,8 @@ const SIGNAL_DEADLINE_MS = 2_000;
 export async function notifyProductsChanged({ redis, temporal, logger }: Pick<AppDeps, 'redis' | 'temporal' | 'logger'>, productIds: string[]): Promise<'signalled' | 'deferred'> {
   const results = await Promise.allSettled([
     invalidateProducts(redis, productIds),
-    ...productIds.map((productId) =>
-      // An admin should not wait on an outage for something the catch-up will do anyway.
-      temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-        temporal.workflow.signalWithStart<SyncProductSearchWorkflow>(syncProductSearchWorkflowType, {
-          workflowId: productSyncWorkflowId(productId),
-          taskQueue: taskQueues.search,
-          args: [productId],
-          signal: productChanged,
-          staticSummary: `Search sync for product ${productId}`,
-        }),
-      ),
-    ),
+    // An admin should not wait on an outage for something the catch-up will do anyway.
+    ...productIds.map((productId) => temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => signalProductSync(temporal, productId))),
   ]);
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   for (const failure of failed) logger.warn({ err: failure.reason, productIds }, 'product change not propagated now; the catch-up will');

@@ -121,6 +121,8 @@ export interface ProductImageTable {
 
 export interface CustomerTable {
   id: Generated<string>;
+  /** The subject of the customer's bearer tokens; unique when set. */
+  auth_subject: string | null;
   /** Unique case-insensitively (unique index on lower(email)). */
   email: string;
   name: string | null;
@@ -456,6 +458,8 @@ export type SupportActionOutcome = 'accepted' | 'refused';
 /** Append-only audit: the database refuses UPDATE and DELETE. */
 export interface SupportActionTable {
   id: GeneratedAlways<number>;
+  /** Unique when set: the id of the action (e.g. the workflow update id), so a retried insert is a no-op. */
+  action_id: string | null;
   actor_id: string;
   actor_role: string;
   action: string;

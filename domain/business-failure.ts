@@ -13,6 +13,7 @@ export const businessFailureTypes = [
   'RefundExceedsCaptured',
   'UnknownSku',
   'UnknownWarehouse',
+  'CartEmpty',
 ] as const;
 
 export type BusinessFailureType = (typeof businessFailureTypes)[number];

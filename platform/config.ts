@@ -21,7 +21,7 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE_PREFIX: z.string().default(''),
 
-  STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key (sk_test_...)'),
+  STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'a Stripe secret key (sk_test_...)'),
   STRIPE_API_BASE: url.optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_'),
 

@@ -14,6 +14,7 @@ export interface IndexDefinition {
 
 export interface SearchIndices {
   products: IndexDefinition;
+  orders: IndexDefinition;
 }
 
 export function searchIndices(prefix = ''): SearchIndices {
@@ -50,6 +51,31 @@ export function searchIndices(prefix = ''): SearchIndices {
               attributes: { type: 'keyword' },
             },
           },
+          createdAt: { type: 'date' },
+          updatedAt: { type: 'date' },
+        },
+      },
+    },
+    // Support looks orders up by email, status, SKU, id or tracking number. Emails are stored
+    // lower-cased by the writer: normalizers beyond the core modules are not available here.
+    orders: {
+      name: `${prefix}orders`,
+      settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
+      mappings: {
+        dynamic: 'strict',
+        properties: {
+          orderId: { type: 'keyword' },
+          customerId: { type: 'keyword' },
+          email: { type: 'keyword' },
+          status: { type: 'keyword' },
+          statusReason: { type: 'text' },
+          riskLevel: { type: 'keyword' },
+          currency: { type: 'keyword' },
+          total: { type: 'long' },
+          skus: { type: 'keyword' },
+          trackingNumbers: { type: 'keyword' },
+          shipToName: { type: 'text' },
+          shipToCountry: { type: 'keyword' },
           createdAt: { type: 'date' },
           updatedAt: { type: 'date' },
         },

@@ -19,6 +19,7 @@ import { seedCatalog } from '../db/seed-catalog';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis } from '../platform/create-redis';
+import { createStripe } from '../platform/create-stripe';
 import { searchIndices } from '../platform/search-indices';
 import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../workflows/catch-up-search-index.messages';
 import { searchAttributes } from '../workflows/search-attributes';
@@ -119,7 +120,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-    const workers = await createWorkers({ connection: temporal.nativeConnection, namespace: 'default', db, es, redis, indices, workflows: { workflowBundle } });
+    const workers = await createWorkers({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      db,
+      es,
+      redis,
+      stripe: createStripe(config),
+      indices,
+      workflows: { workflowBundle },
+    });
     const running = workers.map((w) => w.run());
     const { indexed } = await temporal.client.workflow.execute<CatchUpSearchIndexWorkflow>(catchUpSearchIndexWorkflowType, {
       workflowId: `bench-catch-up-${Date.now()}`,

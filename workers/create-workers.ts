@@ -2,9 +2,17 @@ import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { createCacheActivities } from '../activities/cache-activities';
+import type Stripe from 'stripe';
+import { createCartActivities } from '../activities/cart-activities';
+import { createCatalogActivities } from '../activities/catalog-activities';
 import { createInventoryActivities } from '../activities/inventory-activities';
+import { createManualPaymentProvider } from '../activities/manual-payment-provider';
+import { createNotificationActivities } from '../activities/notification-activities';
+import { createOrderActivities } from '../activities/order-activities';
+import { createPaymentActivities } from '../activities/payment-activities';
+import { createProductChangeActivities } from '../activities/product-change-activities';
 import { createSearchActivities } from '../activities/search-activities';
+import { createStripePaymentProvider } from '../activities/stripe-payment-provider';
 import type { Database } from '../db/database';
 import type { SearchIndices } from '../platform/search-indices';
 import { taskQueues } from '../workflows/task-queues';
@@ -15,30 +23,44 @@ export interface WorkerDeps {
   db: Kysely<Database>;
   es: Elasticsearch;
   redis: Redis;
+  stripe: Stripe;
   indices: SearchIndices;
   /** Tests pass a prebuilt bundle so each worker does not bundle the workflows again. */
   workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+  /** Tests replace single activities to inject faults at one step. */
+  activityOverrides?: Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+/** The activities each task queue's worker runs, built from the clients they need. */
+export function createActivities({ db, es, redis, stripe, indices }: Pick<WorkerDeps, 'db' | 'es' | 'redis' | 'stripe' | 'indices'>) {
+  const productChanges = createProductChangeActivities({ redis });
+  const inventory = createInventoryActivities({ db });
+  return {
+    inventory: { ...inventory, ...productChanges },
+    orders: {
+      ...createCartActivities({ redis }),
+      ...createCatalogActivities({ db }),
+      ...inventory,
+      ...createOrderActivities({ db }),
+      ...createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
+      ...createNotificationActivities({ db }),
+      ...productChanges,
+    },
+    search: createSearchActivities({ db, es, indices }),
+  };
 }
 
 /** One worker per task queue so each can be scaled, rate-limited and drained on its own. */
-export async function createWorkers({ connection, namespace, db, es, redis, indices, workflows }: WorkerDeps): Promise<Worker[]> {
+export async function createWorkers(deps: WorkerDeps): Promise<Worker[]> {
+  const { connection, namespace, workflows, activityOverrides = {} } = deps;
   const workflowCode = workflows ?? { workflowsPath: require.resolve('../workflows') };
+  const activities = createActivities(deps);
+  const worker = (taskQueue: string, queueActivities: object, options: Partial<WorkerOptions> = {}) =>
+    Worker.create({ connection, namespace, taskQueue, ...workflowCode, activities: { ...queueActivities, ...activityOverrides }, ...options });
   return Promise.all([
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: taskQueues.inventory,
-      ...workflowCode,
-      activities: { ...createInventoryActivities({ db }), ...createCacheActivities({ redis }) },
-    }),
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: taskQueues.search,
-      ...workflowCode,
-      activities: createSearchActivities({ db, es, indices }),
-      // Elasticsearch is the bottleneck here; a few parallel bulk writes are plenty.
-      maxConcurrentActivityTaskExecutions: 8,
-    }),
+    worker(taskQueues.orders, activities.orders),
+    worker(taskQueues.inventory, activities.inventory),
+    // Elasticsearch is the bottleneck here; a few parallel bulk writes are plenty.
+    worker(taskQueues.search, activities.search, { maxConcurrentActivityTaskExecutions: 8 }),
   ]);
 }

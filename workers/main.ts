@@ -3,6 +3,7 @@ import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../platform/create-redis';
+import { createStripe } from '../platform/create-stripe';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
 import { PinoTemporalLogger } from '../platform/temporal-logger';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       db,
       es,
       redis,
+      stripe: createStripe(config),
       indices: searchIndices(config.elasticsearch.indexPrefix),
     });
     logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address }, 'workers running');

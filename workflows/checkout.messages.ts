@@ -1,7 +1,83 @@
-import { defineSignal } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Parcel } from '../domain/allocation';
+import type { Address, CheckoutLine, CheckoutOutcome, CheckoutRequest, OrderTotals } from '../domain/checkout';
+import type { Money } from '../domain/money';
+import type { OrderStatus } from '../domain/order-state';
+import type { RiskAssessment } from '../domain/risk';
+import type { checkout } from './checkout';
 
 /** order-<orderId>: the checkout workflow owns the order's whole life under this id. */
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+export const checkoutWorkflowType = 'checkout';
+export type CheckoutWorkflow = typeof checkout;
+
+export interface CheckoutInput {
+  orderId: string;
+  /** The client's Idempotency-Key; the order id is derived from it and the customer. */
+  idempotencyKey: string;
+  /** A hash of the request body: the same key with another body is refused. */
+  requestHash: string;
+  /** The token subject of the customer checking out. */
+  customerSubject: string;
+  request: CheckoutRequest;
+  /** How long an order held for risk review waits for support before it is cancelled. */
+  reviewTimeout?: Duration;
+  /** How long a reservation may be held without the order progressing (a safety net for sweeps). */
+  reservationTtlMs?: number;
+}
+
+/** Checkout's answer, and what the submit update returns (to every duplicate request, too). */
+export type CheckoutResult =
+  | CheckoutOutcome
+  | { status: 'rejected'; orderId: string; reason: { type: 'CartEmpty'; message: string; details: { cartId: string } } }
+  /** Not a business outcome: a step kept failing past its retries; everything was compensated. */
+  | { status: 'failed'; orderId: string; reason: { type: 'CheckoutFailed'; message: string } };
+
+export interface Actor {
+  id: string;
+  role: 'customer' | 'support' | 'admin';
+}
+
+export interface TimelineEntry {
+  /** ISO-8601, workflow time. */
+  at: string;
+  event: string;
+  actor?: string;
+  detail?: string;
+}
+
+export interface OrderView {
+  orderId: string;
+  status: OrderStatus;
+  statusReason?: string;
+  customerSubject: string;
+  email: string;
+  lines: CheckoutLine[];
+  totals?: OrderTotals;
+  risk?: RiskAssessment;
+  payment?: { provider: string; status: 'authorized' | 'cancelled'; externalId?: string; authorized: Money };
+  reservations: Parcel[];
+  shippingAddress: Address;
+  fulfillmentHeld: boolean;
+  labelPurchased: boolean;
+  timeline: TimelineEntry[];
+}
+
+/** The update that update-with-start sends: it answers once checkout has decided. */
+export const submitCheckoutUpdate = defineUpdate<CheckoutResult, [requestHash: string]>('submitCheckout');
+export const orderStatusQuery = defineQuery<OrderView>('orderStatus');
+
+export interface SupportRequest {
+  actor: Actor;
+  reason: string;
+}
+export const cancelOrderUpdate = defineUpdate<OrderView, [SupportRequest]>('cancelOrder');
+export const holdOrderUpdate = defineUpdate<OrderView, [SupportRequest]>('holdOrder');
+export const releaseOrderUpdate = defineUpdate<OrderView, [SupportRequest]>('releaseOrder');
+export const approveRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('approveRisk');
+export const rejectRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('rejectRisk');
+export const updateShippingAddressUpdate = defineUpdate<OrderView, [SupportRequest & { address: Address }]>('updateShippingAddress');
 
 /** A payment provider's event about this order's payment (from a verified webhook). */
 export interface PaymentEvent {

@@ -1,12 +1,12 @@
 import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { CacheActivities } from '../activities/cache-activities';
+import type { ProductChangeActivities } from '../activities/product-change-activities';
 import type { InventoryActivities } from '../activities/inventory-activities';
 import type { SearchActivities } from '../activities/search-activities';
 import { asBusinessFailure } from '../domain/business-failure';
 import { totalUnits, type RestockInput, type RestockOutcome } from '../domain/restock';
 import { taskQueues } from './task-queues';
 
-const inventory = proxyActivities<InventoryActivities & CacheActivities>({
+const inventory = proxyActivities<InventoryActivities & ProductChangeActivities>({
   taskQueue: taskQueues.inventory,
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },

@@ -16,9 +16,12 @@ page under \`/problems/\`. Authenticate with \`Authorization: Bearer <JWT>\`; lo
 const tags = [
   { name: 'Storefront', description: 'Product search and product pages: public.' },
   { name: 'Cart', description: 'Carts for anonymous shoppers (the cart id is the key) and signed-in customers (their token).' },
+  { name: 'Checkout', description: 'Customer token: check out a cart, see and cancel your orders.' },
+  { name: 'Support', description: 'Support or admin token: find orders, review risk, hold, release, cancel, change addresses.' },
   { name: 'Catalog', description: 'Public catalog structure.' },
   { name: 'Catalog admin', description: 'Admin token: sellers, warehouses, categories, products, SKUs and prices. Changes reach search through workflows.' },
   { name: 'Inventory', description: 'Admin token: stock receipts (the restock workflow).' },
+  { name: 'Webhooks', description: 'Signed callbacks from payment providers.' },
   { name: 'Operations', description: 'Liveness and readiness.' },
 ];
 

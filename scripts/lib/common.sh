@@ -54,7 +54,7 @@ export_profile_env() {
   export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
   export STRIPE_API_BASE="${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_PORT}"
   # stripe-mock accepts any well-formed test key; these are local-only placeholders, not secrets.
-  export STRIPE_API_KEY="${STRIPE_API_KEY:-sk_test_local_stack}"
+  export STRIPE_API_KEY="${STRIPE_API_KEY:-sk_test_localstack}"
   export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_stack}"
   export JWT_SECRET="${JWT_SECRET:-local-$PROFILE-signing-secret-not-for-production}"
   export API_PORT="${API_PORT}"

@@ -22,7 +22,8 @@ export function createTestApp(overrides: Partial<AppDeps> = {}): TestApp {
   const config = testConfig();
   const deps: AppDeps = {
     config,
-    logger: createLogger({ serviceName: 'api-test', level: 'silent' }),
+    // TEST_LOG_LEVEL=error shows what a failing API test's app logged.
+    logger: createLogger({ serviceName: 'api-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     db: createDb({ url: config.postgres.url, poolSize: 10, applicationName: 'api-test' }),
     redis: createRedis(config.redis),
     es: createElasticsearch(config.elasticsearch),

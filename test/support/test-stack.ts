@@ -26,7 +26,7 @@ export function testConfig(): Config {
 export const testIndices = () => searchIndices(testConfig().elasticsearch.indexPrefix);
 
 /** Errors only: expected retries in fault tests would otherwise bury the mocha report. */
-export const quietLogger = new DefaultLogger('ERROR');
+export const quietLogger = new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR');
 
 export async function startTestStack(): Promise<void> {
   Runtime.install({ logger: quietLogger });

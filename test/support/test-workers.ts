@@ -2,6 +2,7 @@ import type { Worker } from '@temporalio/worker';
 import { createDb } from '../../db/create-db';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
+import { createStripe } from '../../platform/create-stripe';
 import { createWorkers, type WorkerDeps } from '../../workers/create-workers';
 import { testConfig, testIndices, testStack } from './test-stack';
 
@@ -24,6 +25,7 @@ export async function createTestWorkers(overrides: Partial<Omit<WorkerDeps, 'con
     connection: temporal.nativeConnection,
     namespace: 'default',
     indices: testIndices(),
+    stripe: createStripe(config),
     ...owned,
     ...overrides,
     workflows: { workflowBundle },

@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Response } from 'express';
+import {
+  cancelOrderUpdate,
+  checkoutWorkflowType,
+  orderStatusQuery,
+  orderWorkflowId,
+  submitCheckoutUpdate,
+  type CheckoutInput,
+  type CheckoutResult,
+  type CheckoutWorkflow,
+  type OrderView,
+} from '../../workflows/checkout.messages';
+import { CustomerId, OrderId, OrderStatus } from '../../workflows/search-attributes';
+import { taskQueues } from '../../workflows/task-queues';
+import type { ApiRouter } from '../api-router';
+import type { AppDeps } from '../app-deps';
+import { checkoutBody, orderIdParam, supportRequest } from '../order-schemas';
+import { Problem, type ProblemType } from '../problem';
+import type { Principal } from '../tokens';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The order id is derived from the customer and their Idempotency-Key, so the workflow id
+ * `order-<orderId>` is the idempotency guard: Temporal refuses a second checkout under it.
+ */
+export function orderIdFor(subject: string, idempotencyKey: string): string {
+  const hex = createHash('sha256').update(`${subject}\n${idempotencyKey}`).digest('hex');
+  // Shaped as an RFC 9562 version 8 (custom) UUID, so it fits the uuid column.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const requestHash = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+const rejectionProblems: Record<string, ProblemType> = {
+  OutOfStock: 'out-of-stock',
+  PriceChanged: 'price-changed',
+  PaymentDeclined: 'payment-declined',
+  RiskRejected: 'risk-rejected',
+  AddressUndeliverable: 'address-undeliverable',
+  CartEmpty: 'cart-empty',
+};
+
+/** Rejections are problems (with the order id and the typed details); a decided order is a 201 or 202. */
+function answer(result: CheckoutResult, res: Response): void {
+  switch (result.status) {
+    case 'confirmed':
+    case 'on_hold':
+      res
+        .status(result.status === 'confirmed' ? 201 : 202)
+        .location(`/orders/${result.orderId}`)
+        .json(result);
+      return;
+    case 'rejected':
+      throw new Problem(rejectionProblems[result.reason.type] ?? 'checkout-failed', result.reason.message, {
+        orderId: result.orderId,
+        reason: result.reason.type,
+        details: result.reason.details,
+      });
+    case 'failed':
+      throw new Problem('checkout-failed', result.reason.message, { orderId: result.orderId }, { 'Retry-After': '5' });
+  }
+}
+
+/** The view a customer may see of their own order; anyone else gets a 404, as if it did not exist. */
+export async function orderView(temporal: Client, orderId: string, principal: Principal): Promise<OrderView> {
+  try {
+    const view = await temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderStatusQuery);
+    if (principal.role === 'customer' && view.customerSubject !== principal.subject) throw new Problem('not-found', `No order ${orderId}.`);
+    return view;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new Problem('not-found', `No order ${orderId}.`);
+    throw error;
+  }
+}
+
+/** A workflow update refused by its validator becomes a 409 with the workflow's reason. */
+export function refusal(error: unknown): Problem | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = error.cause;
+  return new Problem('order-action-refused', cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : error.message);
+}
+
+export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/checkout',
+      operationId: 'checkout',
+      summary: 'Check out the cart: one call, a definitive answer',
+      description:
+        'Starts the order workflow `order-<orderId>` and answers once the order is confirmed (201), held for risk review (202) or rejected (a problem with the typed reason: out-of-stock with the lines short, price-changed with the new totals, payment-declined, risk-rejected). Requires an `Idempotency-Key` header: the same key with the same body returns the same answer (also while the first request is still running); the same key with another body is refused (422).',
+      tag: 'Checkout',
+      roles: ['customer'],
+      body: checkoutBody,
+      responses: {
+        201: { description: 'Confirmed' },
+        202: { description: 'Held for risk review; support decides' },
+        400: { description: 'Invalid body or no Idempotency-Key', problems: ['validation-failed', 'idempotency-key-missing'] },
+        402: { description: 'Payment declined', problems: ['payment-declined'] },
+        409: { description: 'Out of stock, or prices changed', problems: ['out-of-stock', 'price-changed'] },
+        422: { description: 'Key reused, cart empty, or risk rejected', problems: ['idempotency-key-reused', 'cart-empty', 'risk-rejected', 'address-undeliverable'] },
+        503: { description: 'Checkout could not complete; nothing was charged', problems: ['checkout-failed'] },
+      },
+    },
+    async ({ body, principal, req, res }) => {
+      const key = req.get('idempotency-key');
+      if (!key || !IDEMPOTENCY_KEY.test(key)) throw new Problem('idempotency-key-missing');
+      const subject = principal!.subject;
+      const orderId = orderIdFor(subject, key);
+      const hash = requestHash(body);
+      const input: CheckoutInput = {
+        orderId,
+        idempotencyKey: key,
+        requestHash: hash,
+        customerSubject: subject,
+        request: { ...body, billingAddress: body.billingAddress ?? body.shippingAddress, customerId: subject },
+      };
+      const workflowId = orderWorkflowId(orderId);
+      const start = new WithStartWorkflowOperation<CheckoutWorkflow>(checkoutWorkflowType, {
+        workflowId,
+        taskQueue: taskQueues.orders,
+        args: [input],
+        // A duplicate request joins the running checkout; a finished one is never run again.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: OrderId, value: orderId },
+          { key: CustomerId, value: subject },
+          { key: OrderStatus, value: 'PENDING' },
+        ],
+        memo: { requestHash: hash },
+        staticSummary: `Order ${orderId} for ${subject}`,
+        staticDetails: `Checkout of cart ${body.cartId}, ${body.shippingSpeed} shipping to ${body.shippingAddress.city}, ${body.shippingAddress.country}, paid by ${body.paymentMethod.provider}`,
+      });
+      let result: CheckoutResult;
+      try {
+        result = await temporal.workflow.executeUpdateWithStart(submitCheckoutUpdate, { args: [hash], startWorkflowOperation: start });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          // The checkout under this key has finished: its answer stands.
+          const handle = temporal.workflow.getHandle<CheckoutWorkflow>(workflowId);
+          const { memo } = await handle.describe();
+          if (memo?.requestHash !== hash) throw new Problem('idempotency-key-reused');
+          result = await handle.result();
+        } else if (error instanceof WorkflowUpdateFailedError) {
+          throw new Problem('idempotency-key-reused', (error.cause as Error | undefined)?.message);
+        } else {
+          throw error;
+        }
+      }
+      answer(result, res);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/orders/:orderId',
+      operationId: 'getOrder',
+      summary: "An order's state, lines, totals, payment, reservations and timeline",
+      tag: 'Checkout',
+      roles: ['customer', 'support', 'admin'],
+      params: orderIdParam,
+      responses: { 200: { description: 'The order' }, 404: { description: 'No such order (or not yours)', problems: ['not-found'] } },
+    },
+    async ({ params, principal, res }) => {
+      res.json(await orderView(temporal, params.orderId, principal!));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/orders/:orderId/cancel',
+      operationId: 'cancelOwnOrder',
+      summary: 'Cancel your order (until anything has shipped)',
+      tag: 'Checkout',
+      roles: ['customer'],
+      params: orderIdParam,
+      body: supportRequest,
+      responses: {
+        200: { description: 'Cancelled: stock released, payment voided' },
+        404: { description: 'No such order (or not yours)', problems: ['not-found'] },
+        409: { description: 'Not cancellable now (e.g. shipped), with the reason', problems: ['order-action-refused'] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      await orderView(temporal, params.orderId, principal!);
+      try {
+        const view = await temporal.workflow
+          .getHandle(orderWorkflowId(params.orderId))
+          .executeUpdate(cancelOrderUpdate, { args: [{ actor: { id: principal!.subject, role: 'customer' }, reason: body.reason }] });
+        res.json(view);
+      } catch (error) {
+        throw refusal(error) ?? error;
+      }
+    },
+  );
+}

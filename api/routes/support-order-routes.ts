@@ -1,0 +1,156 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { z } from 'zod';
+import type { OrderSearchDocument } from '../../db/order-search-documents';
+import {
+  approveRiskUpdate,
+  cancelOrderUpdate,
+  holdOrderUpdate,
+  orderWorkflowId,
+  rejectRiskUpdate,
+  releaseOrderUpdate,
+  updateShippingAddressUpdate,
+  type SupportRequest,
+} from '../../workflows/checkout.messages';
+import type { ApiRouter } from '../api-router';
+import type { AppDeps } from '../app-deps';
+import { addressChange, orderIdParam, supportRequest } from '../order-schemas';
+import { Problem } from '../problem';
+import { orderView, refusal } from './checkout-routes';
+
+const staff = ['support', 'admin'] as const;
+
+const actions = [
+  { path: 'cancel', update: cancelOrderUpdate, summary: 'Cancel the order (refused once anything has shipped)' },
+  { path: 'hold', update: holdOrderUpdate, summary: 'Hold fulfillment' },
+  { path: 'release', update: releaseOrderUpdate, summary: 'Release held fulfillment' },
+  { path: 'approve-risk', update: approveRiskUpdate, summary: 'Approve an order held for risk review' },
+  { path: 'reject-risk', update: rejectRiskUpdate, summary: 'Reject an order held for risk review: stock released, payment voided' },
+] as const;
+
+const searchQuery = z.strictObject({
+  email: z.email().optional(),
+  status: z.string().regex(/^[a-z_]{3,20}$/).optional(),
+  sku: z.string().max(64).optional(),
+  orderId: z.uuid().optional(),
+  trackingNumber: z.string().max(64).optional(),
+  page: z.coerce.number().int().min(1).max(100).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export function supportOrderRoutes(api: ApiRouter, { temporal, es, indices }: AppDeps): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/support/orders',
+      operationId: 'searchOrders',
+      summary: 'Find orders by email, status, SKU, order id or tracking number',
+      description: 'From the orders search index, which each order workflow keeps current.',
+      tag: 'Support',
+      roles: staff,
+      query: searchQuery,
+      responses: { 200: { description: 'Matching orders, newest first' }, 503: { description: 'Search is down', problems: ['search-unavailable'] } },
+    },
+    async ({ query, res }) => {
+      const filters: estypes.QueryDslQueryContainer[] = [];
+      if (query.email) filters.push({ term: { email: query.email.toLowerCase() } });
+      if (query.status) filters.push({ term: { status: query.status } });
+      if (query.sku) filters.push({ term: { skus: query.sku } });
+      if (query.orderId) filters.push({ term: { orderId: query.orderId } });
+      if (query.trackingNumber) filters.push({ term: { trackingNumbers: query.trackingNumber } });
+      try {
+        const result = await es.search<OrderSearchDocument>(
+          {
+            index: indices.orders.name,
+            query: { bool: { filter: filters } },
+            sort: [{ createdAt: 'desc' }],
+            from: (query.page - 1) * query.pageSize,
+            size: query.pageSize,
+            track_total_hits: true,
+            ignore_unavailable: true,
+          },
+          { requestTimeout: 3_000, maxRetries: 0 },
+        );
+        const total = typeof result.hits.total === 'number' ? result.hits.total : (result.hits.total?.value ?? 0);
+        res.json({ total, page: query.page, pageSize: query.pageSize, items: result.hits.hits.map((hit) => hit._source) });
+      } catch (error) {
+        const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
+        if (status === undefined || status >= 500 || status === 429) {
+          throw new Problem('search-unavailable', 'Order search is not answering; order pages still work.', {}, { 'Retry-After': '5' });
+        }
+        throw error;
+      }
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/support/orders/:orderId',
+      operationId: 'getOrderForSupport',
+      summary: "An order's state and its timeline of who did what",
+      tag: 'Support',
+      roles: staff,
+      params: orderIdParam,
+      responses: { 200: { description: 'The order' }, 404: { description: 'No such order', problems: ['not-found'] } },
+    },
+    async ({ params, principal, res }) => {
+      res.json(await orderView(temporal, params.orderId, principal!));
+    },
+  );
+
+  const run = async (orderId: string, execute: (handle: ReturnType<typeof temporal.workflow.getHandle>) => Promise<unknown>) => {
+    try {
+      return await execute(temporal.workflow.getHandle(orderWorkflowId(orderId)));
+    } catch (error) {
+      if ((error as Error).name === 'WorkflowNotFoundError') throw new Problem('not-found', `No order ${orderId}.`);
+      throw refusal(error) ?? error;
+    }
+  };
+
+  for (const action of actions) {
+    api.route(
+      {
+        method: 'post',
+        path: `/support/orders/:orderId/${action.path}`,
+        operationId: `${action.path.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Order`,
+        summary: action.summary,
+        description: 'A validated workflow update: refused with the reason when the order is not in a state that allows it. Recorded in the support audit with the actor.',
+        tag: 'Support',
+        roles: staff,
+        params: orderIdParam,
+        body: supportRequest,
+        responses: {
+          200: { description: 'Done; the order after it' },
+          404: { description: 'No such order', problems: ['not-found'] },
+          409: { description: 'Refused, with the reason', problems: ['order-action-refused'] },
+        },
+      },
+      async ({ params, principal, body, res }) => {
+        const request: SupportRequest = { actor: { id: principal!.subject, role: principal!.role }, reason: body.reason };
+        res.json(await run(params.orderId, (handle) => handle.executeUpdate(action.update, { args: [request] })));
+      },
+    );
+  }
+
+  api.route(
+    {
+      method: 'put',
+      path: '/support/orders/:orderId/shipping-address',
+      operationId: 'updateShippingAddress',
+      summary: 'Change the shipping address (until a label exists)',
+      tag: 'Support',
+      roles: staff,
+      params: orderIdParam,
+      body: addressChange,
+      responses: {
+        200: { description: 'Changed; the order after it' },
+        404: { description: 'No such order', problems: ['not-found'] },
+        409: { description: 'Refused, with the reason', problems: ['order-action-refused'] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      const request = { actor: { id: principal!.subject, role: principal!.role }, reason: body.reason, address: body.address };
+      res.json(await run(params.orderId, (handle) => handle.executeUpdate(updateShippingAddressUpdate, { args: [request] })));
+    },
+  );
+}

@@ -1,0 +1,105 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, OrderStatus, PostalAddress, RiskLevel } from './database';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The customer row for a token subject, created on first checkout. */
+export async function ensureCustomer(db: Kysely<Database>, subject: string, email: string): Promise<string> {
+  const existing = await db.selectFrom('customers').select('id').where('auth_subject', '=', subject).executeTakeFirst();
+  if (existing) return existing.id;
+  try {
+    await db.insertInto('customers').values({ auth_subject: subject, email }).onConflict((oc) => oc.column('auth_subject').where('auth_subject', 'is not', null).doNothing()).execute();
+  } catch (error) {
+    // The email belongs to a customer known by email only (e.g. imported): adopt it.
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await db.updateTable('customers').set({ auth_subject: subject }).where(sql`lower(email)`, '=', email.toLowerCase()).where('auth_subject', 'is', null).execute();
+  }
+  const row = await db.selectFrom('customers').select('id').where('auth_subject', '=', subject).executeTakeFirst();
+  if (!row) throw new Error(`email ${email} belongs to another customer`);
+  return row.id;
+}
+
+export interface NewOrder {
+  orderId: string;
+  customerId: string;
+  email: string;
+  idempotencyKey: string;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  shipping: number;
+  total: number;
+  shippingAddress: PostalAddress;
+  billingAddress: PostalAddress;
+  risk: { score: number; level: RiskLevel; reasons: string[] };
+  lines: { sku: string; productName: string; quantity: number; unitPrice: number; total: number }[];
+}
+
+/** Creates the order and its items once: a retry finds the row by id and changes nothing. */
+export async function createOrder(db: Kysely<Database>, order: NewOrder): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('orders')
+      .values({
+        id: order.orderId,
+        customer_id: order.customerId,
+        email: order.email,
+        idempotency_key: order.idempotencyKey,
+        currency: order.currency,
+        subtotal_amount: order.subtotal,
+        tax_amount: order.tax,
+        shipping_amount: order.shipping,
+        total_amount: order.total,
+        shipping_address: order.shippingAddress,
+        billing_address: order.billingAddress,
+        risk_score: order.risk.score,
+        risk_level: order.risk.level,
+        risk_reasons: JSON.stringify(order.risk.reasons),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return;
+    await trx
+      .insertInto('order_items')
+      .values(
+        order.lines.map((line) => ({
+          order_id: order.orderId,
+          sku: line.sku,
+          product_name: line.productName,
+          quantity: line.quantity,
+          unit_price_amount: line.unitPrice,
+          total_amount: line.total,
+        })),
+      )
+      .execute();
+  });
+}
+
+const terminal: OrderStatus[] = ['rejected', 'cancelled', 'closed'];
+
+/** Moves an order to a status; a terminal order is never reopened, so replays are harmless. */
+export async function setOrderStatus(db: Db, orderId: string, status: OrderStatus, reason: string | null = null): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set({
+      status,
+      status_reason: reason,
+      ...(status === 'confirmed' && { confirmed_at: sql<Date>`coalesce(confirmed_at, now())` }),
+      ...(status === 'cancelled' && { cancelled_at: sql<Date>`coalesce(cancelled_at, now())` }),
+    })
+    .where('id', '=', orderId)
+    .where('status', 'not in', terminal)
+    .execute();
+}
+
+export async function setShippingAddress(db: Db, orderId: string, address: PostalAddress): Promise<void> {
+  await db.updateTable('orders').set({ shipping_address: address }).where('id', '=', orderId).execute();
+}
+
+/** Orders the customer placed since `since`, for risk velocity. */
+export async function countCustomerOrders(db: Db, customerId: string, since?: Date): Promise<number> {
+  let query = db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('n')).where('customer_id', '=', customerId);
+  if (since) query = query.where('created_at', '>=', since);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}

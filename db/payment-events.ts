@@ -1,0 +1,126 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, JsonObject } from './database';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A provider event as the order workflow receives it (the paymentEvent signal's payload). */
+export interface StoredPaymentEvent {
+  provider: 'stripe';
+  eventId: string;
+  type: string;
+  paymentIntentId: string;
+  /** Seconds since the epoch, as the provider stamped it. */
+  createdAt: number;
+  amountCapturable?: number;
+  amountReceived?: number;
+}
+
+export interface NewPaymentEvent {
+  event: StoredPaymentEvent;
+  /** The order it is about, when known. */
+  orderId: string | null;
+  /** Our payments row id as the provider echoed it back (PaymentIntent metadata), when it did. */
+  paymentIdHint: string | null;
+  /** The provider's event exactly as verified, for audit and replays. */
+  raw: JsonObject;
+}
+
+export interface RecordedPaymentEvent {
+  id: number;
+  /** True when this provider event id was recorded before: nothing was written this time. */
+  duplicate: boolean;
+  paymentId: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Records a provider event once (the unique provider event id is the guard). The payment it is
+ * about is linked when we know it: by the provider's id for it, or by our id it carries.
+ */
+export async function recordPaymentEvent(db: Db, input: NewPaymentEvent): Promise<RecordedPaymentEvent> {
+  const { event } = input;
+  const hint = input.paymentIdHint && UUID.test(input.paymentIdHint) ? input.paymentIdHint : null;
+  const payload: JsonObject = {
+    provider: event.provider,
+    eventId: event.eventId,
+    type: event.type,
+    paymentIntentId: event.paymentIntentId,
+    createdAt: event.createdAt,
+    ...(event.amountCapturable !== undefined && { amountCapturable: event.amountCapturable }),
+    ...(event.amountReceived !== undefined && { amountReceived: event.amountReceived }),
+    orderId: input.orderId,
+    raw: input.raw,
+  };
+  const inserted = await db
+    .insertInto('payment_events')
+    .values({
+      provider: event.provider,
+      provider_event_id: event.eventId,
+      type: event.type,
+      payload,
+      payment_id: sql<string | null>`coalesce(
+        (select id from payments where provider = ${event.provider} and external_id = ${event.paymentIntentId}),
+        (select id from payments where id = ${hint}::uuid)
+      )`,
+    })
+    .onConflict((oc) => oc.columns(['provider', 'provider_event_id']).doNothing())
+    .returning(['id', 'payment_id'])
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, duplicate: false, paymentId: inserted.payment_id };
+  const existing = await db
+    .selectFrom('payment_events')
+    .select(['id', 'payment_id'])
+    .where('provider', '=', event.provider)
+    .where('provider_event_id', '=', event.eventId)
+    .executeTakeFirstOrThrow();
+  return { id: existing.id, duplicate: true, paymentId: existing.payment_id };
+}
+
+/** The order workflow has the event (its signal was delivered). */
+export async function markPaymentEventProcessed(db: Db, id: number): Promise<void> {
+  await db.updateTable('payment_events').set({ processed_at: sql<Date>`now()` }).where('id', '=', id).where('processed_at', 'is', null).execute();
+}
+
+/**
+ * Every recorded event about a PaymentIntent, oldest first as the provider stamped them (then by
+ * arrival): what a workflow that starts late, or missed a signal, reads to catch up. The same
+ * event may also arrive as a signal, so readers deduplicate by eventId.
+ */
+export async function findPaymentEvents(db: Db, paymentIntentId: string): Promise<StoredPaymentEvent[]> {
+  const rows = await db
+    .selectFrom('payment_events')
+    .select('payload')
+    .where('provider', '=', 'stripe')
+    .where(sql`payload->>'paymentIntentId'`, '=', paymentIntentId)
+    .orderBy(sql`(payload->>'createdAt')::bigint`)
+    .orderBy('id')
+    .execute();
+  return rows.map(({ payload }) => toStoredEvent(payload));
+}
+
+/** The provider's id for a payment as its events report it: how a payment whose authorization answer was lost is found. */
+export async function findExternalIdFromEvents(db: Db, paymentId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('payment_events')
+    .select(sql<string>`payload->>'paymentIntentId'`.as('paymentIntentId'))
+    .where('payment_id', '=', paymentId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.paymentIntentId ?? undefined;
+}
+
+function toStoredEvent(payload: JsonObject): StoredPaymentEvent {
+  const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+  const amountCapturable = number(payload.amountCapturable);
+  const amountReceived = number(payload.amountReceived);
+  return {
+    provider: 'stripe',
+    eventId: String(payload.eventId),
+    type: String(payload.type),
+    paymentIntentId: String(payload.paymentIntentId),
+    createdAt: Number(payload.createdAt),
+    ...(amountCapturable !== undefined && { amountCapturable }),
+    ...(amountReceived !== undefined && { amountReceived }),
+  };
+}

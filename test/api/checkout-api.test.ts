@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { findInventoryDrift } from '../../db/reconcile-inventory';
+import { uniqueId } from '../support/db-fixtures';
+import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
+import { redisReady } from '../support/cart-fixtures';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { createTestWorkers, type TestWorkers } from '../support/test-workers';
+
+describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch, stripe-mock)', () => {
+  let t: TestApp;
+  let workers: TestWorkers;
+  let running: Promise<void>[];
+
+  before(async () => {
+    t = createTestApp();
+    await redisReady(t.deps.redis);
+    workers = await createTestWorkers();
+    running = workers.workers.map((w) => w.run());
+  });
+  after(async () => {
+    workers.workers.forEach((w) => w.shutdown());
+    await Promise.all(running);
+    await Promise.all([workers.close(), t.close()]);
+  });
+
+  const stock = (sku: string) => t.deps.db.selectFrom('inventory').select(['on_hand', 'reserved']).where('sku', '=', sku).executeTakeFirstOrThrow();
+  const orderRow = (orderId: string) => t.deps.db.selectFrom('orders').select(['status', 'status_reason', 'total_amount']).where('id', '=', orderId).executeTakeFirstOrThrow();
+
+  it('confirms an order in one call, reserves its stock and empties the cart', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2, price: 1999 });
+
+    const res = await postCheckout(t, shopper, checkoutBody(shopper, cartId));
+
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.status, 'confirmed');
+    assert.equal(res.headers.location, `/orders/${res.body.orderId}`);
+    assert.equal(res.body.totals.subtotal.amount, 3998);
+    assert.equal(res.body.totals.total.amount, res.body.totals.subtotal.amount + res.body.totals.tax.amount + res.body.totals.shipping.amount);
+    assert.deepEqual(await stock(sku.sku), { on_hand: 5, reserved: 2 });
+    assert.equal((await orderRow(res.body.orderId)).status, 'confirmed');
+    assert.deepEqual(await findInventoryDrift(t.deps.db, { skus: [sku.sku] }), []);
+
+    const cart = await request(t.app).get(`/carts/${cartId}`).set('Authorization', shopper.bearer);
+    assert.deepEqual(cart.body.lines, []);
+    const order = await request(t.app).get(`/orders/${res.body.orderId}`).set('Authorization', shopper.bearer);
+    assert.equal(order.status, 200);
+    assert.equal(order.body.status, 'confirmed');
+    assert.ok(order.body.timeline.some((e: { event: string }) => e.event === 'stock reserved'));
+  });
+
+  it('answers the same key and body with the same answer, and refuses the key with another body', async () => {
+    const shopper = await newShopper(t);
+    const { cartId } = await cartWith(t, shopper);
+    const key = uniqueId('key');
+    const first = await postCheckout(t, shopper, checkoutBody(shopper, cartId), key);
+    const again = await postCheckout(t, shopper, checkoutBody(shopper, cartId), key);
+    assert.equal(first.status, 201);
+    assert.deepEqual(again.body, first.body);
+    const other = await postCheckout(t, shopper, checkoutBody(shopper, cartId, { shippingSpeed: 'express' }), key);
+    assert.equal(other.status, 422);
+    assert.equal(other.body.type, '/problems/idempotency-key-reused');
+  });
+
+  it('requires an Idempotency-Key and a customer token', async () => {
+    const shopper = await newShopper(t);
+    const missing = await postCheckout(t, shopper, checkoutBody(shopper, 'A'.repeat(22)), null);
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.type, '/problems/idempotency-key-missing');
+    const staff = await request(t.app).post('/checkout').set('Authorization', await t.bearer('support')).set('Idempotency-Key', 'k').send({});
+    assert.equal(staff.status, 403);
+  });
+
+  it('rejects when stock ran out since the cart was filled, keeping nothing reserved', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 3, quantity: 3 });
+    await t.deps.db.updateTable('inventory').set({ on_hand: 1 }).where('sku', '=', sku.sku).execute();
+    await t.deps.db.insertInto('inventory_movements').values({ sku: sku.sku, warehouse_id: sku.warehouseId, quantity_delta: -2, reason: 'adjustment', reference_type: 'test', reference_id: uniqueId('adj') }).execute();
+
+    const res = await postCheckout(t, shopper, checkoutBody(shopper, cartId));
+
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.equal(res.body.type, '/problems/out-of-stock');
+    assert.deepEqual(res.body.details.lines, [{ sku: sku.sku, requested: 3, available: 1 }]);
+    assert.deepEqual(await stock(sku.sku), { on_hand: 1, reserved: 0 });
+    assert.equal((await orderRow(res.body.orderId)).status, 'rejected');
+  });
+
+  it('lets the customer cancel: stock goes back', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 4, quantity: 1 });
+    const placed = await postCheckout(t, shopper, checkoutBody(shopper, cartId));
+    assert.equal(placed.status, 201);
+    const cancelled = await request(t.app).post(`/orders/${placed.body.orderId}/cancel`).set('Authorization', shopper.bearer).send({ reason: 'changed my mind' });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.equal(cancelled.body.status, 'cancelled');
+    assert.deepEqual(await stock(sku.sku), { on_hand: 4, reserved: 0 });
+    const other = await newShopper(t);
+    assert.equal((await request(t.app).get(`/orders/${placed.body.orderId}`).set('Authorization', other.bearer)).status, 404);
+  });
+});

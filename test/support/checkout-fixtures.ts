@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { createStockedSku, uniqueId, type StockedSku } from './db-fixtures';
+import { addToCart, createCart } from './cart-fixtures';
+import type { TestApp } from './test-app';
+
+export const usAddress = { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' };
+
+export interface Shopper {
+  subject: string;
+  bearer: string;
+  email: string;
+}
+
+/** A customer never seen before (a first order), with their own token. */
+export async function newShopper(t: TestApp): Promise<Shopper> {
+  const subject = `customer-${randomUUID()}`;
+  return { subject, bearer: await t.bearer('customer', subject), email: `${subject}@example.com` };
+}
+
+/** A customer cart holding `quantity` of a fresh SKU with `onHand` in stock. */
+export async function cartWith(t: TestApp, shopper: Shopper, { onHand = 10, quantity = 1, price = 2500 } = {}): Promise<{ cartId: string; sku: StockedSku }> {
+  const sku = await createStockedSku(t.deps.db, onHand, price);
+  const cartId = await createCart(t.app, shopper.bearer);
+  const added = await addToCart(t.app, cartId, sku.sku, quantity, shopper.bearer);
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  return { cartId, sku };
+}
+
+export function checkoutBody(shopper: Shopper, cartId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    cartId,
+    email: shopper.email,
+    shippingAddress: usAddress,
+    shippingSpeed: 'standard',
+    paymentMethod: { provider: 'manual' },
+    ...overrides,
+  };
+}
+
+export function postCheckout(t: TestApp, shopper: Shopper, body: object, idempotencyKey: string | null = uniqueId('key')) {
+  const req = request(t.app).post('/checkout').set('Authorization', shopper.bearer).send(body);
+  return idempotencyKey === null ? req : req.set('Idempotency-Key', idempotencyKey);
+}

@@ -1,0 +1,397 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  type RetryPolicy,
+  allHandlersFinished,
+  condition,
+  currentUpdateInfo,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CartActivities } from '../activities/cart-activities';
+import type { CatalogActivities } from '../activities/catalog-activities';
+import type { InventoryActivities } from '../activities/inventory-activities';
+import type { NotificationActivities } from '../activities/notification-activities';
+import type { OrderActivities } from '../activities/order-activities';
+import type { PaymentActivities } from '../activities/payment-activities';
+import type { ProductChangeActivities } from '../activities/product-change-activities';
+import type { SearchActivities } from '../activities/search-activities';
+import { asBusinessFailure, businessFailure } from '../domain/business-failure';
+import { checkoutRejection, type CheckoutLine } from '../domain/checkout';
+import { emailDomainOf, scoreRisk } from '../domain/risk';
+import { computeTotals } from '../domain/order-totals';
+import { canUpdateShippingAddress, initialOrderState, transition, type OrderEventType, type OrderState } from '../domain/order-state';
+import { repriceLines } from '../domain/pricing';
+import {
+  approveRiskUpdate,
+  cancelOrderUpdate,
+  holdOrderUpdate,
+  orderStatusQuery,
+  paymentEventSignal,
+  rejectRiskUpdate,
+  releaseOrderUpdate,
+  submitCheckoutUpdate,
+  updateShippingAddressUpdate,
+  type CheckoutInput,
+  type CheckoutResult,
+  type OrderView,
+  type PaymentEvent,
+  type SupportRequest,
+} from './checkout.messages';
+import { CustomerId, OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel } from './search-attributes';
+import { taskQueues } from './task-queues';
+
+// Bounded, explicit retries: past them the saga compensates and ends, it never hangs.
+const retry: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 };
+const activities = proxyActivities<
+  CartActivities & CatalogActivities & InventoryActivities & OrderActivities & PaymentActivities & NotificationActivities & ProductChangeActivities
+>({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry });
+// Search is a read model: it may lag, and it must never hold up or fail an order.
+const search = proxyActivities<SearchActivities>({
+  taskQueue: taskQueues.search,
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
+});
+
+const DEFAULT_REVIEW_TIMEOUT = '24 hours';
+const DEFAULT_RESERVATION_TTL_MS = 48 * 60 * 60 * 1000;
+
+/**
+ * order-<orderId>: checkout and then the order's life. Answers the submit update as soon as the
+ * order is confirmed, held for review or rejected; then waits for support or fulfillment.
+ * Every step registers its compensation before it runs, since a step can time out after it
+ * took effect; compensations run in a non-cancellable scope and are safe to repeat.
+ */
+export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
+  const { orderId, request } = input;
+  let order: OrderState = initialOrderState;
+  let result: CheckoutResult | undefined;
+  let lines: CheckoutLine[] = [];
+  const view: Omit<OrderView, 'status' | 'fulfillmentHeld' | 'labelPurchased'> = {
+    orderId,
+    customerSubject: input.customerSubject,
+    email: request.email,
+    lines,
+    reservations: [],
+    shippingAddress: request.shippingAddress,
+    timeline: [],
+  };
+  const compensations: { name: string; run: () => Promise<unknown> }[] = [];
+  const pendingSupport: { event: OrderEventType; request: SupportRequest }[] = [];
+
+  const note = (event: string, detail?: string, actor?: string) => {
+    view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }), ...(actor && { actor }) });
+  };
+  const snapshot = (): OrderView => ({ ...view, status: order.status, fulfillmentHeld: order.fulfillmentHeld, labelPurchased: order.labelPurchased });
+  const move = async (event: OrderEventType, reason?: string) => {
+    const next = transition(order, { type: event });
+    if (!next.ok) throw ApplicationFailure.nonRetryable(next.refusal.message, next.refusal.code);
+    order = next.state;
+    upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
+    if (reason !== undefined) view.statusReason = reason;
+    await activities.setOrderStatus({ orderId, status: order.status, ...(reason !== undefined && { reason }) });
+  };
+  const compensate = async () => {
+    await CancellationScope.nonCancellable(async () => {
+      for (const step of compensations.reverse()) {
+        await step.run();
+        note(`compensated: ${step.name}`);
+      }
+      compensations.length = 0;
+    });
+  };
+
+  setHandler(orderStatusQuery, snapshot);
+  setHandler(submitCheckoutUpdate, async () => {
+    await condition(() => result !== undefined);
+    return result!;
+  }, {
+    validator: (requestHash) => {
+      if (requestHash !== input.requestHash) throw new Error('this Idempotency-Key was used for a different request');
+    },
+  });
+  // Providers redeliver and reorder events: each counts once, and they are kept in provider time.
+  const paymentEvents: PaymentEvent[] = [];
+  const receivePaymentEvent = (event: PaymentEvent) => {
+    if (paymentEvents.some((known) => known.eventId === event.eventId)) return;
+    paymentEvents.push(event);
+    paymentEvents.sort((a, b) => a.createdAt - b.createdAt);
+    note(`payment event ${event.type}`, event.eventId);
+  };
+  setHandler(paymentEventSignal, receivePaymentEvent);
+
+  const support = (event: OrderEventType) => ({
+    validator: ({ actor, reason }: SupportRequest) => {
+      if (!reason?.trim()) throw new Error('a reason is required');
+      const refusal = transition(order, { type: event });
+      if (!refusal.ok) throw new Error(refusal.refusal.message);
+      if (actor.role === 'customer' && event !== 'cancel') throw new Error('customers may only cancel');
+    },
+  });
+  const recordSupport = (request: SupportRequest, action: string) =>
+    activities.recordSupportAction({
+      actionId: currentUpdateInfo()?.id ?? `${workflowInfo().workflowId}/${action}/${view.timeline.length}`,
+      actorId: request.actor.id,
+      actorRole: request.actor.role,
+      action,
+      orderId,
+      reason: request.reason,
+      outcome: 'accepted',
+    });
+  for (const [definition, event] of [
+    [cancelOrderUpdate, 'cancel'],
+    [approveRiskUpdate, 'approveRisk'],
+    [rejectRiskUpdate, 'rejectRisk'],
+  ] as const) {
+    // The main flow carries these out (they compensate or confirm); the handler waits for it.
+    setHandler(definition, async (request) => {
+      await recordSupport(request, event);
+      note(event, request.reason, request.actor.id);
+      pendingSupport.push({ event, request });
+      await condition(() => !pendingSupport.some((p) => p.request === request));
+      return snapshot();
+    }, support(event));
+  }
+  for (const [definition, event] of [
+    [holdOrderUpdate, 'hold'],
+    [releaseOrderUpdate, 'release'],
+  ] as const) {
+    setHandler(definition, async (request) => {
+      await recordSupport(request, event);
+      await move(event);
+      note(event, request.reason, request.actor.id);
+      return snapshot();
+    }, support(event));
+  }
+  setHandler(updateShippingAddressUpdate, async (request) => {
+    await recordSupport(request, 'updateShippingAddress');
+    await activities.updateShippingAddress({ orderId, address: toPostal(request.address) });
+    view.shippingAddress = request.address;
+    note('shipping address changed', request.reason, request.actor.id);
+    return snapshot();
+  }, {
+    validator: ({ reason, actor }) => {
+      if (!reason?.trim()) throw new Error('a reason is required');
+      if (actor.role === 'customer') throw new Error('customers ask support to change an address');
+      const refusal = canUpdateShippingAddress(order);
+      if (refusal) throw new Error(refusal.message);
+    },
+  });
+
+  const reject = async (reason: Extract<CheckoutResult, { status: 'rejected' }>['reason']) => {
+    await compensate();
+    if (order.status === 'pending') await move('reject', reason.message);
+    result = { status: 'rejected', orderId, reason } as CheckoutResult;
+    note('rejected', `${reason.type}: ${reason.message}`);
+    await bestEffort('notify the customer', () =>
+      activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-rejected', payload: { reason: reason.type } }),
+    );
+  };
+
+  try {
+    note('checkout started');
+    lines = await activities.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
+    view.lines = lines;
+    const repriced = repriceLines(lines, await activities.currentPrices(lines.map((l) => l.sku)));
+    if (repriced.kind === 'unavailable') {
+      const shortLines = repriced.unavailable.map(({ sku, requested, available }) => ({ sku, requested, available }));
+      await reject(checkoutRejection('OutOfStock', 'some items are no longer sold', { lines: shortLines }));
+    } else if (repriced.kind === 'price-changed') {
+      const totals = totalsFor(repriced.lines);
+      await reject(checkoutRejection('PriceChanged', 'prices changed since the items were added', { lines: repriced.changes, totals }));
+    } else {
+      await placeOrder();
+    }
+  } catch (error) {
+    const business = asBusinessFailure(error);
+    if (!business) {
+      log.error('checkout failed; compensating', { orderId, error: String(error) });
+      await compensate();
+      await CancellationScope.nonCancellable(async () => {
+        if (order.status === 'pending') await move('reject', 'checkout failed; nothing was charged');
+      });
+      result ??= { status: 'failed', orderId, reason: { type: 'CheckoutFailed', message: 'checkout could not complete; nothing was charged' } };
+      note('failed', String(error));
+    } else if (business.type === 'CartEmpty') {
+      result = { status: 'rejected', orderId, reason: { type: 'CartEmpty', message: business.message, details: business.details as { cartId: string } } };
+    } else {
+      await reject({ type: business.type, message: business.message, details: business.details } as Extract<CheckoutResult, { status: 'rejected' }>['reason']);
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return result!;
+
+  async function placeOrder(): Promise<void> {
+    const totals = totalsFor(lines);
+    view.totals = totals;
+    const customerId = await activities.ensureCustomer({ subject: input.customerSubject, email: request.email });
+    const history = await activities.customerHistory(customerId);
+    const risk = scoreRisk({
+      total: totals.total,
+      customerOrdersLast24h: history.ordersLast24h,
+      customerOrdersEver: history.ordersEver,
+      billingCountry: request.billingAddress.country,
+      shippingCountry: request.shippingAddress.country,
+      emailDomain: emailDomainOf(request.email),
+    });
+    view.risk = risk;
+    upsertSearchAttributes([
+      { key: CustomerId, value: input.customerSubject },
+      { key: OrderTotal, value: totals.total.amount },
+      { key: RiskLevel, value: risk.level.toUpperCase() },
+    ]);
+
+    await activities.createOrder({
+      orderId,
+      customerId,
+      email: request.email,
+      idempotencyKey: `${input.customerSubject}/${input.idempotencyKey}`,
+      currency: totals.currency,
+      subtotal: totals.subtotal.amount,
+      tax: totals.tax.amount,
+      shipping: totals.shipping.amount,
+      total: totals.total.amount,
+      shippingAddress: toPostal(request.shippingAddress),
+      billingAddress: toPostal(request.billingAddress),
+      risk: { score: risk.score, level: risk.level, reasons: risk.reasons.map((r) => r.code) },
+      lines: totals.lines.map((l, i) => ({
+        sku: l.sku,
+        productName: lines[i]!.productName,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice.amount,
+        total: l.lineTotal.amount,
+      })),
+    });
+    note('order created', `${totals.total.amount} ${totals.currency}, risk ${risk.level} (${risk.score})`);
+
+    compensations.push({
+      name: 'release stock',
+      run: async () => {
+        const { productIds } = await activities.releaseStock(orderId);
+        if (productIds.length > 0) await activities.productsChanged(productIds);
+      },
+    });
+    const reserved = await activities.reserveStock({
+      orderId,
+      lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      expiresAt: new Date(Date.now() + (input.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS)).toISOString(),
+    });
+    view.reservations = reserved.parcels;
+    note('stock reserved', reserved.parcels.map((p) => `${p.warehouseCode}: ${p.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ')}`).join('; '));
+    await activities.productsChanged(reserved.productIds);
+
+    if (risk.level === 'high') {
+      await reject(checkoutRejection('RiskRejected', 'the order could not be accepted', { reasons: risk.reasons.map((r) => r.code) }));
+      return;
+    }
+
+    // Authorize last: every cheaper step that could still refuse the order has run.
+    compensations.push({
+      name: 'cancel payment',
+      run: () => activities.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` }),
+    });
+    const payment = await activities.authorizePayment({
+      orderId,
+      amount: totals.total,
+      paymentMethod: request.paymentMethod,
+      idempotencyKey: `${workflowInfo().workflowId}/authorize`,
+    });
+    view.payment = { provider: request.paymentMethod.provider, status: 'authorized', externalId: payment.externalId, authorized: totals.total };
+    note('payment authorized', payment.externalId);
+    // Webhooks that beat us here were stored, not lost: take them in now.
+    if (request.paymentMethod.provider === 'stripe') (await activities.storedPaymentEvents(payment.externalId)).forEach(receivePaymentEvent);
+
+    if (risk.level === 'medium') {
+      await move('holdForReview', `risk review: ${risk.reasons.map((r) => r.code).join(', ')}`);
+      result = { status: 'on_hold', orderId, totals, risk };
+      note('held for risk review');
+      await bestEffort('notify the customer', () =>
+        activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-on-hold', payload: { total: totals.total } }),
+      );
+      await index();
+      // The review has an owner (support) and a deadline: past it the order is cancelled.
+      await condition(() => pendingSupport.length > 0, input.reviewTimeout ?? DEFAULT_REVIEW_TIMEOUT);
+      const decision = pendingSupport[0];
+      if (decision?.event !== 'approveRisk') {
+        await cancel(decision?.event ?? 'reviewExpired', decision?.request.reason ?? 'the risk review deadline passed');
+        pendingSupport.shift();
+        return;
+      }
+      await move('approveRisk');
+      pendingSupport.shift();
+      await confirm(false);
+    } else {
+      await confirm(true);
+    }
+
+    // Confirmed: the order waits for fulfillment (the shipping issue builds on this) or a cancellation.
+    await condition(() => pendingSupport.length > 0);
+    const next = pendingSupport[0]!;
+    await cancel('cancel', next.request.reason);
+    pendingSupport.shift();
+
+    async function confirm(firstAnswer: boolean): Promise<void> {
+      await move('confirm');
+      compensations.length = 0;
+      if (firstAnswer) result = { status: 'confirmed', orderId, totals };
+      note('confirmed');
+      // The order stands from here: a cart, an email or the search index lagging must not undo it.
+      await bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) }));
+      await bestEffort('notify the customer', () =>
+        activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-confirmed', payload: { total: totals.total } }),
+      );
+      await index();
+    }
+  }
+
+  /** Totals, or a typed rejection when we cannot ship there in this currency (never a crash in workflow code). */
+  function totalsFor(priced: CheckoutLine[]) {
+    try {
+      return computeTotals(priced, request.shippingAddress, request.shippingSpeed);
+    } catch (error) {
+      throw businessFailure('AddressUndeliverable', 'we cannot ship this order to this address', { carrierMessage: (error as Error).message });
+    }
+  }
+
+  async function cancel(event: OrderEventType, reason: string): Promise<void> {
+    await activities.releaseStock(orderId).then(({ productIds }) => (productIds.length ? activities.productsChanged(productIds) : undefined));
+    if (view.payment?.status === 'authorized') {
+      await activities.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` });
+      view.payment = { ...view.payment, status: 'cancelled' };
+    }
+    await move(event, reason);
+    note('cancelled', reason);
+    await bestEffort('notify the customer', () => activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-cancelled', payload: { reason } }));
+    await index();
+  }
+
+  async function index(): Promise<void> {
+    await bestEffort('index the order for support search', () => search.indexOrder(orderId));
+  }
+
+  async function bestEffort(step: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      log.warn(`could not ${step}`, { orderId, error: String(error) });
+      note(`could not ${step}`);
+    }
+  }
+}
+
+function toPostal(address: CheckoutInput['request']['shippingAddress']) {
+  return {
+    name: address.name,
+    line1: address.line1,
+    ...(address.line2 && { line2: address.line2 }),
+    city: address.city,
+    ...(address.region && { region: address.region }),
+    postal_code: address.postalCode,
+    country: address.country,
+    ...(address.phone && { phone: address.phone }),
+  };
+}

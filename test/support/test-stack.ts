@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createDb } from '../../db/create-db';
@@ -14,6 +15,8 @@ import { searchAttributes } from '../../workflows/search-attributes';
 interface TestStack {
   config: Config;
   temporal: TestWorkflowEnvironment;
+  /** host:port of the dev server, for processes the tests start (a worker to kill, a benchmark). */
+  temporalAddress: string;
   workflowBundle: WorkflowBundle;
 }
 
@@ -40,18 +43,20 @@ export async function startTestStack(): Promise<void> {
   } finally {
     await db.destroy();
   }
+  const port = await freePort();
   const [temporal, workflowBundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: temporalCli },
         ip: '127.0.0.1',
+        port,
         searchAttributes,
         log: { format: 'json', level: 'error' },
       },
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger }),
   ]);
-  stack = { config, temporal, workflowBundle };
+  stack = { config, temporal, temporalAddress: `127.0.0.1:${port}`, workflowBundle };
 }
 
 export async function stopTestStack(): Promise<void> {
@@ -73,6 +78,14 @@ export async function withWorkers<T>(workers: Worker[], body: () => Promise<T>):
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await Promise.all(running);
   }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 const noop = () => undefined;

@@ -272,7 +272,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       name: 'release stock',
       run: async () => {
         const { productIds } = await activities.releaseStock(orderId);
-        if (productIds.length > 0) await activities.productsChanged(productIds);
+        await announce(productIds);
       },
     });
     const reserved = await activities.reserveStock({
@@ -282,7 +282,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     });
     view.reservations = reserved.parcels;
     note('stock reserved', reserved.parcels.map((p) => `${p.warehouseCode}: ${p.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ')}`).join('; '));
-    await activities.productsChanged(reserved.productIds);
+    await announce(reserved.productIds);
 
     if (risk.level === 'high') {
       await reject(checkoutRejection('RiskRejected', 'the order could not be accepted', { reasons: risk.reasons.map((r) => r.code) }));
@@ -358,7 +358,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   }
 
   async function cancel(event: OrderEventType, reason: string): Promise<void> {
-    await activities.releaseStock(orderId).then(({ productIds }) => (productIds.length ? activities.productsChanged(productIds) : undefined));
+    await announce((await activities.releaseStock(orderId)).productIds);
     if (view.payment?.status === 'authorized') {
       await activities.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` });
       view.payment = { ...view.payment, status: 'cancelled' };
@@ -371,6 +371,11 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
 
   async function index(): Promise<void> {
     await bestEffort('index the order for support search', () => search.indexOrder(orderId));
+  }
+
+  /** Stock moved: cached product pages and search availability follow (the catch-up heals a miss). */
+  async function announce(productIds: string[]): Promise<void> {
+    if (productIds.length > 0) await bestEffort('announce the stock change', () => activities.productsChanged(productIds));
   }
 
   async function bestEffort(step: string, run: () => Promise<unknown>): Promise<void> {

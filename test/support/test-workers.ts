@@ -3,7 +3,7 @@ import { createDb } from '../../db/create-db';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
 import { createStripe } from '../../platform/create-stripe';
-import { createWorkers, type WorkerDeps } from '../../workers/create-workers';
+import { createActivities, createWorkers, type WorkerDeps } from '../../workers/create-workers';
 import { testConfig, testIndices, testStack } from './test-stack';
 
 export interface TestWorkers {
@@ -12,8 +12,18 @@ export interface TestWorkers {
   close(): Promise<void>;
 }
 
-/** The production workers (same factory as workers/main.ts) on the test stack; override a client to inject a fault. */
-export async function createTestWorkers(overrides: Partial<Omit<WorkerDeps, 'connection' | 'workflows'>> = {}): Promise<TestWorkers> {
+type RealActivities = ReturnType<typeof createActivities>;
+
+/**
+ * The production workers (same factory as workers/main.ts) on the test stack. Override a client
+ * to inject an outage, or activities (computed from the real ones) to inject a fault at one step.
+ */
+export async function createTestWorkers(
+  overrides: Partial<Omit<WorkerDeps, 'connection' | 'workflows' | 'activityOverrides'>> & {
+    activityOverrides?: (real: RealActivities) => WorkerDeps['activityOverrides'];
+  } = {},
+): Promise<TestWorkers> {
+  const { activityOverrides, ...clients } = overrides;
   const config = testConfig();
   const { temporal, workflowBundle } = testStack();
   const owned = {
@@ -27,9 +37,10 @@ export async function createTestWorkers(overrides: Partial<Omit<WorkerDeps, 'con
     indices: testIndices(),
     stripe: createStripe(config),
     ...owned,
-    ...overrides,
+    ...clients,
     workflows: { workflowBundle },
   };
+  if (activityOverrides) deps.activityOverrides = activityOverrides(createActivities(deps));
   return {
     workers: await createWorkers(deps),
     deps,

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database';
+import { findInventoryDrift } from '../../db/reconcile-inventory';
+import { createActivities } from '../../workers/create-workers';
+import {
+  checkoutWorkflowType,
+  orderWorkflowId,
+  submitCheckoutUpdate,
+  type CheckoutInput,
+  type CheckoutResult,
+  type CheckoutWorkflow,
+} from '../../workflows/checkout.messages';
+import { taskQueues } from '../../workflows/task-queues';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { redisReady } from '../support/cart-fixtures';
+import { cartWith, newShopper, usAddress, type Shopper } from '../support/checkout-fixtures';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { testStack, withWorkers } from '../support/test-stack';
+import { createTestWorkers } from '../support/test-workers';
+
+type Activities = ReturnType<typeof createActivities>['orders'];
+
+describe('checkout workflow: compensation, review deadline, replay (real Temporal, PostgreSQL, Redis)', function () {
+  this.timeout(120_000);
+  let t: TestApp;
+  let db: Kysely<Database>;
+
+  before(async () => {
+    t = createTestApp();
+    db = t.deps.db;
+    await redisReady(t.deps.redis);
+  });
+  after(() => t.close());
+
+  /** Starts checkout the way the API does (update-with-start) and returns the first answer. */
+  async function checkout(shopper: Shopper, cartId: string, overrides: Partial<CheckoutInput> = {}): Promise<CheckoutResult> {
+    const orderId = randomUUID();
+    const input: CheckoutInput = {
+      orderId,
+      idempotencyKey: orderId,
+      requestHash: 'test',
+      customerSubject: shopper.subject,
+      request: {
+        cartId,
+        email: shopper.email,
+        shippingAddress: usAddress,
+        billingAddress: usAddress,
+        shippingSpeed: 'standard',
+        paymentMethod: { provider: 'manual' },
+        customerId: shopper.subject,
+      },
+      ...overrides,
+    };
+    return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, {
+      args: ['test'],
+      startWorkflowOperation: new WithStartWorkflowOperation<CheckoutWorkflow>(checkoutWorkflowType, {
+        workflowId: orderWorkflowId(orderId),
+        taskQueue: taskQueues.orders,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+      }),
+    });
+  }
+
+  async function leftovers(orderId: string) {
+    const [reservations, payments, order] = await Promise.all([
+      db.selectFrom('inventory_reservations').select(['sku', 'status']).where('order_id', '=', orderId).execute(),
+      db.selectFrom('payments').select('status').where('order_id', '=', orderId).execute(),
+      db.selectFrom('orders').select(['status', 'status_reason']).where('id', '=', orderId).executeTakeFirst(),
+    ]);
+    return { activeReservations: reservations.filter((r) => r.status === 'reserved').length, authorizedPayments: payments.filter((p) => p.status === 'authorized').length, order };
+  }
+
+  /** A step that fails for good: after retries, or after it took effect and its answer was lost. */
+  const failing =
+    (name: keyof Activities, real: Activities, afterEffect: boolean) =>
+    async (...args: unknown[]): Promise<never> => {
+      if (afterEffect) await (real[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      throw ApplicationFailure.nonRetryable(`injected failure in ${name}`, 'InjectedFault');
+    };
+
+  const steps: [keyof Activities, boolean][] = [
+    ['snapshotCart', false],
+    ['currentPrices', false],
+    ['ensureCustomer', false],
+    ['customerHistory', false],
+    ['createOrder', true],
+    ['reserveStock', true],
+    ['authorizePayment', true],
+  ];
+
+  for (const [step, afterEffect] of steps) {
+    it(`a failure in ${step}${afterEffect ? ' after it took effect' : ''} leaves no reservation, no authorized payment, and a terminal order`, async () => {
+      const shopper = await newShopper(t);
+      const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
+      const workers = await createTestWorkers({ activityOverrides: (real) => ({ [step]: failing(step, real.orders, afterEffect) }) });
+      try {
+        const result = await withWorkers(workers.workers, () => checkout(shopper, cartId));
+        assert.equal(result.status, 'failed', JSON.stringify(result));
+        const left = await leftovers(result.orderId);
+        assert.equal(left.activeReservations, 0);
+        assert.equal(left.authorizedPayments, 0);
+        if (left.order) {
+          assert.equal(left.order.status, 'rejected');
+          assert.ok(left.order.status_reason);
+        }
+        assert.deepEqual(await findInventoryDrift(db, { skus: [sku.sku] }), []);
+        const stock = await db.selectFrom('inventory').select('reserved').where('sku', '=', sku.sku).executeTakeFirstOrThrow();
+        assert.equal(stock.reserved, 0);
+      } finally {
+        await workers.close();
+      }
+    });
+  }
+
+  it('confirms although the side steps after the decision fail: announcing stock, clearing the cart, mailing, indexing', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
+    const sideSteps = ['productsChanged', 'clearOrderedLines', 'notifyCustomer', 'indexOrder'] as const;
+    const workers = await createTestWorkers({
+      activityOverrides: (real) => Object.fromEntries(sideSteps.map((step) => [step, failing(step as keyof Activities, { ...real.orders, ...real.search } as Activities, false)])),
+    });
+    try {
+      const result = await withWorkers(workers.workers, () => checkout(shopper, cartId));
+      assert.equal(result.status, 'confirmed', JSON.stringify(result));
+      const stock = await db.selectFrom('inventory').select('reserved').where('sku', '=', sku.sku).executeTakeFirstOrThrow();
+      assert.equal(stock.reserved, 2);
+      assert.equal((await leftovers(result.orderId)).order?.status, 'confirmed');
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('cancels an order nobody reviewed by its deadline, releasing its stock', async () => {
+    const shopper = { ...(await newShopper(t)), email: `${randomUUID()}@mailinator.com` };
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 4, quantity: 3 });
+    const workers = await createTestWorkers();
+    const final = await withWorkers(workers.workers, async () => {
+      const first = await checkout(shopper, cartId, { reviewTimeout: '2 seconds' });
+      assert.equal(first.status, 'on_hold');
+      return testStack().temporal.client.workflow.getHandle(orderWorkflowId(first.orderId)).result();
+    });
+    await workers.close();
+    const left = await leftovers(final.orderId);
+    assert.equal(left.order?.status, 'cancelled');
+    assert.match(left.order?.status_reason ?? '', /deadline/);
+    assert.equal(left.activeReservations, 0);
+    assert.equal(left.authorizedPayments, 0);
+    const stock = await db.selectFrom('inventory').select('reserved').where('sku', '=', sku.sku).executeTakeFirstOrThrow();
+    assert.equal(stock.reserved, 0);
+
+    const history = await testStack().temporal.client.workflow.getHandle(orderWorkflowId(final.orderId)).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: testStack().workflowBundle }, history);
+  });
+});

@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure,
+  ActivityFailure,
   CancellationScope,
   type RetryPolicy,
   allHandlersFinished,
@@ -88,7 +88,8 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   const snapshot = (): OrderView => ({ ...view, status: order.status, fulfillmentHeld: order.fulfillmentHeld, labelPurchased: order.labelPurchased });
   const move = async (event: OrderEventType, reason?: string) => {
     const next = transition(order, { type: event });
-    if (!next.ok) throw ApplicationFailure.nonRetryable(next.refusal.message, next.refusal.code);
+    // A refused transition here is a bug, not an outcome: fail the workflow task so the run waits for a fix.
+    if (!next.ok) throw new Error(`illegal order transition: ${next.refusal.message}`);
     order = next.state;
     upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
     if (reason !== undefined) view.statusReason = reason;
@@ -207,6 +208,8 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     }
   } catch (error) {
     const business = asBusinessFailure(error);
+    // Only steps that failed for good end the saga; an error in this code is a bug to fix, not to compensate.
+    if (!business && !(error instanceof ActivityFailure)) throw error;
     if (!business) {
       log.error('checkout failed; compensating', { orderId, error: String(error) });
       await compensate();
@@ -321,11 +324,10 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
         pendingSupport.shift();
         return;
       }
-      await move('approveRisk');
       pendingSupport.shift();
-      await confirm(false);
+      await confirm('approveRisk');
     } else {
-      await confirm(true);
+      await confirm('confirm');
     }
 
     // Confirmed: the order waits for fulfillment (the shipping issue builds on this) or a cancellation.
@@ -334,10 +336,11 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     await cancel('cancel', next.request.reason);
     pendingSupport.shift();
 
-    async function confirm(firstAnswer: boolean): Promise<void> {
-      await move('confirm');
+    /** By checkout itself, or by support approving the risk review (the first answer was on_hold then). */
+    async function confirm(event: 'confirm' | 'approveRisk'): Promise<void> {
+      await move(event);
       compensations.length = 0;
-      if (firstAnswer) result = { status: 'confirmed', orderId, totals };
+      if (event === 'confirm') result = { status: 'confirmed', orderId, totals };
       note('confirmed');
       // The order stands from here: a cart, an email or the search index lagging must not undo it.
       await bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) }));

@@ -72,6 +72,12 @@ describe('risk review and support actions (real workers, Temporal, PostgreSQL, R
     const approved = await act(orderId, 'approve-risk');
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     assert.equal(approved.body.status, 'confirmed');
+    // Approved means kept: the stock stays reserved, the authorization stands, the order lives on.
+    assert.deepEqual(await stock(sku), { on_hand: 5, reserved: 2 });
+    const payments = await t.deps.db.selectFrom('payments').select('status').where('order_id', '=', orderId).execute();
+    assert.deepEqual(payments, [{ status: 'authorized' }]);
+    const run = await testStack().temporal.client.workflow.getHandle(`order-${orderId}`).describe();
+    assert.equal(run.status.name, 'RUNNING');
     const audit = await t.deps.db.selectFrom('support_actions').select(['actor_id', 'actor_role', 'action', 'reason']).where('order_id', '=', orderId).execute();
     assert.deepEqual(audit, [{ actor_id: 'agent-smith', actor_role: 'support', action: 'approveRisk', reason: 'checked with the customer by phone' }]);
     const view = await request(t.app).get(`/support/orders/${orderId}`).set('Authorization', support);

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
-import { type createActivities } from '../../workers/create-workers';
+import type { createActivities } from '../../workers/create-workers';
 import {
   checkoutWorkflowType,
   orderWorkflowId,

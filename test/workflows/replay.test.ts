@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { testStack } from '../support/test-stack';
+
+/**
+ * Histories recorded from real runs (temporal workflow show --output json) replay against the
+ * current workflow code: a change that would break running workflows fails CI. Record a new
+ * one whenever a workflow gains a path; guard incompatible changes with patched().
+ */
+describe('workflow replay of recorded histories', () => {
+  const folder = path.join(__dirname, 'histories');
+  const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
+
+  it('has histories for every workflow that owns money or stock', () => {
+    for (const prefix of ['restock-', 'checkout-']) assert.ok(files.some((f) => f.startsWith(prefix)), `a ${prefix}* history`);
+  });
+
+  for (const file of files) {
+    it(`replays ${file} without nondeterminism`, async () => {
+      const history = JSON.parse(readFileSync(path.join(folder, file), 'utf8'));
+      await Worker.runReplayHistory({ workflowBundle: testStack().workflowBundle }, history, `replay-${file}`);
+    });
+  }
+});

@@ -18,6 +18,7 @@ export const problemTypes = {
   'cart-limit-exceeded': { status: 422, title: 'The cart would exceed its limits' },
   'idempotency-key-missing': { status: 400, title: 'Send an Idempotency-Key header (1 to 255 visible characters)' },
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  'checkout-in-progress': { status: 409, title: 'A checkout with this Idempotency-Key is still running; retry after Retry-After' },
   'cart-empty': { status: 422, title: 'The cart is empty, expired or not yours' },
   'out-of-stock': { status: 409, title: 'Not enough stock for some lines; nothing was charged' },
   'price-changed': { status: 409, title: 'Prices changed since the items were added; confirm the new totals' },

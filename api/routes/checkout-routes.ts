@@ -90,7 +90,21 @@ export function refusal(error: unknown): Problem | undefined {
   return new Problem('order-action-refused', cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : error.message);
 }
 
+const RESOURCE_EXHAUSTED = 8;
+const isServiceError = (error: unknown): error is Error & { code: number } => typeof (error as { code?: unknown }).code === 'number';
+
 export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
+  // Identical requests arriving together at this instance share one update: Temporal allows only
+  // a few updates in flight per workflow, and a retrying client should not use them all up.
+  const running = new Map<string, Promise<CheckoutResult>>();
+  const inFlight = (key: string, call: () => Promise<CheckoutResult>): Promise<CheckoutResult> => {
+    const existing = running.get(key);
+    if (existing) return existing;
+    const started = call().finally(() => running.delete(key));
+    running.set(key, started);
+    return started;
+  };
+
   api.route(
     {
       method: 'post',
@@ -107,7 +121,7 @@ export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
         202: { description: 'Held for risk review; support decides' },
         400: { description: 'Invalid body or no Idempotency-Key', problems: ['validation-failed', 'idempotency-key-missing'] },
         402: { description: 'Payment declined', problems: ['payment-declined'] },
-        409: { description: 'Out of stock, or prices changed', problems: ['out-of-stock', 'price-changed'] },
+        409: { description: 'Out of stock, prices changed, or the same checkout still running', problems: ['out-of-stock', 'price-changed', 'checkout-in-progress'] },
         422: { description: 'Key reused, cart empty, or risk rejected', problems: ['idempotency-key-reused', 'cart-empty', 'risk-rejected', 'address-undeliverable'] },
         503: { description: 'Checkout could not complete; nothing was charged', problems: ['checkout-failed'] },
       },
@@ -144,7 +158,9 @@ export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
       });
       let result: CheckoutResult;
       try {
-        result = await temporal.workflow.executeUpdateWithStart(submitCheckoutUpdate, { args: [hash], startWorkflowOperation: start });
+        result = await inFlight(`${workflowId}/${hash}`, () =>
+          temporal.workflow.executeUpdateWithStart(submitCheckoutUpdate, { args: [hash], startWorkflowOperation: start }),
+        );
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
           // The checkout under this key has finished: its answer stands.
@@ -154,6 +170,9 @@ export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
           result = await handle.result();
         } else if (error instanceof WorkflowUpdateFailedError) {
           throw new Problem('idempotency-key-reused', (error.cause as Error | undefined)?.message);
+        } else if (isServiceError(error) && error.code === RESOURCE_EXHAUSTED) {
+          // Temporal caps concurrent updates per workflow; past it, duplicates are told to come back.
+          throw new Problem('checkout-in-progress', undefined, { orderId }, { 'Retry-After': '1' });
         } else {
           throw error;
         }

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { orderIdFor } from '../../api/routes/checkout-routes';
+import { findInventoryDrift } from '../../db/reconcile-inventory';
+import { orderWorkflowId } from '../../workflows/checkout.messages';
+import { redisReady } from '../support/cart-fixtures';
+import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
+import { uniqueId } from '../support/db-fixtures';
+import { authorizes, startStripeRecorder, type RecordedStripeRequest, type StripeRecorder } from '../support/stripe-recorder';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { testConfig, testStack } from '../support/test-stack';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+
+/** Rejects when `promise` has not settled within `ms`: every wait in this test is bounded. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} (waited ${ms} ms)`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+// No in-process workers here: the worker processes started below are the only ones serving the task queues.
+describe('checkout when the worker process is killed mid-authorization (workers/main.ts, SIGKILL)', () => {
+  let t: TestApp;
+  let recorder: StripeRecorder;
+  const processes: WorkerProcess[] = [];
+
+  before(async () => {
+    t = createTestApp();
+    await redisReady(t.deps.redis);
+    const apiBase = testConfig().stripe.apiBase;
+    if (!apiBase) throw new Error('STRIPE_API_BASE must point at stripe-mock');
+    recorder = await startStripeRecorder(apiBase);
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await Promise.all(processes.map((p) => p.stop()));
+    await Promise.all([recorder.close(), t.close()]);
+  });
+
+  it('completes the order once, with one authorization and the same idempotency key on every provider request', async function () {
+    this.timeout(180_000);
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2, price: 1999 });
+    const key = uniqueId('key');
+    const orderId = orderIdFor(shopper.subject, key);
+    const authorizeKey = `${orderWorkflowId(orderId)}/authorize`;
+
+    // stripe-mock processes the first create; its answer is held until that worker is dead, so it never learns the outcome.
+    let firstCreateArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      firstCreateArrived = resolve;
+    });
+    let releaseAnswer!: () => void;
+    const workerKilled = new Promise<void>((resolve) => {
+      releaseAnswer = resolve;
+    });
+    const isCreate = (r: RecordedStripeRequest) => r.method === 'POST' && r.path === '/v1/payment_intents';
+    const authorize = authorizes();
+    let creates = 0;
+    recorder.rewrite(async (request, upstream) => {
+      if (isCreate(request) && (creates += 1) === 1) {
+        firstCreateArrived();
+        await workerKilled;
+      }
+      return authorize(request, upstream);
+    });
+
+    const first = await startWorkerProcess({ stripeApiBase: recorder.url });
+    processes.push(first);
+    const body = checkoutBody(shopper, cartId, { paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } });
+    // then() sends the request now; it waits for the answer through the crash and the retry.
+    const answer = postCheckout(t, shopper, body, key).then((res) => res);
+
+    await within(arrived, 90_000, `the authorization never reached Stripe; worker output:\n${first.output()}`);
+    await first.kill();
+    releaseAnswer();
+
+    // Cut off mid-step: the stock is held and the payment is pending, its provider outcome unknown.
+    assert.deepEqual(await stockOf(sku.sku), { on_hand: 5, reserved: 2 });
+    assert.deepEqual(await paymentsOf(orderId), [{ status: 'pending', external_id: null, authorized_amount: 0 }]);
+
+    processes.push(await startWorkerProcess({ stripeApiBase: recorder.url }));
+    const res = await within(answer, 120_000, 'checkout did not answer after the worker restarted');
+
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.status, 'confirmed');
+    assert.equal(res.body.orderId, orderId);
+
+    const orders = await t.deps.db.selectFrom('orders').select(['id', 'status']).where('idempotency_key', '=', `${shopper.subject}/${key}`).execute();
+    assert.deepEqual(orders, [{ id: orderId, status: 'confirmed' }]);
+    assert.deepEqual(await stockOf(sku.sku), { on_hand: 5, reserved: 2 }, 'the retried workflow did not reserve twice');
+    const reservations = await t.deps.db.selectFrom('inventory_reservations').select(['quantity', 'status']).where('order_id', '=', orderId).execute();
+    assert.deepEqual(reservations, [{ quantity: 2, status: 'reserved' }]);
+    assert.deepEqual(await findInventoryDrift(t.deps.db, { skus: [sku.sku] }), []);
+
+    const providerRequests = recorder.requests;
+    assert.equal(providerRequests.length, 2, JSON.stringify(providerRequests.map((r) => `${r.method} ${r.path}`)));
+    assert.ok(providerRequests.every(isCreate), 'only the cut-off create and its retry reached the provider');
+    assert.deepEqual(
+      providerRequests.map((r) => r.idempotencyKey),
+      [authorizeKey, authorizeKey],
+    );
+    assert.deepEqual(providerRequests[1]!.form, providerRequests[0]!.form, 'the retry asked for the same PaymentIntent');
+    const total = (res.body.totals as { total: { amount: number } }).total.amount;
+    assert.deepEqual(await paymentsOf(orderId), [{ status: 'authorized', external_id: providerRequests[1]!.response?.body.id, authorized_amount: total }]);
+
+    // The kill really cut the activity: Temporal ran it a second time, on the new worker.
+    const history = await testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory();
+    const events = history.events ?? [];
+    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'authorizePayment');
+    assert.equal(scheduled.length, 1);
+    const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled[0]!.eventId));
+    assert.equal(started?.activityTaskStartedEventAttributes?.attempt, 2);
+  });
+
+  const stockOf = (sku: string) => t.deps.db.selectFrom('inventory').select(['on_hand', 'reserved']).where('sku', '=', sku).executeTakeFirstOrThrow();
+  const paymentsOf = (orderId: string) =>
+    t.deps.db.selectFrom('payments').select(['status', 'external_id', 'authorized_amount']).where('order_id', '=', orderId).execute();
+});

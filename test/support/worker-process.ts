@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { testConfig, testStack } from './test-stack';
+
+export interface WorkerProcess {
+  readonly pid: number;
+  /** What the process wrote so far (its JSON logs and any crash), for failure messages. */
+  output(): string;
+  /** SIGKILL: no graceful shutdown, no chance to report anything to Temporal. Resolves once it is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM (the runtime drains the workers), then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  /** Where the worker's Stripe client sends requests (a stripe recorder in front of stripe-mock). */
+  stripeApiBase: string;
+  /** Bundling the workflows on start takes a while on a busy machine. */
+  readyTimeoutMs?: number;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const READY = /"msg":"workers running"/;
+const OUTPUT_LIMIT = 200_000;
+
+/**
+ * The real worker entry point (workers/main.ts) in a process of its own, against the test stack
+ * and this run's Temporal dev server, so a test can kill it the way a crash or an OOM kill would.
+ */
+export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_000 }: WorkerProcessOptions): Promise<WorkerProcess> {
+  const config = testConfig();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      // The line this helper waits for is logged at info.
+      LOG_LEVEL: 'info',
+      DATABASE_URL: config.postgres.url,
+      REDIS_URL: config.redis.url,
+      ELASTICSEARCH_URL: config.elasticsearch.url,
+      ELASTICSEARCH_INDEX_PREFIX: config.elasticsearch.indexPrefix,
+      TEMPORAL_ADDRESS: testStack().temporalAddress,
+      TEMPORAL_NAMESPACE: 'default',
+      STRIPE_API_BASE: stripeApiBase,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  child.on('error', (error) => append(Buffer.from(`spawn error: ${String(error)}\n`)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker process not running after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
+      const onData = () => {
+        if (!READY.test(output)) return;
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`worker process exited (${code ?? signal}) before it was running:\n${output}`));
+      });
+    });
+  } catch (error) {
+    await killAndWait(child, exited);
+    throw error;
+  }
+
+  return {
+    pid: child.pid!,
+    output: () => output,
+    kill: () => killAndWait(child, exited),
+    stop: async (graceMs = 10_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!graceful) await killAndWait(child, exited);
+    },
+  };
+}
+
+async function killAndWait(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+}

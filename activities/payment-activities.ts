@@ -2,7 +2,8 @@ import { activityInfo, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database, PaymentRow, PaymentStatus } from '../db/database';
-import { findExternalIdFromEvents, findPaymentEvents, type StoredPaymentEvent } from '../db/payment-events';
+import { findExternalIdFromEvents, findPaymentEvents } from '../db/payment-events';
+import type { PaymentEvent } from '../domain/payment-event';
 import {
   findCancellablePayments,
   findPayment,
@@ -149,7 +150,7 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDeps) 
     },
 
     /** Events a webhook stored for this PaymentIntent, oldest first: those that came before the workflow listened. */
-    async storedPaymentEvents(paymentIntentId: string): Promise<StoredPaymentEvent[]> {
+    async storedPaymentEvents(paymentIntentId: string): Promise<PaymentEvent[]> {
       return findPaymentEvents(db, paymentIntentId);
     },
   };

@@ -1,22 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { PaymentEvent } from '../domain/payment-event';
 import type { Database, JsonObject } from './database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** A provider event as the order workflow receives it (the paymentEvent signal's payload). */
-export interface StoredPaymentEvent {
-  provider: 'stripe';
-  eventId: string;
-  type: string;
-  paymentIntentId: string;
-  /** Seconds since the epoch, as the provider stamped it. */
-  createdAt: number;
-  amountCapturable?: number;
-  amountReceived?: number;
-}
-
 export interface NewPaymentEvent {
-  event: StoredPaymentEvent;
+  event: PaymentEvent;
   /** The order it is about, when known. */
   orderId: string | null;
   /** Our payments row id as the provider echoed it back (PaymentIntent metadata), when it did. */
@@ -87,7 +76,7 @@ export async function markPaymentEventProcessed(db: Db, id: number): Promise<voi
  * arrival): what a workflow that starts late, or missed a signal, reads to catch up. The same
  * event may also arrive as a signal, so readers deduplicate by eventId.
  */
-export async function findPaymentEvents(db: Db, paymentIntentId: string): Promise<StoredPaymentEvent[]> {
+export async function findPaymentEvents(db: Db, paymentIntentId: string): Promise<PaymentEvent[]> {
   const rows = await db
     .selectFrom('payment_events')
     .select('payload')
@@ -110,7 +99,7 @@ export async function findExternalIdFromEvents(db: Db, paymentId: string): Promi
   return row?.paymentIntentId ?? undefined;
 }
 
-function toStoredEvent(payload: JsonObject): StoredPaymentEvent {
+function toStoredEvent(payload: JsonObject): PaymentEvent {
   const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
   const amountCapturable = number(payload.amountCapturable);
   const amountReceived = number(payload.amountReceived);

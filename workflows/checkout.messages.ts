@@ -3,6 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Parcel } from '../domain/allocation';
 import type { Address, CheckoutLine, CheckoutOutcome, CheckoutRequest, OrderTotals } from '../domain/checkout';
 import type { Money } from '../domain/money';
+import type { PaymentEvent } from '../domain/payment-event';
 import type { OrderStatus } from '../domain/order-state';
 import type { RiskAssessment } from '../domain/risk';
 import type { checkout } from './checkout';
@@ -79,20 +80,6 @@ export const approveRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('appr
 export const rejectRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('rejectRisk');
 export const updateShippingAddressUpdate = defineUpdate<OrderView, [SupportRequest & { address: Address }]>('updateShippingAddress');
 
-/** A payment provider's event about this order's payment (from a verified webhook). */
-export interface PaymentEvent {
-  provider: 'stripe';
-  /** The provider's event id (evt_...): unique, so a redelivery is recognised. */
-  eventId: string;
-  /** e.g. payment_intent.amount_capturable_updated, payment_intent.payment_failed, payment_intent.canceled, charge.refunded */
-  type: string;
-  /** The PaymentIntent the event is about. */
-  paymentIntentId: string;
-  /** Seconds since the epoch, as the provider stamped it: events may arrive out of order. */
-  createdAt: number;
-  /** Amounts in minor units as the event reports them, when it does. */
-  amountCapturable?: number;
-  amountReceived?: number;
-}
-
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
+
+export type { PaymentEvent };

@@ -1,5 +1,5 @@
 import { add, money, multiply, sum, type Money } from './money';
-import { DEFAULT_UNIT_WEIGHT_GRAMS, estimateShipping, type ShipmentSize, type ShippingEstimate, type ShippingSpeed } from './shipping-estimate';
+import { estimateShipping, shipmentSize, type ShippingEstimate, type ShippingSpeed } from './shipping-estimate';
 import { estimateTax, taxRateFor, type TaxEstimate } from './tax';
 
 /**
@@ -318,15 +318,6 @@ export function defaultDestination(currency: string | null): Destination {
 
 export const lineTotal = (line: Pick<CartLine, 'unitPrice' | 'quantity'>): Money => multiply(line.unitPrice, line.quantity);
 
-export function shipmentSize(lines: CartLine[]): ShipmentSize {
-  return lines.reduce(
-    (size, line) => ({
-      units: size.units + line.quantity,
-      weightGrams: size.weightGrams + (line.weightGrams ?? DEFAULT_UNIT_WEIGHT_GRAMS) * line.quantity,
-    }),
-    { units: 0, weightGrams: 0 },
-  );
-}
 
 export interface CartTotals {
   currency: string;

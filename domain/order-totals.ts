@@ -1,6 +1,6 @@
 import type { Address, CheckoutLine, OrderTotals, OrderTotalsLine } from './checkout';
 import { add, applyRate, money, multiply, sum, type Money } from './money';
-import { DEFAULT_UNIT_WEIGHT_GRAMS, estimateShipping, rateCurrencies, type ShipmentSize, type ShippingSpeed } from './shipping-estimate';
+import { estimateShipping, rateCurrencies, shipmentSize, type ShippingSpeed } from './shipping-estimate';
 import { taxRateFor } from './tax';
 
 /**
@@ -65,16 +65,3 @@ export function computeTotals(
   };
 }
 
-/**
- * Units and weight of the whole order, a missing catalog weight counting as the default. Same
- * rule as cart.ts's shipmentSize, which is typed for cart lines only.
- */
-function shipmentSize(lines: readonly Pick<CheckoutLine, 'quantity' | 'weightGrams'>[]): ShipmentSize {
-  return lines.reduce(
-    (size, line) => ({
-      units: size.units + line.quantity,
-      weightGrams: size.weightGrams + (line.weightGrams ?? DEFAULT_UNIT_WEIGHT_GRAMS) * line.quantity,
-    }),
-    { units: 0, weightGrams: 0 },
-  );
-}

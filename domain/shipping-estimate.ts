@@ -65,6 +65,17 @@ export interface ShipmentSize {
   weightGrams: number;
 }
 
+/** Units and weight of some lines; a line without a known weight counts DEFAULT_UNIT_WEIGHT_GRAMS a unit. */
+export function shipmentSize(lines: readonly { quantity: number; weightGrams: number | null }[]): ShipmentSize {
+  return lines.reduce(
+    (size, line) => ({
+      units: size.units + line.quantity,
+      weightGrams: size.weightGrams + (line.weightGrams ?? DEFAULT_UNIT_WEIGHT_GRAMS) * line.quantity,
+    }),
+    { units: 0, weightGrams: 0 },
+  );
+}
+
 export interface ShippingEstimate {
   amount: Money;
   speed: ShippingSpeed;

@@ -11,7 +11,9 @@ import { createNotificationActivities } from '../activities/notification-activit
 import { createOrderActivities } from '../activities/order-activities';
 import { createPaymentActivities } from '../activities/payment-activities';
 import { createProductChangeActivities } from '../activities/product-change-activities';
+import { createRateCardCarrier } from '../activities/rate-card-carrier';
 import { createSearchActivities } from '../activities/search-activities';
+import { createShippingActivities } from '../activities/shipping-activities';
 import { createStripePaymentProvider } from '../activities/stripe-payment-provider';
 import type { Database } from '../db/database';
 import type { SearchIndices } from '../platform/search-indices';
@@ -44,6 +46,7 @@ export function createActivities({ db, es, redis, stripe, indices }: Pick<Worker
       ...createOrderActivities({ db }),
       ...createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
       ...createNotificationActivities({ db }),
+      ...createShippingActivities({ carrier: createRateCardCarrier() }),
       ...productChanges,
     },
     search: createSearchActivities({ db, es, indices }),

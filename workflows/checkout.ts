@@ -6,6 +6,7 @@ import {
   condition,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -19,12 +20,15 @@ import type { OrderActivities } from '../activities/order-activities';
 import type { PaymentActivities } from '../activities/payment-activities';
 import type { ProductChangeActivities } from '../activities/product-change-activities';
 import type { SearchActivities } from '../activities/search-activities';
+import type { ShippingActivities } from '../activities/shipping-activities';
 import { asBusinessFailure, businessFailure } from '../domain/business-failure';
 import { checkoutRejection, type CheckoutLine } from '../domain/checkout';
 import { emailDomainOf, scoreRisk } from '../domain/risk';
+import type { Money } from '../domain/money';
 import { computeTotals } from '../domain/order-totals';
 import { canUpdateShippingAddress, initialOrderState, transition, type OrderEventType, type OrderState } from '../domain/order-state';
 import { repriceLines } from '../domain/pricing';
+import { shipmentSize } from '../domain/shipping-estimate';
 import {
   approveRiskUpdate,
   cancelOrderUpdate,
@@ -47,7 +51,14 @@ import { taskQueues } from './task-queues';
 // Bounded, explicit retries: past them the saga compensates and ends, it never hangs.
 const retry: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 };
 const activities = proxyActivities<
-  CartActivities & CatalogActivities & InventoryActivities & OrderActivities & PaymentActivities & NotificationActivities & ProductChangeActivities
+  CartActivities &
+    CatalogActivities &
+    InventoryActivities &
+    OrderActivities &
+    PaymentActivities &
+    NotificationActivities &
+    ProductChangeActivities &
+    ShippingActivities
 >({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry });
 // Search is a read model: it may lag, and it must never hold up or fail an order.
 const search = proxyActivities<SearchActivities>({
@@ -229,7 +240,16 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   return result!;
 
   async function placeOrder(): Promise<void> {
-    const totals = totalsFor(lines);
+    // Added after runs were recorded: older histories priced shipping from the rate card in workflow code.
+    const quote = patched('carrier-quote')
+      ? await activities.quoteShipping({
+          destination: request.shippingAddress,
+          speed: request.shippingSpeed,
+          currency: lines[0]!.unitPrice.currency,
+          size: shipmentSize(lines),
+        })
+      : undefined;
+    const totals = totalsFor(lines, quote);
     view.totals = totals;
     const customerId = await activities.ensureCustomer({ subject: input.customerSubject, email: request.email });
     const history = await activities.customerHistory(customerId);
@@ -352,9 +372,9 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   }
 
   /** Totals, or a typed rejection when we cannot ship there in this currency (never a crash in workflow code). */
-  function totalsFor(priced: CheckoutLine[]) {
+  function totalsFor(priced: CheckoutLine[], shippingQuote?: Money) {
     try {
-      return computeTotals(priced, request.shippingAddress, request.shippingSpeed);
+      return computeTotals(priced, request.shippingAddress, request.shippingSpeed, shippingQuote);
     } catch (error) {
       throw businessFailure('AddressUndeliverable', 'we cannot ship this order to this address', { carrierMessage: (error as Error).message });
     }

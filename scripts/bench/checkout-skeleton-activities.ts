@@ -1,0 +1,59 @@
+import type { AuthorizePaymentInput, PaymentAuthorized } from '../../activities/payment-activities';
+import type { StockReserved } from '../../activities/inventory-activities';
+import type { CurrentPrice } from '../../activities/catalog-activities';
+import type { CustomerNotification } from '../../activities/notification-activities';
+import type { RateRequest } from '../../activities/carrier';
+import type { NewOrder } from '../../db/orders';
+import type { OrderStatus } from '../../db/database';
+import type { AllocationLine } from '../../domain/allocation';
+import type { CheckoutLine } from '../../domain/checkout';
+import type { Money } from '../../domain/money';
+
+const WAREHOUSE = { warehouseId: '00000000-0000-4000-8000-000000000001', warehouseCode: 'BENCH-1' };
+
+/** Two lines shaped like a real cart's, so payloads through Temporal weigh about the same. */
+export const cannedLines: CheckoutLine[] = [
+  { sku: 'BENCH-0001-M', productId: '00000000-0000-4000-8000-000000000101', productName: 'Bench product 0001', quantity: 1, unitPrice: { amount: 2599, currency: 'USD' }, weightGrams: 400 },
+  { sku: 'BENCH-0002-M', productId: '00000000-0000-4000-8000-000000000102', productName: 'Bench product 0002', quantity: 1, unitPrice: { amount: 1899, currency: 'USD' }, weightGrams: 400 },
+];
+
+/**
+ * The checkout's activities with the same names and signatures, each answering at once with a
+ * canned result: what is left when they run is Temporal, the workers and the API.
+ */
+export function createSkeletonActivities({ onIndexed }: { onIndexed: (orderId: string) => void }) {
+  return {
+    async snapshotCart(_input: { cartId: string; customerId: string }): Promise<CheckoutLine[]> {
+      return cannedLines;
+    },
+    async currentPrices(skus: string[]): Promise<CurrentPrice[]> {
+      return skus.map((sku) => ({ sku, unitPrice: cannedLines.find((l) => l.sku === sku)!.unitPrice, active: true }));
+    },
+    async quoteShipping(request: RateRequest): Promise<Money> {
+      return { amount: 599, currency: request.currency };
+    },
+    async ensureCustomer(_input: { subject: string; email: string }): Promise<string> {
+      return '00000000-0000-4000-8000-000000000201';
+    },
+    async customerHistory(_customerId: string): Promise<{ ordersLast24h: number; ordersEver: number }> {
+      return { ordersLast24h: 0, ordersEver: 0 };
+    },
+    async createOrder(_order: NewOrder): Promise<void> {},
+    async reserveStock({ lines }: { orderId: string; lines: AllocationLine[]; expiresAt: string }): Promise<StockReserved> {
+      return { parcels: [{ ...WAREHOUSE, lines }], productIds: cannedLines.map((l) => l.productId) };
+    },
+    async productsChanged(_productIds: string[]): Promise<void> {},
+    async authorizePayment(input: AuthorizePaymentInput): Promise<PaymentAuthorized> {
+      return { status: 'authorized', paymentId: '00000000-0000-4000-8000-000000000301', externalId: `manual:${input.idempotencyKey}`, authorizationExpiresAt: null };
+    },
+    async setOrderStatus(_input: { orderId: string; status: OrderStatus; reason?: string }): Promise<void> {},
+    async clearOrderedLines(_input: { cartId: string; skus: string[] }): Promise<void> {},
+    async notifyCustomer(_notification: CustomerNotification): Promise<void> {},
+    async indexOrder(orderId: string): Promise<'indexed'> {
+      onIndexed(orderId);
+      return 'indexed';
+    },
+  };
+}
+
+export type SkeletonActivities = ReturnType<typeof createSkeletonActivities>;

@@ -1,0 +1,83 @@
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+
+type Timestamp = { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined;
+const ms = (t: Timestamp) => (t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : Number.NaN);
+
+/** Per checkout, from the server's own event times: where the time to confirmation went. */
+export interface StepTimes {
+  /** Activities scheduled before the update completed. */
+  activities: number;
+  workflowTasks: number;
+  /** Sum of activity schedule-to-start: waiting in the task queue for a worker's poll. */
+  activityQueueMs: number;
+  /** Sum of activity start-to-close: the activity code (plus the completion's trip back). */
+  activityRunMs: number;
+  /** Sum of workflow task schedule-to-start. */
+  workflowTaskQueueMs: number;
+  /** Sum of workflow task start-to-complete: replaying/advancing the workflow on the worker. */
+  workflowTaskRunMs: number;
+  /** Workflow started to the submit update completed. */
+  confirmMs: number;
+}
+
+export async function historyBreakdown(client: Client, workflowIds: string[]): Promise<StepTimes> {
+  const totals: StepTimes = { activities: 0, workflowTasks: 0, activityQueueMs: 0, activityRunMs: 0, workflowTaskQueueMs: 0, workflowTaskRunMs: 0, confirmMs: 0 };
+  for (const id of workflowIds) {
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const at = new Map<number, number>();
+    let startedAt = Number.NaN;
+    let confirmedAt = Number.NaN;
+    for (const event of (history.events ?? []) as temporal.api.history.v1.IHistoryEvent[]) {
+      const time = ms(event.eventTime as Timestamp);
+      const eventId = Number(event.eventId);
+      at.set(eventId, time);
+      if (event.workflowExecutionStartedEventAttributes) startedAt = time;
+      else if (event.workflowExecutionUpdateCompletedEventAttributes) {
+        confirmedAt = time;
+        break;
+      } else if (event.activityTaskStartedEventAttributes) {
+        totals.activities += 1;
+        totals.activityQueueMs += time - at.get(Number(event.activityTaskStartedEventAttributes.scheduledEventId))!;
+      } else if (event.activityTaskCompletedEventAttributes) {
+        totals.activityRunMs += time - at.get(Number(event.activityTaskCompletedEventAttributes.startedEventId))!;
+      } else if (event.workflowTaskStartedEventAttributes) {
+        totals.workflowTasks += 1;
+        totals.workflowTaskQueueMs += time - at.get(Number(event.workflowTaskStartedEventAttributes.scheduledEventId))!;
+      } else if (event.workflowTaskCompletedEventAttributes) {
+        totals.workflowTaskRunMs += time - at.get(Number(event.workflowTaskCompletedEventAttributes.startedEventId))!;
+      }
+    }
+    totals.confirmMs += confirmedAt - startedAt;
+  }
+  const n = workflowIds.length;
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / n])) as unknown as StepTimes;
+}
+
+/** What the runs a query matches asked of the server in total: workflow tasks, activities, timers. */
+export async function taskCounts(client: Client, query: string): Promise<{ runs: number; workflowTasks: number; activities: number; timers: number }> {
+  const counts = { runs: 0, workflowTasks: 0, activities: 0, timers: 0 };
+  for await (const run of client.workflow.list({ query })) {
+    counts.runs += 1;
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    for (const event of history.events ?? []) {
+      if (event.workflowTaskStartedEventAttributes) counts.workflowTasks += 1;
+      else if (event.activityTaskStartedEventAttributes) counts.activities += 1;
+      else if (event.timerStartedEventAttributes) counts.timers += 1;
+    }
+  }
+  return counts;
+}
+
+/** The steps a run took, in order: activity types, the update's completion, patch markers and timers. */
+export async function stepSequence(client: Client, workflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((event) => {
+    if (event.activityTaskScheduledEventAttributes) return [event.activityTaskScheduledEventAttributes.activityType?.name ?? '?'];
+    if (event.workflowExecutionUpdateCompletedEventAttributes) return ['(answered)'];
+    if (event.markerRecordedEventAttributes) return [`(marker ${event.markerRecordedEventAttributes.markerName})`];
+    if (event.timerStartedEventAttributes) return ['(timer)'];
+    if (event.upsertWorkflowSearchAttributesEventAttributes) return ['(search attributes)'];
+    return [];
+  });
+}

@@ -158,7 +158,12 @@ async function main(): Promise<void> {
     const temporalCli = process.env.TEMPORAL_CLI_PATH;
     if (!temporalCli) throw new Error('TEMPORAL_CLI_PATH is not set (run through npm run bench:checkout)');
     temporal = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: temporalCli }, ip: '127.0.0.1', port: temporalPort, searchAttributes, log: { format: 'json', level: 'error' },
+      server: {
+        executable: { type: 'existing-path', path: temporalCli },
+        ip: '127.0.0.1',
+        port: temporalPort,
+        searchAttributes,
+        log: { format: 'json', level: 'error' },
         extraArgs: args['temporal-config'].flatMap((value) => ['--dynamic-config-value', value]),
       },
     });

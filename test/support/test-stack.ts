@@ -52,6 +52,8 @@ export async function startTestStack(): Promise<void> {
         port,
         searchAttributes,
         log: { format: 'json', level: 'error' },
+        // As scripts/stack.sh: the default 20 task polls a second adds ~50 ms to every workflow step.
+        extraArgs: ['--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000'],
       },
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger }),

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { orderIdFor } from '../api/routes/checkout-routes';
+import { orderIdFor } from '../api/checkout-start';
 import { createDb } from '../db/create-db';
 import { migrateToLatest } from '../db/migrator';
 import { findInventoryDrift } from '../db/reconcile-inventory';

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import {
-  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -14,32 +12,20 @@ import {
   orderStatusQuery,
   orderWorkflowId,
   submitCheckoutUpdate,
-  type CheckoutInput,
   type CheckoutResult,
   type CheckoutWorkflow,
   type OrderView,
 } from '../../workflows/checkout.messages';
-import { CustomerId, OrderId, OrderStatus } from '../../workflows/search-attributes';
 import { taskQueues } from '../../workflows/task-queues';
 import type { ApiRouter } from '../api-router';
 import type { AppDeps } from '../app-deps';
+import { checkoutInput, startCheckoutOperation } from '../checkout-start';
 import { checkoutBody, orderIdParam, supportRequest } from '../order-schemas';
 import { Problem, type ProblemType } from '../problem';
 import type { Principal } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/**
- * The order id is derived from the customer and their Idempotency-Key, so the workflow id
- * `order-<orderId>` is the idempotency guard: Temporal refuses a second checkout under it.
- */
-export function orderIdFor(subject: string, idempotencyKey: string): string {
-  const hex = createHash('sha256').update(`${subject}\n${idempotencyKey}`).digest('hex');
-  // Shaped as an RFC 9562 version 8 (custom) UUID, so it fits the uuid column.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-const requestHash = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 const rejectionProblems: Record<string, ProblemType> = {
   OutOfStock: 'out-of-stock',
@@ -129,33 +115,10 @@ export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
     async ({ body, principal, req, res }) => {
       const key = req.get('idempotency-key');
       if (!key || !IDEMPOTENCY_KEY.test(key)) throw new Problem('idempotency-key-missing');
-      const subject = principal!.subject;
-      const orderId = orderIdFor(subject, key);
-      const hash = requestHash(body);
-      const input: CheckoutInput = {
-        orderId,
-        idempotencyKey: key,
-        requestHash: hash,
-        customerSubject: subject,
-        request: { ...body, billingAddress: body.billingAddress ?? body.shippingAddress, customerId: subject },
-      };
+      const input = checkoutInput(principal!.subject, key, body);
+      const { orderId, requestHash: hash } = input;
       const workflowId = orderWorkflowId(orderId);
-      const start = new WithStartWorkflowOperation<CheckoutWorkflow>(checkoutWorkflowType, {
-        workflowId,
-        taskQueue: taskQueues.orders,
-        args: [input],
-        // A duplicate request joins the running checkout; a finished one is never run again.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OrderId, value: orderId },
-          { key: CustomerId, value: subject },
-          { key: OrderStatus, value: 'PENDING' },
-        ],
-        memo: { requestHash: hash },
-        staticSummary: `Order ${orderId} for ${subject}`,
-        staticDetails: `Checkout of cart ${body.cartId}, ${body.shippingSpeed} shipping to ${body.shippingAddress.city}, ${body.shippingAddress.country}, paid by ${body.paymentMethod.provider}`,
-      });
+      const start = startCheckoutOperation<CheckoutWorkflow>(checkoutWorkflowType, taskQueues.orders, input);
       let result: CheckoutResult;
       try {
         result = await inFlight(`${workflowId}/${hash}`, () =>

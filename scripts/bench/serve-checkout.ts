@@ -1,16 +1,15 @@
 // The checkout benchmark's API, in its own process as api/main.ts runs it: the real app, plus the
 // skeleton checkout's route POST /bench/skeleton-checkout. Prints {port} on stdout once listening.
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { ApiRouter } from '../../api/api-router';
 import { createApp } from '../../api/create-app';
 import { checkoutBody } from '../../api/order-schemas';
 import { problemHandler } from '../../api/problem';
-import { orderIdFor } from '../../api/routes/checkout-routes';
+import { checkoutInput, startCheckoutOperation } from '../../api/checkout-start';
 import { createDb } from '../../db/create-db';
 import { loadConfig } from '../../platform/config';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
@@ -19,8 +18,7 @@ import { createStripe } from '../../platform/create-stripe';
 import { createTemporalClient } from '../../platform/create-temporal-client';
 import { createLogger } from '../../platform/logger';
 import { searchIndices } from '../../platform/search-indices';
-import { orderWorkflowId, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/checkout.messages';
-import { CustomerId, OrderId, OrderStatus } from '../../workflows/search-attributes';
+import { submitCheckoutUpdate, type CheckoutResult } from '../../workflows/checkout.messages';
 import { checkoutSkeletonWorkflowType, skeletonTaskQueues } from './checkout-skeleton.messages';
 import type { checkoutSkeleton } from './checkout-skeleton-workflow';
 
@@ -73,32 +71,9 @@ function skeletonRoute(tokens: { jwtSecret: string; issuer: string }, temporal: 
     async ({ body, principal, req, res }) => {
       const key = req.get('idempotency-key');
       if (!key) throw new Error('no Idempotency-Key');
-      const subject = principal!.subject;
-      const orderId = orderIdFor(subject, key);
-      const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-      const input: CheckoutInput = {
-        orderId,
-        idempotencyKey: key,
-        requestHash: hash,
-        customerSubject: subject,
-        request: { ...body, billingAddress: body.billingAddress ?? body.shippingAddress, customerId: subject },
-      };
-      const start = new WithStartWorkflowOperation<typeof checkoutSkeleton>(checkoutSkeletonWorkflowType, {
-        workflowId: orderWorkflowId(orderId),
-        taskQueue: skeletonTaskQueues.orders,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OrderId, value: orderId },
-          { key: CustomerId, value: subject },
-          { key: OrderStatus, value: 'PENDING' },
-        ],
-        memo: { requestHash: hash },
-        staticSummary: `Order ${orderId} for ${subject}`,
-        staticDetails: `Checkout of cart ${body.cartId}, ${body.shippingSpeed} shipping to ${body.shippingAddress.city}, ${body.shippingAddress.country}, paid by ${body.paymentMethod.provider}`,
-      });
-      const result: CheckoutResult = await temporal.workflow.executeUpdateWithStart(submitCheckoutUpdate, { args: [hash], startWorkflowOperation: start });
+      const input = checkoutInput(principal!.subject, key, body);
+      const start = startCheckoutOperation<typeof checkoutSkeleton>(checkoutSkeletonWorkflowType, skeletonTaskQueues.orders, input);
+      const result: CheckoutResult = await temporal.workflow.executeUpdateWithStart(submitCheckoutUpdate, { args: [input.requestHash], startWorkflowOperation: start });
       res.status(result.status === 'confirmed' ? 201 : 500).location(`/orders/${result.orderId}`).json(result);
     },
   );

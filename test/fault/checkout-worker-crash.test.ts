@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { orderIdFor } from '../../api/routes/checkout-routes';
+import { orderIdFor } from '../../api/checkout-start';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { orderWorkflowId } from '../../workflows/checkout.messages';
 import { redisReady } from '../support/cart-fixtures';

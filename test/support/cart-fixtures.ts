@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import request from 'supertest';
 import type { Database } from '../../db/database';
 import { cartKeys } from '../../domain/cart';
+import { redisReady as waitForRedis } from '../../platform/create-redis';
 import { createOrder } from './db-fixtures';
 
 /** The client refuses commands until connected (no offline queue), so a suite waits for it once. */
 export async function redisReady(redis: Redis): Promise<void> {
-  if (redis.status !== 'ready') await once(redis, 'ready');
+  assert.ok(await waitForRedis(redis), 'Redis did not become ready');
 }
 
 export async function createCart(app: Express, authorization?: string): Promise<string> {

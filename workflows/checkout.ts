@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   CancellationScope,
   type RetryPolicy,
   allHandlersFinished,
@@ -8,14 +7,16 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CartActivities } from '../activities/cart-activities';
 import type { CatalogActivities } from '../activities/catalog-activities';
 import type { InventoryActivities } from '../activities/inventory-activities';
-import type { NotificationActivities } from '../activities/notification-activities';
+import type { CustomerNotification, NotificationActivities } from '../activities/notification-activities';
 import type { OrderActivities } from '../activities/order-activities';
 import type { PaymentActivities } from '../activities/payment-activities';
 import type { ProductChangeActivities } from '../activities/product-change-activities';
@@ -50,16 +51,14 @@ import { taskQueues } from './task-queues';
 
 // Bounded, explicit retries: past them the saga compensates and ends, it never hangs.
 const retry: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 };
-const activities = proxyActivities<
-  CartActivities &
-    CatalogActivities &
-    InventoryActivities &
-    OrderActivities &
-    PaymentActivities &
-    NotificationActivities &
-    ProductChangeActivities &
-    ShippingActivities
->({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry });
+type OrderSteps = CartActivities & CatalogActivities & InventoryActivities & OrderActivities & PaymentActivities & ShippingActivities;
+type FollowUps = CartActivities & NotificationActivities & ProductChangeActivities;
+// Steps a caller waits on (the checkout answer, a support update's answer): short database, cache
+// and provider calls, run as local activities in this workflow's worker so each costs no task
+// queue round trip. They retry like any activity and run again if the worker dies mid-task.
+const localSteps = proxyLocalActivities<OrderSteps>({ startToCloseTimeout: '15 seconds', retry });
+// Work nobody waits on goes through the orders queue, where it can be scaled and rate limited.
+const activities = proxyActivities<OrderSteps & FollowUps>({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry });
 // Search is a read model: it may lag, and it must never hold up or fail an order.
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,
@@ -78,6 +77,10 @@ const DEFAULT_RESERVATION_TTL_MS = 48 * 60 * 60 * 1000;
  */
 export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   const { orderId, request } = input;
+  // Runs recorded before this patch took every step through the task queue, announced stock
+  // moves as they happened and ran the follow-ups one by one; they replay that way.
+  const answerLocally = patched('local-answer-path');
+  const steps = answerLocally ? localSteps : activities;
   let order: OrderState = initialOrderState;
   let result: CheckoutResult | undefined;
   let lines: CheckoutLine[] = [];
@@ -92,6 +95,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   };
   const compensations: { name: string; run: () => Promise<unknown> }[] = [];
   const pendingSupport: { event: OrderEventType; request: SupportRequest }[] = [];
+  const movedProducts = new Set<string>();
 
   const note = (event: string, detail?: string, actor?: string) => {
     view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }), ...(actor && { actor }) });
@@ -104,7 +108,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     order = next.state;
     upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
     if (reason !== undefined) view.statusReason = reason;
-    await activities.setOrderStatus({ orderId, status: order.status, ...(reason !== undefined && { reason }) });
+    await steps.setOrderStatus({ orderId, status: order.status, ...(reason !== undefined && { reason }) });
   };
   const compensate = async () => {
     await CancellationScope.nonCancellable(async () => {
@@ -144,7 +148,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     },
   });
   const recordSupport = (request: SupportRequest, action: string) =>
-    activities.recordSupportAction({
+    steps.recordSupportAction({
       actionId: currentUpdateInfo()?.id ?? `${workflowInfo().workflowId}/${action}/${view.timeline.length}`,
       actorId: request.actor.id,
       actorRole: request.actor.role,
@@ -180,7 +184,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   }
   setHandler(updateShippingAddressUpdate, async (request) => {
     await recordSupport(request, 'updateShippingAddress');
-    await activities.updateShippingAddress({ orderId, address: toPostal(request.address) });
+    await steps.updateShippingAddress({ orderId, address: toPostal(request.address) });
     view.shippingAddress = request.address;
     note('shipping address changed', request.reason, request.actor.id);
     return snapshot();
@@ -198,16 +202,17 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     if (order.status === 'pending') await move('reject', reason.message);
     result = { status: 'rejected', orderId, reason } as CheckoutResult;
     note('rejected', `${reason.type}: ${reason.message}`);
-    await bestEffort('notify the customer', () =>
-      activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-rejected', payload: { reason: reason.type } }),
+    await followUp(
+      () => notify('order-rejected', { reason: reason.type }),
+      announceStockMoves,
     );
   };
 
   try {
     note('checkout started');
-    lines = await activities.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
+    lines = await steps.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
     view.lines = lines;
-    const repriced = repriceLines(lines, await activities.currentPrices(lines.map((l) => l.sku)));
+    const repriced = repriceLines(lines, await steps.currentPrices(lines.map((l) => l.sku)));
     if (repriced.kind === 'unavailable') {
       const shortLines = repriced.unavailable.map(({ sku, requested, available }) => ({ sku, requested, available }));
       await reject(checkoutRejection('OutOfStock', 'some items are no longer sold', { lines: shortLines }));
@@ -219,8 +224,9 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     }
   } catch (error) {
     const business = asBusinessFailure(error);
-    // Only steps that failed for good end the saga; an error in this code is a bug to fix, not to compensate.
-    if (!business && !(error instanceof ActivityFailure)) throw error;
+    // Only steps that failed for good end the saga (a local activity's failure arrives unwrapped,
+    // not as an ActivityFailure); an error in this code is a bug to fix, not to compensate.
+    if (!business && !(error instanceof TemporalFailure)) throw error;
     if (!business) {
       log.error('checkout failed; compensating', { orderId, error: String(error) });
       await compensate();
@@ -229,6 +235,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       });
       result ??= { status: 'failed', orderId, reason: { type: 'CheckoutFailed', message: 'checkout could not complete; nothing was charged' } };
       note('failed', String(error));
+      await followUp(announceStockMoves);
     } else if (business.type === 'CartEmpty') {
       result = { status: 'rejected', orderId, reason: { type: 'CartEmpty', message: business.message, details: business.details as { cartId: string } } };
     } else {
@@ -242,7 +249,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   async function placeOrder(): Promise<void> {
     // Added after runs were recorded: older histories priced shipping from the rate card in workflow code.
     const quote = patched('carrier-quote')
-      ? await activities.quoteShipping({
+      ? await steps.quoteShipping({
           destination: request.shippingAddress,
           speed: request.shippingSpeed,
           currency: lines[0]!.unitPrice.currency,
@@ -251,8 +258,8 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       : undefined;
     const totals = totalsFor(lines, quote);
     view.totals = totals;
-    const customerId = await activities.ensureCustomer({ subject: input.customerSubject, email: request.email });
-    const history = await activities.customerHistory(customerId);
+    const customerId = await steps.ensureCustomer({ subject: input.customerSubject, email: request.email });
+    const history = await steps.customerHistory(customerId);
     const risk = scoreRisk({
       total: totals.total,
       customerOrdersLast24h: history.ordersLast24h,
@@ -268,7 +275,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       { key: RiskLevel, value: risk.level.toUpperCase() },
     ]);
 
-    await activities.createOrder({
+    await steps.createOrder({
       orderId,
       customerId,
       email: request.email,
@@ -294,18 +301,17 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     compensations.push({
       name: 'release stock',
       run: async () => {
-        const { productIds } = await activities.releaseStock(orderId);
-        await announce(productIds);
+        await stockMoved((await steps.releaseStock(orderId)).productIds);
       },
     });
-    const reserved = await activities.reserveStock({
+    const reserved = await steps.reserveStock({
       orderId,
       lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
       expiresAt: new Date(Date.now() + (input.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS)).toISOString(),
     });
     view.reservations = reserved.parcels;
     note('stock reserved', reserved.parcels.map((p) => `${p.warehouseCode}: ${p.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ')}`).join('; '));
-    await announce(reserved.productIds);
+    await stockMoved(reserved.productIds);
 
     if (risk.level === 'high') {
       await reject(checkoutRejection('RiskRejected', 'the order could not be accepted', { reasons: risk.reasons.map((r) => r.code) }));
@@ -315,9 +321,9 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     // Authorize last: every cheaper step that could still refuse the order has run.
     compensations.push({
       name: 'cancel payment',
-      run: () => activities.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` }),
+      run: () => steps.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` }),
     });
-    const payment = await activities.authorizePayment({
+    const payment = await steps.authorizePayment({
       orderId,
       amount: totals.total,
       paymentMethod: request.paymentMethod,
@@ -326,16 +332,13 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     view.payment = { provider: request.paymentMethod.provider, status: 'authorized', externalId: payment.externalId, authorized: totals.total };
     note('payment authorized', payment.externalId);
     // Webhooks that beat us here were stored, not lost: take them in now.
-    if (request.paymentMethod.provider === 'stripe') (await activities.storedPaymentEvents(payment.externalId)).forEach(receivePaymentEvent);
+    if (request.paymentMethod.provider === 'stripe') (await steps.storedPaymentEvents(payment.externalId)).forEach(receivePaymentEvent);
 
     if (risk.level === 'medium') {
       await move('holdForReview', `risk review: ${risk.reasons.map((r) => r.code).join(', ')}`);
       result = { status: 'on_hold', orderId, totals, risk };
       note('held for risk review');
-      await bestEffort('notify the customer', () =>
-        activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-on-hold', payload: { total: totals.total } }),
-      );
-      await index();
+      await followUp(() => notify('order-on-hold', { total: totals.total }), index);
       // The review has an owner (support) and a deadline: past it the order is cancelled.
       await condition(() => pendingSupport.length > 0, input.reviewTimeout ?? DEFAULT_REVIEW_TIMEOUT);
       const decision = pendingSupport[0];
@@ -363,11 +366,12 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       if (event === 'confirm') result = { status: 'confirmed', orderId, totals };
       note('confirmed');
       // The order stands from here: a cart, an email or the search index lagging must not undo it.
-      await bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) }));
-      await bestEffort('notify the customer', () =>
-        activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-confirmed', payload: { total: totals.total } }),
+      await followUp(
+        () => bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) })),
+        () => notify('order-confirmed', { total: totals.total }),
+        index,
+        announceStockMoves,
       );
-      await index();
     }
   }
 
@@ -381,24 +385,46 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   }
 
   async function cancel(event: OrderEventType, reason: string): Promise<void> {
-    await announce((await activities.releaseStock(orderId)).productIds);
+    await stockMoved((await steps.releaseStock(orderId)).productIds);
     if (view.payment?.status === 'authorized') {
-      await activities.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` });
+      await steps.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` });
       view.payment = { ...view.payment, status: 'cancelled' };
     }
     await move(event, reason);
     note('cancelled', reason);
-    await bestEffort('notify the customer', () => activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-cancelled', payload: { reason } }));
-    await index();
+    await followUp(() => notify('order-cancelled', { reason }), index, announceStockMoves);
   }
 
   async function index(): Promise<void> {
     await bestEffort('index the order for support search', () => search.indexOrder(orderId));
   }
 
-  /** Stock moved: cached product pages and search availability follow (the catch-up heals a miss). */
-  async function announce(productIds: string[]): Promise<void> {
+  /**
+   * Stock moved: cached product pages and search availability follow (the catch-up heals a miss),
+   * announced with the follow-ups after the answer; at once in runs from before the patch.
+   */
+  async function stockMoved(productIds: string[]): Promise<void> {
+    productIds.forEach((id) => movedProducts.add(id));
+    if (!answerLocally) await announceStockMoves();
+  }
+
+  async function announceStockMoves(): Promise<void> {
+    const productIds = [...movedProducts];
+    movedProducts.clear();
     if (productIds.length > 0) await bestEffort('announce the stock change', () => activities.productsChanged(productIds));
+  }
+
+  async function notify(template: CustomerNotification['template'], payload: Record<string, unknown>): Promise<void> {
+    await bestEffort('notify the customer', () => activities.notifyCustomer({ orderId, recipient: request.email, template, payload }));
+  }
+
+  /** What follows an answer: nobody waits on it, so it runs side by side (one by one in runs from before the patch). */
+  async function followUp(...work: (() => Promise<void>)[]): Promise<void> {
+    if (answerLocally) {
+      await Promise.all(work.map((run) => run()));
+      return;
+    }
+    for (const run of work) await run();
   }
 
   async function bestEffort(step: string, run: () => Promise<unknown>): Promise<void> {

@@ -103,9 +103,10 @@ export function printReport(phases: PhaseResult[], idle: CpuRow, real: PhaseResu
   out.push('', 'Where the time to confirmation goes, per checkout, from the server\'s event times (a sample of each phase\'s histories)');
   out.push(
     ...table(
-      ['scenario', 'activities', 'queue wait ms', 'running ms', 'workflow tasks', 'queue wait ms', 'running ms', 'start to confirmed ms'],
+      ['scenario', 'local activities', 'activities', 'queue wait ms', 'running ms', 'workflow tasks', 'queue wait ms', 'running ms', 'start to confirmed ms'],
       phases.map(({ name, steps }) => [
         name,
+        fmt(steps.localActivities),
         fmt(steps.activities),
         fmt(steps.activityQueueMs),
         fmt(steps.activityRunMs),

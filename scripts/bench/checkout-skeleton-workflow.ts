@@ -1,4 +1,4 @@
-import { type RetryPolicy, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { type RetryPolicy, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CheckoutLine } from '../../domain/checkout';
 import { transition, initialOrderState, type OrderEventType, type OrderState } from '../../domain/order-state';
 import { computeTotals } from '../../domain/order-totals';
@@ -12,6 +12,7 @@ import { skeletonTaskQueues } from './checkout-skeleton.messages';
 
 // Same options as workflows/checkout.ts, so the server schedules and times out the same way.
 const retry: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 };
+const steps = proxyLocalActivities<SkeletonActivities>({ startToCloseTimeout: '15 seconds', retry });
 const activities = proxyActivities<SkeletonActivities>({ taskQueue: skeletonTaskQueues.orders, startToCloseTimeout: '15 seconds', retry });
 const search = proxyActivities<Pick<SkeletonActivities, 'indexOrder'>>({
   taskQueue: skeletonTaskQueues.search,
@@ -20,13 +21,16 @@ const search = proxyActivities<Pick<SkeletonActivities, 'indexOrder'>>({
 });
 
 /**
- * The happy path of `checkout` (a low-risk order paid manually, as of commit 4a7dbed) step for
- * step: the same update handler, patch marker, search attribute upserts, activity calls in the
- * same order on the same queues, answering the update on confirmation and then staying open like
- * an order awaiting fulfillment. The bench compares both histories' steps and warns on drift.
+ * The happy path of `checkout` (a low-risk order paid manually, as of the 'local-answer-path'
+ * patch) step for step: the same update handler, patch markers, search attribute upserts, local
+ * activities in the same order, answering the update on confirmation, the same follow-up
+ * activities side by side on the same queues, and then staying open like an order awaiting
+ * fulfillment. The bench compares both histories' steps and warns on drift.
  */
 export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutResult> {
   const { orderId, request } = input;
+  // The same patch marker as checkout's, so both histories hold the same events.
+  patched('local-answer-path');
   let order: OrderState = initialOrderState;
   let result: CheckoutResult | undefined = undefined;
   let lines: CheckoutLine[] = [];
@@ -48,7 +52,7 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
     if (!next.ok) throw new Error(next.refusal.message);
     order = next.state;
     upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
-    await activities.setOrderStatus({ orderId, status: order.status });
+    await steps.setOrderStatus({ orderId, status: order.status });
   };
   const bestEffort = async (step: string, run: () => Promise<unknown>) => {
     try {
@@ -69,17 +73,17 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   });
 
   note('checkout started');
-  lines = await activities.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
+  lines = await steps.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
   view.lines = lines;
-  const repriced = repriceLines(lines, await activities.currentPrices(lines.map((l) => l.sku)));
+  const repriced = repriceLines(lines, await steps.currentPrices(lines.map((l) => l.sku)));
   if (repriced.kind !== 'unchanged') throw new Error(`canned prices changed: ${repriced.kind}`);
   const quote = patched('carrier-quote')
-    ? await activities.quoteShipping({ destination: request.shippingAddress, speed: request.shippingSpeed, currency: lines[0]!.unitPrice.currency, size: shipmentSize(lines) })
+    ? await steps.quoteShipping({ destination: request.shippingAddress, speed: request.shippingSpeed, currency: lines[0]!.unitPrice.currency, size: shipmentSize(lines) })
     : undefined;
   const totals = computeTotals(lines, request.shippingAddress, request.shippingSpeed, quote);
   view.totals = totals;
-  const customerId = await activities.ensureCustomer({ subject: input.customerSubject, email: request.email });
-  const history = await activities.customerHistory(customerId);
+  const customerId = await steps.ensureCustomer({ subject: input.customerSubject, email: request.email });
+  const history = await steps.customerHistory(customerId);
   const risk = scoreRisk({
     total: totals.total,
     customerOrdersLast24h: history.ordersLast24h,
@@ -94,7 +98,7 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
     { key: OrderTotal, value: totals.total.amount },
     { key: RiskLevel, value: risk.level.toUpperCase() },
   ]);
-  await activities.createOrder({
+  await steps.createOrder({
     orderId,
     customerId,
     email: request.email,
@@ -111,16 +115,15 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   });
   note('order created');
   compensations.push({ name: 'release stock', run: async () => undefined });
-  const reserved = await activities.reserveStock({
+  const reserved = await steps.reserveStock({
     orderId,
     lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
     expiresAt: new Date(Date.now() + 48 * 60 * 60 * 1000).toISOString(),
   });
   view.reservations = reserved.parcels;
   note('stock reserved');
-  if (reserved.productIds.length > 0) await bestEffort('announce the stock change', () => activities.productsChanged(reserved.productIds));
   compensations.push({ name: 'cancel payment', run: async () => undefined });
-  const payment = await activities.authorizePayment({
+  const payment = await steps.authorizePayment({
     orderId,
     amount: totals.total,
     paymentMethod: request.paymentMethod,
@@ -133,11 +136,14 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   compensations.length = 0;
   result = { status: 'confirmed', orderId, totals };
   note('confirmed');
-  await bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) }));
-  await bestEffort('notify the customer', () =>
-    activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-confirmed', payload: { total: totals.total } }),
-  );
-  await bestEffort('index the order for support search', () => search.indexOrder(orderId));
+  await Promise.all([
+    bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) })),
+    bestEffort('notify the customer', () =>
+      activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-confirmed', payload: { total: totals.total } }),
+    ),
+    bestEffort('index the order for support search', () => search.indexOrder(orderId)),
+    bestEffort('announce the stock change', () => activities.productsChanged(reserved.productIds)),
+  ]);
 
   // The real order stays open awaiting fulfillment or a cancellation; so does this one.
   await condition(() => false);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import { localActivityType } from '../../platform/local-activity-type';
 
 type Timestamp = { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined;
 const ms = (t: Timestamp) => (t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : Number.NaN);
@@ -8,6 +9,8 @@ const ms = (t: Timestamp) => (t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0)
 export interface StepTimes {
   /** Activities scheduled before the update completed. */
   activities: number;
+  /** Local activities recorded before the update completed (they run inside workflow tasks). */
+  localActivities: number;
   workflowTasks: number;
   /** Sum of activity schedule-to-start: waiting in the task queue for a worker's poll. */
   activityQueueMs: number;
@@ -22,7 +25,7 @@ export interface StepTimes {
 }
 
 export async function historyBreakdown(client: Client, workflowIds: string[]): Promise<StepTimes> {
-  const totals: StepTimes = { activities: 0, workflowTasks: 0, activityQueueMs: 0, activityRunMs: 0, workflowTaskQueueMs: 0, workflowTaskRunMs: 0, confirmMs: 0 };
+  const totals: StepTimes = { activities: 0, localActivities: 0, workflowTasks: 0, activityQueueMs: 0, activityRunMs: 0, workflowTaskQueueMs: 0, workflowTaskRunMs: 0, confirmMs: 0 };
   for (const id of workflowIds) {
     const history = await client.workflow.getHandle(id).fetchHistory();
     const at = new Map<number, number>();
@@ -36,6 +39,8 @@ export async function historyBreakdown(client: Client, workflowIds: string[]): P
       else if (event.workflowExecutionUpdateCompletedEventAttributes) {
         confirmedAt = time;
         break;
+      } else if (localActivityType(event)) {
+        totals.localActivities += 1;
       } else if (event.activityTaskStartedEventAttributes) {
         totals.activities += 1;
         totals.activityQueueMs += time - at.get(Number(event.activityTaskStartedEventAttributes.scheduledEventId))!;
@@ -54,26 +59,29 @@ export async function historyBreakdown(client: Client, workflowIds: string[]): P
   return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / n])) as unknown as StepTimes;
 }
 
-/** What the runs a query matches asked of the server in total: workflow tasks, activities, timers. */
-export async function taskCounts(client: Client, query: string): Promise<{ runs: number; workflowTasks: number; activities: number; timers: number }> {
-  const counts = { runs: 0, workflowTasks: 0, activities: 0, timers: 0 };
+/** What the runs a query matches asked of the server in total: workflow tasks, activities, local activities, timers. */
+export async function taskCounts(client: Client, query: string): Promise<{ runs: number; workflowTasks: number; activities: number; localActivities: number; timers: number }> {
+  const counts = { runs: 0, workflowTasks: 0, activities: 0, localActivities: 0, timers: 0 };
   for await (const run of client.workflow.list({ query })) {
     counts.runs += 1;
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     for (const event of history.events ?? []) {
       if (event.workflowTaskStartedEventAttributes) counts.workflowTasks += 1;
       else if (event.activityTaskStartedEventAttributes) counts.activities += 1;
+      else if (localActivityType(event)) counts.localActivities += 1;
       else if (event.timerStartedEventAttributes) counts.timers += 1;
     }
   }
   return counts;
 }
 
-/** The steps a run took, in order: activity types, the update's completion, patch markers and timers. */
+/** The steps a run took, in order: activity types (local ones marked), the update's completion, patch markers and timers. */
 export async function stepSequence(client: Client, workflowId: string): Promise<string[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   return (history.events ?? []).flatMap((event) => {
     if (event.activityTaskScheduledEventAttributes) return [event.activityTaskScheduledEventAttributes.activityType?.name ?? '?'];
+    const local = localActivityType(event);
+    if (local) return [`local ${local}`];
     if (event.workflowExecutionUpdateCompletedEventAttributes) return ['(answered)'];
     if (event.markerRecordedEventAttributes) return [`(marker ${event.markerRecordedEventAttributes.markerName})`];
     if (event.timerStartedEventAttributes) return ['(timer)'];
@@ -81,3 +89,4 @@ export async function stepSequence(client: Client, workflowId: string): Promise<
     return [];
   });
 }
+

@@ -93,6 +93,10 @@ export async function setOrderStatus(db: Db, orderId: string, status: OrderStatu
     .execute();
 }
 
+export async function findOrderStatus(db: Db, orderId: string): Promise<OrderStatus | undefined> {
+  return (await db.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirst())?.status;
+}
+
 export async function setShippingAddress(db: Db, orderId: string, address: PostalAddress): Promise<void> {
   await db.updateTable('orders').set({ shipping_address: address }).where('id', '=', orderId).execute();
 }

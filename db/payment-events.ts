@@ -71,6 +71,37 @@ export async function markPaymentEventProcessed(db: Db, id: number): Promise<voi
   await db.updateTable('payment_events').set({ processed_at: sql<Date>`now()` }).where('id', '=', id).where('processed_at', 'is', null).execute();
 }
 
+export interface UndeliveredPaymentEvent {
+  id: number;
+  orderId: string;
+  event: PaymentEvent;
+}
+
+/**
+ * Recorded events no order workflow was given (their signal failed, or the workflow was not
+ * there), oldest first. Only events older than `graceSeconds`, so the webhook request that stored
+ * one has had its chance to signal, and only events whose order is known: from the event itself,
+ * from the payment it was linked to, or from a payment that learned its provider id later.
+ */
+export async function findUndeliveredPaymentEvents(db: Db, { graceSeconds, limit }: { graceSeconds: number; limit: number }): Promise<UndeliveredPaymentEvent[]> {
+  const orderId = sql<string | null>`coalesce(e.payload->>'orderId', linked.order_id::text, by_intent.order_id::text)`;
+  const rows = await db
+    .selectFrom('payment_events as e')
+    .leftJoin('payments as linked', 'linked.id', 'e.payment_id')
+    .leftJoin('payments as by_intent', (join) =>
+      join.onRef('by_intent.provider', '=', 'e.provider').on(sql<boolean>`by_intent.external_id = e.payload->>'paymentIntentId'`),
+    )
+    .select(['e.id', 'e.payload', orderId.as('order_id')])
+    .where('e.processed_at', 'is', null)
+    .where('e.received_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)
+    .where(orderId, 'is not', null)
+    .orderBy('e.received_at')
+    .orderBy('e.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ id: row.id, orderId: row.order_id!, event: toStoredEvent(row.payload) }));
+}
+
 /**
  * Every recorded event about a PaymentIntent, oldest first as the provider stamped them (then by
  * arrival): what a workflow that starts late, or missed a signal, reads to catch up. The same

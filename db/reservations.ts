@@ -79,6 +79,23 @@ export async function releaseReservations(db: Kysely<Database>, orderId: string)
   });
 }
 
+/**
+ * Orders holding a reservation past its expiry, by order id after `after` (a cursor, so orders
+ * that are left alone do not come back in the same sweep).
+ */
+export async function findOrdersWithExpiredReservations(db: Kysely<Database>, { after, limit }: { after: string | null; limit: number }): Promise<string[]> {
+  let query = db
+    .selectFrom('inventory_reservations')
+    .select('order_id')
+    .distinct()
+    .where('status', '=', 'reserved')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .orderBy('order_id')
+    .limit(limit);
+  if (after !== null) query = query.where('order_id', '>', after);
+  return (await query.execute()).map((row) => row.order_id);
+}
+
 export async function findReservations(db: Kysely<Database> | Transaction<Database>, orderId: string) {
   return db
     .selectFrom('inventory_reservations as r')

@@ -1,7 +1,7 @@
 // Idempotent Temporal setup for a namespace: custom search attributes and schedules.
 import { Client, Connection } from '@temporalio/client';
-import { ensureSearchCatchUpSchedule } from '../platform/ensure-search-catch-up-schedule';
 import { registerSearchAttributes } from '../platform/register-search-attributes';
+import { ensureSchedules } from '../platform/schedules';
 import { searchAttributes } from '../workflows/search-attributes';
 
 async function main(): Promise<void> {
@@ -12,8 +12,9 @@ async function main(): Promise<void> {
     const added = await registerSearchAttributes(connection, namespace, searchAttributes);
     const names = searchAttributes.map((key) => key.name).join(', ');
     console.error(`  search attributes on ${namespace}: ${names}${added.length ? ` (added ${added.join(', ')})` : ''}`);
-    const created = await ensureSearchCatchUpSchedule(new Client({ connection, namespace }));
-    console.error(`  schedule search-catch-up: ${created ? 'created' : 'present'}`);
+    for (const { scheduleId, created } of await ensureSchedules(new Client({ connection, namespace }))) {
+      console.error(`  schedule ${scheduleId}: ${created ? 'created' : 'updated'}`);
+    }
   } finally {
     await connection.close();
   }

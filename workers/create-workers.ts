@@ -5,11 +5,13 @@ import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { createCartActivities } from '../activities/cart-activities';
 import { createCatalogActivities } from '../activities/catalog-activities';
+import { createExpiredReservationActivities } from '../activities/expired-reservation-activities';
 import { createInventoryActivities } from '../activities/inventory-activities';
 import { createManualPaymentProvider } from '../activities/manual-payment-provider';
 import { createNotificationActivities } from '../activities/notification-activities';
 import { createOrderActivities } from '../activities/order-activities';
 import { createPaymentActivities } from '../activities/payment-activities';
+import { createPaymentEventActivities } from '../activities/payment-event-activities';
 import { createProductChangeActivities } from '../activities/product-change-activities';
 import { createRateCardCarrier } from '../activities/rate-card-carrier';
 import { createSearchActivities } from '../activities/search-activities';
@@ -38,13 +40,14 @@ export function createActivities({ db, es, redis, stripe, indices }: Pick<Worker
   const productChanges = createProductChangeActivities({ redis });
   const inventory = createInventoryActivities({ db });
   return {
-    inventory: { ...inventory, ...productChanges },
+    inventory: { ...inventory, ...productChanges, ...createExpiredReservationActivities({ db }) },
     orders: {
       ...createCartActivities({ redis }),
       ...createCatalogActivities({ db }),
       ...inventory,
       ...createOrderActivities({ db }),
       ...createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
+      ...createPaymentEventActivities({ db }),
       ...createNotificationActivities({ db }),
       ...createShippingActivities({ carrier: createRateCardCarrier() }),
       ...productChanges,

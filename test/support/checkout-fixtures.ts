@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import request from 'supertest';
+import {
+  checkoutWorkflowType,
+  orderWorkflowId,
+  submitCheckoutUpdate,
+  type CheckoutInput,
+  type CheckoutResult,
+  type CheckoutWorkflow,
+} from '../../workflows/checkout.messages';
+import { taskQueues } from '../../workflows/task-queues';
 import { createStockedSku, uniqueId, type StockedSku } from './db-fixtures';
 import { addToCart, createCart } from './cart-fixtures';
 import type { TestApp } from './test-app';
+import { testStack } from './test-stack';
 
 export const usAddress = { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' };
 
@@ -42,4 +53,34 @@ export function checkoutBody(shopper: Shopper, cartId: string, overrides: Record
 export function postCheckout(t: TestApp, shopper: Shopper, body: object, idempotencyKey: string | null = uniqueId('key')) {
   const req = request(t.app).post('/checkout').set('Authorization', shopper.bearer).send(body);
   return idempotencyKey === null ? req : req.set('Idempotency-Key', idempotencyKey);
+}
+
+/** Starts the checkout workflow the way the API does (update-with-start, manual payment) and returns its first answer. */
+export async function startCheckout(shopper: Shopper, cartId: string, overrides: Partial<CheckoutInput> = {}): Promise<CheckoutResult> {
+  const orderId = randomUUID();
+  const input: CheckoutInput = {
+    orderId,
+    idempotencyKey: orderId,
+    requestHash: 'test',
+    customerSubject: shopper.subject,
+    request: {
+      cartId,
+      email: shopper.email,
+      shippingAddress: usAddress,
+      billingAddress: usAddress,
+      shippingSpeed: 'standard',
+      paymentMethod: { provider: 'manual' },
+      customerId: shopper.subject,
+    },
+    ...overrides,
+  };
+  return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, {
+    args: ['test'],
+    startWorkflowOperation: new WithStartWorkflowOperation<CheckoutWorkflow>(checkoutWorkflowType, {
+      workflowId: orderWorkflowId(orderId),
+      taskQueue: taskQueues.orders,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+    }),
+  });
 }

@@ -96,6 +96,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   const compensations: { name: string; run: () => Promise<unknown> }[] = [];
   const pendingSupport: { event: OrderEventType; request: SupportRequest }[] = [];
   const movedProducts = new Set<string>();
+  let orderRecorded = false;
 
   const note = (event: string, detail?: string, actor?: string) => {
     view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }), ...(actor && { actor }) });
@@ -202,10 +203,8 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     if (order.status === 'pending') await move('reject', reason.message);
     result = { status: 'rejected', orderId, reason } as CheckoutResult;
     note('rejected', `${reason.type}: ${reason.message}`);
-    await followUp(
-      () => notify('order-rejected', { reason: reason.type }),
-      announceStockMoves,
-    );
+    // Before the order row exists there is no order to mail about; the storefront had the answer.
+    await followUp(...(orderRecorded ? [() => notify('order-rejected', { reason: reason.type })] : []), announceStockMoves);
   };
 
   try {
@@ -296,6 +295,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
         total: l.lineTotal.amount,
       })),
     });
+    orderRecorded = true;
     note('order created', `${totals.total.amount} ${totals.currency}, risk ${risk.level} (${risk.score})`);
 
     compensations.push({
@@ -400,8 +400,10 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   }
 
   /**
-   * Stock moved: cached product pages and search availability follow (the catch-up heals a miss),
-   * announced with the follow-ups after the answer; at once in runs from before the patch.
+   * Stock moved: the cached product pages are dropped after the answer. Search availability
+   * follows with the search catch-up, which indexes every product whose stock moved in one bulk
+   * write; waking each product's sync per checkout cost more than the checkout itself. Runs from
+   * before the patch woke the syncs at once.
    */
   async function stockMoved(productIds: string[]): Promise<void> {
     productIds.forEach((id) => movedProducts.add(id));
@@ -411,7 +413,10 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   async function announceStockMoves(): Promise<void> {
     const productIds = [...movedProducts];
     movedProducts.clear();
-    if (productIds.length > 0) await bestEffort('announce the stock change', () => activities.productsChanged(productIds));
+    if (productIds.length === 0) return;
+    await bestEffort('announce the stock change', () =>
+      answerLocally ? activities.invalidateProductCache(productIds) : activities.productsChanged(productIds),
+    );
   }
 
   async function notify(template: CustomerNotification['template'], payload: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import { log } from '@temporalio/activity';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { receiveStock } from '../db/receive-stock';
@@ -6,9 +7,12 @@ import { availableStock, findReservations, productIdsOf, releaseReservations, re
 import { allocateStock, type AllocationLine, type Parcel } from '../domain/allocation';
 import { businessFailure } from '../domain/business-failure';
 import type { RestockInput } from '../domain/restock';
+import { invalidateProducts } from '../platform/product-cache';
 
 export interface InventoryActivityDeps {
   db: Kysely<Database>;
+  /** Product pages cache availability: a step that moves stock drops them itself. */
+  redis: Redis;
 }
 
 export interface StockReceived {
@@ -18,14 +22,24 @@ export interface StockReceived {
 
 export interface StockReserved {
   parcels: Parcel[];
-  /** Products whose availability changed: their cached details and search documents follow. */
+  /** Products whose availability changed: their cached pages are already dropped; search follows with the catch-up. */
   productIds: string[];
 }
 
 /** Another checkout can take stock between our read and our conditional write; then re-read. */
 const RESERVE_ATTEMPTS = 5;
 
-export function createInventoryActivities({ db }: InventoryActivityDeps) {
+export function createInventoryActivities({ db, redis }: InventoryActivityDeps) {
+  /** Cached pages hold availability. Redis being away must not fail a stock move: the cache TTL bounds the staleness. */
+  const dropCachedPages = async (productIds: string[]): Promise<string[]> => {
+    try {
+      await invalidateProducts(redis, productIds);
+    } catch (error) {
+      log.warn('could not drop cached product pages', { productIds, error: String(error) });
+    }
+    return productIds;
+  };
+
   return {
     /**
      * Allocates the lines over warehouses (one when possible, else the fewest parcels) and
@@ -34,7 +48,8 @@ export function createInventoryActivities({ db }: InventoryActivityDeps) {
      */
     async reserveStock({ orderId, lines, expiresAt }: { orderId: string; lines: AllocationLine[]; expiresAt: string }): Promise<StockReserved> {
       const held = await findReservations(db, orderId);
-      if (held.length > 0) return { parcels: parcelsOf(held), productIds: await productIdsOf(db, held) };
+      // A retry after a lost answer: the stock is held; the cache drop may not have happened.
+      if (held.length > 0) return { parcels: parcelsOf(held), productIds: await dropCachedPages(await productIdsOf(db, held)) };
       for (let attempt = 1; ; attempt += 1) {
         const stock = await availableStock(
           db,
@@ -47,7 +62,7 @@ export function createInventoryActivities({ db }: InventoryActivityDeps) {
         if (allocation.kind === 'short') throw businessFailure('OutOfStock', 'not enough stock', { lines: allocation.lines });
         const reservation = allocation.parcels.flatMap((parcel) => parcel.lines.map((line) => ({ ...line, warehouseId: parcel.warehouseId })));
         const result = await reserveStock(db, orderId, reservation, new Date(expiresAt));
-        if (result.kind === 'reserved') return { parcels: allocation.parcels, productIds: result.productIds };
+        if (result.kind === 'reserved') return { parcels: allocation.parcels, productIds: await dropCachedPages(result.productIds) };
         log.info('stock moved under us; allocating again', { orderId, sku: result.sku, attempt });
         if (attempt === RESERVE_ATTEMPTS) throw new Error(`stock of ${result.sku} kept changing; retrying the activity`);
       }
@@ -57,7 +72,7 @@ export function createInventoryActivities({ db }: InventoryActivityDeps) {
     async releaseStock(orderId: string): Promise<{ productIds: string[]; released: number }> {
       const { released, productIds } = await releaseReservations(db, orderId);
       if (released.length > 0) log.info('reservations released', { orderId, lines: released.length });
-      return { productIds, released: released.length };
+      return { productIds: await dropCachedPages(productIds), released: released.length };
     },
 
     /** Idempotent: keyed by the receipt id, a retry after a lost response changes nothing. */

@@ -38,7 +38,7 @@ export interface WorkerDeps {
 /** The activities each task queue's worker runs, built from the clients they need. */
 export function createActivities({ db, es, redis, stripe, indices }: Pick<WorkerDeps, 'db' | 'es' | 'redis' | 'stripe' | 'indices'>) {
   const productChanges = createProductChangeActivities({ redis });
-  const inventory = createInventoryActivities({ db });
+  const inventory = createInventoryActivities({ db, redis });
   return {
     inventory: { ...inventory, ...productChanges, ...createExpiredReservationActivities({ db }) },
     orders: {

@@ -95,7 +95,6 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   };
   const compensations: { name: string; run: () => Promise<unknown> }[] = [];
   const pendingSupport: { event: OrderEventType; request: SupportRequest }[] = [];
-  const movedProducts = new Set<string>();
   let orderRecorded = false;
 
   const note = (event: string, detail?: string, actor?: string) => {
@@ -204,7 +203,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     result = { status: 'rejected', orderId, reason } as CheckoutResult;
     note('rejected', `${reason.type}: ${reason.message}`);
     // Before the order row exists there is no order to mail about; the storefront had the answer.
-    await followUp(...(orderRecorded ? [() => notify('order-rejected', { reason: reason.type })] : []), announceStockMoves);
+    if (orderRecorded) await followUp(() => notify('order-rejected', { reason: reason.type }));
   };
 
   try {
@@ -234,7 +233,6 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       });
       result ??= { status: 'failed', orderId, reason: { type: 'CheckoutFailed', message: 'checkout could not complete; nothing was charged' } };
       note('failed', String(error));
-      await followUp(announceStockMoves);
     } else if (business.type === 'CartEmpty') {
       result = { status: 'rejected', orderId, reason: { type: 'CartEmpty', message: business.message, details: business.details as { cartId: string } } };
     } else {
@@ -370,7 +368,6 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
         () => bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) })),
         () => notify('order-confirmed', { total: totals.total }),
         index,
-        announceStockMoves,
       );
     }
   }
@@ -392,7 +389,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     }
     await move(event, reason);
     note('cancelled', reason);
-    await followUp(() => notify('order-cancelled', { reason }), index, announceStockMoves);
+    await followUp(() => notify('order-cancelled', { reason }), index);
   }
 
   async function index(): Promise<void> {
@@ -400,23 +397,13 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   }
 
   /**
-   * Stock moved: the cached product pages are dropped after the answer. Search availability
-   * follows with the search catch-up, which indexes every product whose stock moved in one bulk
-   * write; waking each product's sync per checkout cost more than the checkout itself. Runs from
-   * before the patch woke the syncs at once.
+   * Stock moved. The stock steps drop the cached product pages themselves, and the search
+   * catch-up indexes availability in bulk; runs from before the patch woke each product's search
+   * sync here instead, which cost more than the checkout itself.
    */
   async function stockMoved(productIds: string[]): Promise<void> {
-    productIds.forEach((id) => movedProducts.add(id));
-    if (!answerLocally) await announceStockMoves();
-  }
-
-  async function announceStockMoves(): Promise<void> {
-    const productIds = [...movedProducts];
-    movedProducts.clear();
-    if (productIds.length === 0) return;
-    await bestEffort('announce the stock change', () =>
-      answerLocally ? activities.invalidateProductCache(productIds) : activities.productsChanged(productIds),
-    );
+    if (answerLocally || productIds.length === 0) return;
+    await bestEffort('announce the stock change', () => activities.productsChanged(productIds));
   }
 
   async function notify(template: CustomerNotification['template'], payload: Record<string, unknown>): Promise<void> {

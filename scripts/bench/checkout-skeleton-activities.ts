@@ -42,7 +42,6 @@ export function createSkeletonActivities({ onIndexed }: { onIndexed: (orderId: s
     async reserveStock({ lines }: { orderId: string; lines: AllocationLine[]; expiresAt: string }): Promise<StockReserved> {
       return { parcels: [{ ...WAREHOUSE, lines }], productIds: cannedLines.map((l) => l.productId) };
     },
-    async invalidateProductCache(_productIds: string[]): Promise<void> {},
     async authorizePayment(input: AuthorizePaymentInput): Promise<PaymentAuthorized> {
       return { status: 'authorized', paymentId: '00000000-0000-4000-8000-000000000301', externalId: `manual:${input.idempotencyKey}`, authorizationExpiresAt: null };
     },

@@ -142,7 +142,6 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
       activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-confirmed', payload: { total: totals.total } }),
     ),
     bestEffort('index the order for support search', () => search.indexOrder(orderId)),
-    bestEffort('announce the stock change', () => activities.invalidateProductCache(reserved.productIds)),
   ]);
 
   // The real order stays open awaiting fulfillment or a cancellation; so does this one.

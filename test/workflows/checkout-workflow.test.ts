@@ -119,10 +119,10 @@ describe('checkout workflow: compensation, review deadline, replay (real Tempora
     });
   }
 
-  it('confirms although the side steps after the decision fail: dropping cached pages, clearing the cart, mailing, indexing', async () => {
+  it('confirms although the side steps after the decision fail: clearing the cart, mailing, indexing', async () => {
     const shopper = await newShopper(t);
     const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
-    const sideSteps = ['invalidateProductCache', 'clearOrderedLines', 'notifyCustomer', 'indexOrder'] as const;
+    const sideSteps = ['clearOrderedLines', 'notifyCustomer', 'indexOrder'] as const;
     const workers = await createTestWorkers({
       activityOverrides: (real) => Object.fromEntries(sideSteps.map((step) => [step, failing(step as keyof Activities, { ...real.orders, ...real.search } as Activities, false)])),
     });
@@ -139,7 +139,6 @@ describe('checkout workflow: compensation, review deadline, replay (real Tempora
         return { result: answer, failedSteps: notes.sort() };
       });
       assert.deepEqual(failedSteps, [
-        'could not announce the stock change',
         'could not clear the cart',
         'could not index the order for support search',
         'could not notify the customer',

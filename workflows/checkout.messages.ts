@@ -4,7 +4,7 @@ import type { Parcel } from '../domain/allocation';
 import type { Address, CheckoutLine, CheckoutOutcome, CheckoutRequest, OrderTotals } from '../domain/checkout';
 import type { Money } from '../domain/money';
 import type { PaymentEvent } from '../domain/payment-event';
-import type { OrderStatus } from '../domain/order-state';
+import type { OrderState, OrderStatus } from '../domain/order-state';
 import type { RiskAssessment } from '../domain/risk';
 import type { checkout } from './checkout';
 
@@ -26,6 +26,18 @@ export interface CheckoutInput {
   reviewTimeout?: Duration;
   /** How long a reservation may be held without the order progressing (a safety net for sweeps). */
   reservationTtlMs?: number;
+  /** A waiting order continues as new when Temporal suggests it or past this many events. */
+  continueAsNewAfterEvents?: number;
+  /** Set on a run that an earlier run of the order continued as new: where the order stood. */
+  continued?: ContinuedOrder;
+}
+
+/** What a confirmed order carries into its next run: the first answer, its state and what it saw. */
+export interface ContinuedOrder {
+  result: CheckoutResult;
+  order: OrderState;
+  view: Omit<OrderView, 'status' | 'fulfillmentHeld' | 'labelPurchased'>;
+  paymentEvents: PaymentEvent[];
 }
 
 /** Checkout's answer, and what the submit update returns (to every duplicate request, too). */

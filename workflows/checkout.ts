@@ -3,6 +3,7 @@ import {
   type RetryPolicy,
   allHandlersFinished,
   condition,
+  continueAsNew,
   currentUpdateInfo,
   log,
   patched,
@@ -67,6 +68,8 @@ const search = proxyActivities<SearchActivities>({
 });
 
 const DEFAULT_REVIEW_TIMEOUT = '24 hours';
+// Well under Temporal's 10,000-event warning; a waiting order rarely gets near it.
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
 const DEFAULT_RESERVATION_TTL_MS = 48 * 60 * 60 * 1000;
 
 /**
@@ -81,10 +84,11 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   // moves as they happened and ran the follow-ups one by one; they replay that way.
   const answerLocally = patched('local-answer-path');
   const steps = answerLocally ? localSteps : activities;
-  let order: OrderState = initialOrderState;
-  let result: CheckoutResult | undefined;
-  let lines: CheckoutLine[] = [];
-  const view: Omit<OrderView, 'status' | 'fulfillmentHeld' | 'labelPurchased'> = {
+  const { continued } = input;
+  let order: OrderState = continued?.order ?? initialOrderState;
+  let result: CheckoutResult | undefined = continued?.result;
+  let lines: CheckoutLine[] = continued?.view.lines ?? [];
+  const view: Omit<OrderView, 'status' | 'fulfillmentHeld' | 'labelPurchased'> = continued?.view ?? {
     orderId,
     customerSubject: input.customerSubject,
     email: request.email,
@@ -130,7 +134,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     },
   });
   // Providers redeliver and reorder events: each counts once, and they are kept in provider time.
-  const paymentEvents: PaymentEvent[] = [];
+  const paymentEvents: PaymentEvent[] = continued?.paymentEvents ?? [];
   const receivePaymentEvent = (event: PaymentEvent) => {
     if (paymentEvents.some((known) => known.eventId === event.eventId)) return;
     paymentEvents.push(event);
@@ -207,18 +211,11 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   };
 
   try {
-    note('checkout started');
-    lines = await steps.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
-    view.lines = lines;
-    const repriced = repriceLines(lines, await steps.currentPrices(lines.map((l) => l.sku)));
-    if (repriced.kind === 'unavailable') {
-      const shortLines = repriced.unavailable.map(({ sku, requested, available }) => ({ sku, requested, available }));
-      await reject(checkoutRejection('OutOfStock', 'some items are no longer sold', { lines: shortLines }));
-    } else if (repriced.kind === 'price-changed') {
-      const totals = totalsFor(repriced.lines);
-      await reject(checkoutRejection('PriceChanged', 'prices changed since the items were added', { lines: repriced.changes, totals }));
+    if (continued) {
+      note('continued as new');
+      await awaitFulfillment();
     } else {
-      await placeOrder();
+      await checkOut();
     }
   } catch (error) {
     const business = asBusinessFailure(error);
@@ -242,6 +239,22 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
 
   await condition(allHandlersFinished);
   return result!;
+
+  async function checkOut(): Promise<void> {
+    note('checkout started');
+    lines = await steps.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
+    view.lines = lines;
+    const repriced = repriceLines(lines, await steps.currentPrices(lines.map((l) => l.sku)));
+    if (repriced.kind === 'unavailable') {
+      const shortLines = repriced.unavailable.map(({ sku, requested, available }) => ({ sku, requested, available }));
+      await reject(checkoutRejection('OutOfStock', 'some items are no longer sold', { lines: shortLines }));
+    } else if (repriced.kind === 'price-changed') {
+      const totals = totalsFor(repriced.lines);
+      await reject(checkoutRejection('PriceChanged', 'prices changed since the items were added', { lines: repriced.changes, totals }));
+    } else {
+      await placeOrder();
+    }
+  }
 
   async function placeOrder(): Promise<void> {
     // Added after runs were recorded: older histories priced shipping from the rate card in workflow code.
@@ -351,11 +364,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       await confirm('confirm');
     }
 
-    // Confirmed: the order waits for fulfillment (the shipping issue builds on this) or a cancellation.
-    await condition(() => pendingSupport.length > 0);
-    const next = pendingSupport[0]!;
-    await cancel('cancel', next.request.reason);
-    pendingSupport.shift();
+    await awaitFulfillment();
 
     /** By checkout itself, or by support approving the risk review (the first answer was on_hold then). */
     async function confirm(event: 'confirm' | 'approveRisk'): Promise<void> {
@@ -379,6 +388,25 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     } catch (error) {
       throw businessFailure('AddressUndeliverable', 'we cannot ship this order to this address', { carrierMessage: (error as Error).message });
     }
+  }
+
+  /**
+   * A confirmed order waits for fulfillment (the shipping issue builds on this) or a cancellation.
+   * The wait can be long and support actions grow the history, so when Temporal suggests it (or
+   * past a bound) the order continues as new, carrying its state, once no handler is mid-way.
+   */
+  async function awaitFulfillment(): Promise<void> {
+    const historyFull = () =>
+      workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS);
+    await condition(() => pendingSupport.length > 0 || historyFull());
+    // A cancellation that arrives while handlers finish is served here, not carried over.
+    if (pendingSupport.length === 0) await condition(() => pendingSupport.length > 0 || allHandlersFinished());
+    if (pendingSupport.length === 0) {
+      await continueAsNew<typeof checkout>({ ...input, continued: { result: result!, order, view, paymentEvents } });
+    }
+    const next = pendingSupport[0]!;
+    await cancel('cancel', next.request.reason);
+    pendingSupport.shift();
   }
 
   async function cancel(event: OrderEventType, reason: string): Promise<void> {

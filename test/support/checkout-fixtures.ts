@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import request from 'supertest';
-import {
-  checkoutWorkflowType,
-  orderWorkflowId,
-  submitCheckoutUpdate,
-  type CheckoutInput,
-  type CheckoutResult,
-  type CheckoutWorkflow,
-} from '../../workflows/checkout.messages';
+import { startCheckoutOperation } from '../../api/checkout-start';
+import { checkoutWorkflowType, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/checkout.messages';
 import { taskQueues } from '../../workflows/task-queues';
 import { createStockedSku, uniqueId, type StockedSku } from './db-fixtures';
 import { addToCart, createCart } from './cart-fixtures';
@@ -76,11 +69,6 @@ export async function startCheckout(shopper: Shopper, cartId: string, overrides:
   };
   return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, {
     args: ['test'],
-    startWorkflowOperation: new WithStartWorkflowOperation<CheckoutWorkflow>(checkoutWorkflowType, {
-      workflowId: orderWorkflowId(orderId),
-      taskQueue: taskQueues.orders,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-    }),
+    startWorkflowOperation: startCheckoutOperation(checkoutWorkflowType, taskQueues.orders, input),
   });
 }

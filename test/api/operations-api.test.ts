@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
+import { redisReady } from '../../platform/create-redis';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 describe('health, readiness and docs', () => {
   let t: TestApp;
-  before(() => {
+  // As api/main.ts: the app serves once Redis is connected (commands fail fast before that).
+  before(async () => {
     t = createTestApp();
+    await redisReady(t.deps.redis);
   });
   after(() => t.close());
 

@@ -6,20 +6,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import type { createActivities } from '../../workers/create-workers';
-import {
-  checkoutWorkflowType,
-  orderWorkflowId,
-  orderStatusQuery,
-  submitCheckoutUpdate,
-  type CheckoutInput,
-  type CheckoutResult,
-  type CheckoutWorkflow,
-} from '../../workflows/checkout.messages';
-import { taskQueues } from '../../workflows/task-queues';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { orderStatusQuery, orderWorkflowId } from '../../workflows/checkout.messages';
 import { redisReady } from '../support/cart-fixtures';
 import { eventually } from '../support/eventually';
-import { cartWith, newShopper, usAddress, type Shopper } from '../support/checkout-fixtures';
+import { cartWith, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testStack, withWorkers } from '../support/test-stack';
 import { createTestWorkers } from '../support/test-workers';
@@ -37,36 +27,6 @@ describe('checkout workflow: compensation, review deadline, replay (real Tempora
     await redisReady(t.deps.redis);
   });
   after(() => t.close());
-
-  /** Starts checkout the way the API does (update-with-start) and returns the first answer. */
-  async function checkout(shopper: Shopper, cartId: string, overrides: Partial<CheckoutInput> = {}): Promise<CheckoutResult> {
-    const orderId = randomUUID();
-    const input: CheckoutInput = {
-      orderId,
-      idempotencyKey: orderId,
-      requestHash: 'test',
-      customerSubject: shopper.subject,
-      request: {
-        cartId,
-        email: shopper.email,
-        shippingAddress: usAddress,
-        billingAddress: usAddress,
-        shippingSpeed: 'standard',
-        paymentMethod: { provider: 'manual' },
-        customerId: shopper.subject,
-      },
-      ...overrides,
-    };
-    return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, {
-      args: ['test'],
-      startWorkflowOperation: new WithStartWorkflowOperation<CheckoutWorkflow>(checkoutWorkflowType, {
-        workflowId: orderWorkflowId(orderId),
-        taskQueue: taskQueues.orders,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-      }),
-    });
-  }
 
   async function leftovers(orderId: string) {
     const [reservations, payments, order] = await Promise.all([
@@ -101,7 +61,7 @@ describe('checkout workflow: compensation, review deadline, replay (real Tempora
       const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
       const workers = await createTestWorkers({ activityOverrides: (real) => ({ [step]: failing(step, real.orders, afterEffect) }) });
       try {
-        const result = await withWorkers(workers.workers, () => checkout(shopper, cartId));
+        const result = await withWorkers(workers.workers, () => startCheckout(shopper, cartId));
         assert.equal(result.status, 'failed', JSON.stringify(result));
         const left = await leftovers(result.orderId);
         assert.equal(left.activeReservations, 0);
@@ -128,7 +88,7 @@ describe('checkout workflow: compensation, review deadline, replay (real Tempora
     });
     try {
       const { result, failedSteps } = await withWorkers(workers.workers, async () => {
-        const answer = await checkout(shopper, cartId);
+        const answer = await startCheckout(shopper, cartId);
         // They run after the answer; each failure is noted on the order's timeline.
         const handle = testStack().temporal.client.workflow.getHandle(orderWorkflowId(answer.orderId));
         const notes = await eventually(
@@ -157,7 +117,7 @@ describe('checkout workflow: compensation, review deadline, replay (real Tempora
     const { cartId, sku } = await cartWith(t, shopper, { onHand: 4, quantity: 3 });
     const workers = await createTestWorkers();
     const final = await withWorkers(workers.workers, async () => {
-      const first = await checkout(shopper, cartId, { reviewTimeout: '2 seconds' });
+      const first = await startCheckout(shopper, cartId, { reviewTimeout: '2 seconds' });
       assert.equal(first.status, 'on_hold');
       return testStack().temporal.client.workflow.getHandle(orderWorkflowId(first.orderId)).result();
     });

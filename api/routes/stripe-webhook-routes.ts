@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { JsonObject } from '../../db/database';
 import { markPaymentEventProcessed, recordPaymentEvent } from '../../db/payment-events';
 import { findPaymentByExternalId } from '../../db/payments';
-import { orderWorkflowId, paymentEventSignal, type PaymentEvent } from '../../workflows/checkout.messages';
+import { signalPaymentEvent } from '../../platform/signal-payment-event';
+import { orderWorkflowId, type PaymentEvent } from '../../workflows/checkout.messages';
 import type { ApiRouter } from '../api-router';
 import type { AppDeps } from '../app-deps';
 import { Problem } from '../problem';
@@ -99,7 +100,7 @@ export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, tempor
 
       const workflowId = orderWorkflowId(orderId);
       try {
-        await temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).signal(paymentEventSignal, paymentEvent));
+        await temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => signalPaymentEvent(temporal, orderId, paymentEvent));
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) {
           req.log.info({ workflowId, eventId: event.id }, 'no running order workflow; payment event kept for it');

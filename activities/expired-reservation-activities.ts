@@ -61,7 +61,9 @@ export function createExpiredReservationActivities({ db }: ExpiredReservationAct
         settled.released.push(orderId);
         for (const productId of await productIdsOf(db, await findReservations(db, orderId))) productIds.add(productId);
         if (action.kind === 'end-order') {
-          await setOrderStatus(db, orderId, action.status, EXPIRED_CHECKOUT_REASON);
+          // A customer told their order is in review hears that it ended; a checkout that never answered has nobody waiting.
+          const notification = action.status === 'cancelled' ? ({ template: 'order-cancelled', payload: { reason: EXPIRED_CHECKOUT_REASON } } as const) : undefined;
+          await setOrderStatus(db, orderId, action.status, EXPIRED_CHECKOUT_REASON, notification);
           settled.ended.push(orderId);
           log.warn('order workflow ended without releasing its stock; order ended and stock released', { orderId, from: status, to: action.status, workflow, lines: released.length });
           const payments = await findCancellablePayments(db, orderId);

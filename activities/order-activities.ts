@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrderStatus, PostalAddress } from '../db/database';
-import { countCustomerOrders, createOrder, ensureCustomer, setOrderStatus, setShippingAddress, type NewOrder } from '../db/orders';
+import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerProfile, type NewOrder, type StatusNotification } from '../db/orders';
+
+export type { CustomerProfile, StatusNotification };
 
 export interface OrderActivityDeps {
   db: Kysely<Database>;
@@ -18,21 +20,11 @@ export interface SupportAction {
   payload?: Record<string, unknown>;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export function createOrderActivities({ db }: OrderActivityDeps) {
   return {
-    async ensureCustomer({ subject, email }: { subject: string; email: string }): Promise<string> {
-      return ensureCustomer(db, subject, email);
-    },
-
-    /** What risk scoring needs to know about the customer's history. */
-    async customerHistory(customerId: string): Promise<{ ordersLast24h: number; ordersEver: number }> {
-      const [ordersLast24h, ordersEver] = await Promise.all([
-        countCustomerOrders(db, customerId, new Date(Date.now() - DAY_MS)),
-        countCustomerOrders(db, customerId),
-      ]);
-      return { ordersLast24h, ordersEver };
+    /** The customer row for the token subject (created on first checkout) and what risk scoring needs to know of their orders. */
+    async identifyCustomer({ subject, email }: { subject: string; email: string }): Promise<CustomerProfile> {
+      return identifyCustomer(db, subject, email);
     },
 
     /** Idempotent by order id. */
@@ -40,9 +32,9 @@ export function createOrderActivities({ db }: OrderActivityDeps) {
       await createOrder(db, order);
     },
 
-    /** Idempotent; a terminal order stays terminal. */
-    async setOrderStatus({ orderId, status, reason }: { orderId: string; status: OrderStatus; reason?: string }): Promise<void> {
-      await setOrderStatus(db, orderId, status, reason ?? null);
+    /** Idempotent; a terminal order stays terminal. The email the change sends is queued with it, once. */
+    async setOrderStatus({ orderId, status, reason, notification }: { orderId: string; status: OrderStatus; reason?: string; notification?: StatusNotification }): Promise<void> {
+      await setOrderStatus(db, orderId, status, reason ?? null, notification);
     },
 
     async updateShippingAddress({ orderId, address }: { orderId: string; address: PostalAddress }): Promise<void> {

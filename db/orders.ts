@@ -4,7 +4,7 @@ import type { Database, OrderStatus, PostalAddress, RiskLevel } from './database
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** The customer row for a token subject, created on first checkout. */
-export async function ensureCustomer(db: Kysely<Database>, subject: string, email: string): Promise<string> {
+async function ensureCustomer(db: Kysely<Database>, subject: string, email: string): Promise<string> {
   const existing = await db.selectFrom('customers').select('id').where('auth_subject', '=', subject).executeTakeFirst();
   if (existing) return existing.id;
   try {
@@ -78,9 +78,21 @@ export async function createOrder(db: Kysely<Database>, order: NewOrder): Promis
 
 const terminal: OrderStatus[] = ['rejected', 'cancelled', 'closed'];
 
-/** Moves an order to a status; a terminal order is never reopened, so replays are harmless. */
-export async function setOrderStatus(db: Db, orderId: string, status: OrderStatus, reason: string | null = null): Promise<void> {
-  await db
+/** The email a status change sends the customer. */
+export interface StatusNotification {
+  template: 'order-confirmed' | 'order-on-hold' | 'order-rejected' | 'order-cancelled';
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Moves an order to a status; a terminal order is never reopened, so replays are harmless.
+ * The email the change sends is queued in the same statement (the notifications table is the
+ * outbox a sender drains): no change without its email, no email without its change, and one
+ * per order and template however often this runs. An order that does not exist moves nowhere
+ * and mails nobody.
+ */
+export async function setOrderStatus(db: Db, orderId: string, status: OrderStatus, reason: string | null = null, notification?: StatusNotification): Promise<void> {
+  const moved = db
     .updateTable('orders')
     .set({
       status,
@@ -89,7 +101,27 @@ export async function setOrderStatus(db: Db, orderId: string, status: OrderStatu
       ...(status === 'cancelled' && { cancelled_at: sql<Date>`coalesce(cancelled_at, now())` }),
     })
     .where('id', '=', orderId)
-    .where('status', 'not in', terminal)
+    .where('status', 'not in', terminal);
+  if (!notification) {
+    await moved.execute();
+    return;
+  }
+  await db
+    .with('moved', () => moved.returning(['id', 'email']))
+    .insertInto('notifications')
+    .columns(['recipient', 'template', 'payload', 'dedupe_key', 'order_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('moved')
+        .select([
+          'moved.email',
+          eb.val(notification.template).as('template'),
+          sql<string>`${JSON.stringify(notification.payload)}::jsonb`.as('payload'),
+          eb.val(`${orderId}/${notification.template}`).as('dedupe_key'),
+          'moved.id',
+        ]),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
 }
 
@@ -101,9 +133,35 @@ export async function setShippingAddress(db: Db, orderId: string, address: Posta
   await db.updateTable('orders').set({ shipping_address: address }).where('id', '=', orderId).execute();
 }
 
-/** Orders the customer placed since `since`, for risk velocity. */
-export async function countCustomerOrders(db: Db, customerId: string, since?: Date): Promise<number> {
-  let query = db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('n')).where('customer_id', '=', customerId);
-  if (since) query = query.where('created_at', '>=', since);
-  return Number((await query.executeTakeFirstOrThrow()).n);
+export interface CustomerProfile {
+  customerId: string;
+  /** What risk scoring needs to know of the customer's history. */
+  ordersLast24h: number;
+  ordersEver: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The customer behind a token subject (created on first checkout) and how much they ordered: one round trip for a known customer. */
+export async function identifyCustomer(db: Kysely<Database>, subject: string, email: string): Promise<CustomerProfile> {
+  const since = new Date(Date.now() - DAY_MS);
+  const find = () =>
+    db
+      .selectFrom('customers as c')
+      .leftJoin('orders as o', 'o.customer_id', 'c.id')
+      .where('c.auth_subject', '=', subject)
+      .groupBy('c.id')
+      .select((eb) => [
+        'c.id',
+        eb.fn.count<string>('o.id').as('ever'),
+        eb.fn.count<string>('o.id').filterWhere('o.created_at', '>=', since).as('last24h'),
+      ])
+      .executeTakeFirst();
+  let found = await find();
+  if (!found) {
+    await ensureCustomer(db, subject, email);
+    found = await find();
+  }
+  if (!found) throw new Error(`customer ${subject} vanished after it was created`);
+  return { customerId: found.id, ordersLast24h: Number(found.last24h), ordersEver: Number(found.ever) };
 }

@@ -8,7 +8,6 @@ import { createCatalogActivities } from '../activities/catalog-activities';
 import { createExpiredReservationActivities } from '../activities/expired-reservation-activities';
 import { createInventoryActivities } from '../activities/inventory-activities';
 import { createManualPaymentProvider } from '../activities/manual-payment-provider';
-import { createNotificationActivities } from '../activities/notification-activities';
 import { createOrderActivities } from '../activities/order-activities';
 import { createPaymentActivities } from '../activities/payment-activities';
 import { createPaymentEventActivities } from '../activities/payment-event-activities';
@@ -48,7 +47,6 @@ export function createActivities({ db, es, redis, stripe, indices }: Pick<Worker
       ...createOrderActivities({ db }),
       ...createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
       ...createPaymentEventActivities({ db }),
-      ...createNotificationActivities({ db }),
       ...createShippingActivities({ carrier: createRateCardCarrier() }),
       ...productChanges,
     },

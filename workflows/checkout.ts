@@ -6,7 +6,6 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -17,10 +16,8 @@ import {
 import type { CartActivities } from '../activities/cart-activities';
 import type { CatalogActivities } from '../activities/catalog-activities';
 import type { InventoryActivities } from '../activities/inventory-activities';
-import type { CustomerNotification, NotificationActivities } from '../activities/notification-activities';
-import type { OrderActivities } from '../activities/order-activities';
+import type { CustomerProfile, OrderActivities, StatusNotification } from '../activities/order-activities';
 import type { PaymentActivities } from '../activities/payment-activities';
-import type { ProductChangeActivities } from '../activities/product-change-activities';
 import type { SearchActivities } from '../activities/search-activities';
 import type { ShippingActivities } from '../activities/shipping-activities';
 import { asBusinessFailure, businessFailure } from '../domain/business-failure';
@@ -53,13 +50,12 @@ import { taskQueues } from './task-queues';
 // Bounded, explicit retries: past them the saga compensates and ends, it never hangs.
 const retry: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 };
 type OrderSteps = CartActivities & CatalogActivities & InventoryActivities & OrderActivities & PaymentActivities & ShippingActivities;
-type FollowUps = CartActivities & NotificationActivities & ProductChangeActivities;
 // Steps a caller waits on (the checkout answer, a support update's answer): short database, cache
 // and provider calls, run as local activities in this workflow's worker so each costs no task
 // queue round trip. They retry like any activity and run again if the worker dies mid-task.
-const localSteps = proxyLocalActivities<OrderSteps>({ startToCloseTimeout: '15 seconds', retry });
+const steps = proxyLocalActivities<OrderSteps>({ startToCloseTimeout: '15 seconds', retry });
 // Work nobody waits on goes through the orders queue, where it can be scaled and rate limited.
-const activities = proxyActivities<OrderSteps & FollowUps>({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry });
+const followUps = proxyActivities<CartActivities>({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry });
 // Search is a read model: it may lag, and it must never hold up or fail an order.
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,
@@ -79,12 +75,7 @@ const DEFAULT_RESERVATION_TTL_MS = 48 * 60 * 60 * 1000;
  * took effect; compensations run in a non-cancellable scope and are safe to repeat.
  */
 export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
-  const { orderId, request } = input;
-  // Runs recorded before this patch took every step through the task queue, announced stock
-  // moves as they happened and ran the follow-ups one by one; they replay that way.
-  const answerLocally = patched('local-answer-path');
-  const steps = answerLocally ? localSteps : activities;
-  const { continued } = input;
+  const { orderId, request, continued } = input;
   let order: OrderState = continued?.order ?? initialOrderState;
   let result: CheckoutResult | undefined = continued?.result;
   let lines: CheckoutLine[] = continued?.view.lines ?? [];
@@ -99,20 +90,20 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   };
   const compensations: { name: string; run: () => Promise<unknown> }[] = [];
   const pendingSupport: { event: OrderEventType; request: SupportRequest }[] = [];
-  let orderRecorded = false;
 
   const note = (event: string, detail?: string, actor?: string) => {
     view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }), ...(actor && { actor }) });
   };
   const snapshot = (): OrderView => ({ ...view, status: order.status, fulfillmentHeld: order.fulfillmentHeld, labelPurchased: order.labelPurchased });
-  const move = async (event: OrderEventType, reason?: string) => {
+  /** The order's state, its search attribute and its row move together; the row change queues the email it sends. */
+  const move = async (event: OrderEventType, reason?: string, notification?: StatusNotification) => {
     const next = transition(order, { type: event });
     // A refused transition here is a bug, not an outcome: fail the workflow task so the run waits for a fix.
     if (!next.ok) throw new Error(`illegal order transition: ${next.refusal.message}`);
     order = next.state;
     upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
     if (reason !== undefined) view.statusReason = reason;
-    await steps.setOrderStatus({ orderId, status: order.status, ...(reason !== undefined && { reason }) });
+    await steps.setOrderStatus({ orderId, status: order.status, ...(reason !== undefined && { reason }), ...(notification && { notification }) });
   };
   const compensate = async () => {
     await CancellationScope.nonCancellable(async () => {
@@ -203,11 +194,10 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
 
   const reject = async (reason: Extract<CheckoutResult, { status: 'rejected' }>['reason']) => {
     await compensate();
-    if (order.status === 'pending') await move('reject', reason.message);
+    // Before the order row exists this moves nothing and mails nobody; the storefront has the answer.
+    if (order.status === 'pending') await move('reject', reason.message, { template: 'order-rejected', payload: { reason: reason.type } });
     result = { status: 'rejected', orderId, reason } as CheckoutResult;
     note('rejected', `${reason.type}: ${reason.message}`);
-    // Before the order row exists there is no order to mail about; the storefront had the answer.
-    if (orderRecorded) await followUp(() => notify('order-rejected', { reason: reason.type }));
   };
 
   try {
@@ -244,36 +234,36 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     note('checkout started');
     lines = await steps.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
     view.lines = lines;
-    const repriced = repriceLines(lines, await steps.currentPrices(lines.map((l) => l.sku)));
+    // Three reads that need only the cart, side by side: one wait instead of three.
+    const [prices, quote, customer] = await Promise.all([
+      steps.currentPrices(lines.map((l) => l.sku)),
+      steps.quoteShipping({
+        destination: request.shippingAddress,
+        speed: request.shippingSpeed,
+        currency: lines[0]!.unitPrice.currency,
+        size: shipmentSize(lines),
+      }),
+      steps.identifyCustomer({ subject: input.customerSubject, email: request.email }),
+    ]);
+    const repriced = repriceLines(lines, prices);
     if (repriced.kind === 'unavailable') {
       const shortLines = repriced.unavailable.map(({ sku, requested, available }) => ({ sku, requested, available }));
       await reject(checkoutRejection('OutOfStock', 'some items are no longer sold', { lines: shortLines }));
     } else if (repriced.kind === 'price-changed') {
-      const totals = totalsFor(repriced.lines);
+      const totals = totalsFor(repriced.lines, quote);
       await reject(checkoutRejection('PriceChanged', 'prices changed since the items were added', { lines: repriced.changes, totals }));
     } else {
-      await placeOrder();
+      await placeOrder(quote, customer);
     }
   }
 
-  async function placeOrder(): Promise<void> {
-    // Added after runs were recorded: older histories priced shipping from the rate card in workflow code.
-    const quote = patched('carrier-quote')
-      ? await steps.quoteShipping({
-          destination: request.shippingAddress,
-          speed: request.shippingSpeed,
-          currency: lines[0]!.unitPrice.currency,
-          size: shipmentSize(lines),
-        })
-      : undefined;
+  async function placeOrder(quote: Money, customer: CustomerProfile): Promise<void> {
     const totals = totalsFor(lines, quote);
     view.totals = totals;
-    const customerId = await steps.ensureCustomer({ subject: input.customerSubject, email: request.email });
-    const history = await steps.customerHistory(customerId);
     const risk = scoreRisk({
       total: totals.total,
-      customerOrdersLast24h: history.ordersLast24h,
-      customerOrdersEver: history.ordersEver,
+      customerOrdersLast24h: customer.ordersLast24h,
+      customerOrdersEver: customer.ordersEver,
       billingCountry: request.billingAddress.country,
       shippingCountry: request.shippingAddress.country,
       emailDomain: emailDomainOf(request.email),
@@ -287,7 +277,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
 
     await steps.createOrder({
       orderId,
-      customerId,
+      customerId: customer.customerId,
       email: request.email,
       idempotencyKey: `${input.customerSubject}/${input.idempotencyKey}`,
       currency: totals.currency,
@@ -306,15 +296,9 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
         total: l.lineTotal.amount,
       })),
     });
-    orderRecorded = true;
     note('order created', `${totals.total.amount} ${totals.currency}, risk ${risk.level} (${risk.score})`);
 
-    compensations.push({
-      name: 'release stock',
-      run: async () => {
-        await stockMoved((await steps.releaseStock(orderId)).productIds);
-      },
-    });
+    compensations.push({ name: 'release stock', run: () => steps.releaseStock(orderId) });
     const reserved = await steps.reserveStock({
       orderId,
       lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
@@ -322,7 +306,6 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     });
     view.reservations = reserved.parcels;
     note('stock reserved', reserved.parcels.map((p) => `${p.warehouseCode}: ${p.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ')}`).join('; '));
-    await stockMoved(reserved.productIds);
 
     if (risk.level === 'high') {
       await reject(checkoutRejection('RiskRejected', 'the order could not be accepted', { reasons: risk.reasons.map((r) => r.code) }));
@@ -346,10 +329,10 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     if (request.paymentMethod.provider === 'stripe') (await steps.storedPaymentEvents(payment.externalId)).forEach(receivePaymentEvent);
 
     if (risk.level === 'medium') {
-      await move('holdForReview', `risk review: ${risk.reasons.map((r) => r.code).join(', ')}`);
+      await move('holdForReview', `risk review: ${risk.reasons.map((r) => r.code).join(', ')}`, { template: 'order-on-hold', payload: { total: totals.total } });
       result = { status: 'on_hold', orderId, totals, risk };
       note('held for risk review');
-      await followUp(() => notify('order-on-hold', { total: totals.total }), index);
+      await index();
       // The review has an owner (support) and a deadline: past it the order is cancelled.
       await condition(() => pendingSupport.length > 0, input.reviewTimeout ?? DEFAULT_REVIEW_TIMEOUT);
       const decision = pendingSupport[0];
@@ -368,16 +351,16 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
 
     /** By checkout itself, or by support approving the risk review (the first answer was on_hold then). */
     async function confirm(event: 'confirm' | 'approveRisk'): Promise<void> {
-      await move(event);
+      await move(event, undefined, { template: 'order-confirmed', payload: { total: totals.total } });
       compensations.length = 0;
       if (event === 'confirm') result = { status: 'confirmed', orderId, totals };
       note('confirmed');
-      // The order stands from here: a cart, an email or the search index lagging must not undo it.
-      await followUp(
-        () => bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) })),
-        () => notify('order-confirmed', { total: totals.total }),
-        index,
-      );
+      // The order stands from here: a cart or the search index lagging must not undo it. Nobody
+      // waits on these, so they run side by side after the answer.
+      await Promise.all([
+        bestEffort('clear the cart', () => followUps.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) })),
+        index(),
+      ]);
     }
   }
 
@@ -410,41 +393,18 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
   }
 
   async function cancel(event: OrderEventType, reason: string): Promise<void> {
-    await stockMoved((await steps.releaseStock(orderId)).productIds);
+    await steps.releaseStock(orderId);
     if (view.payment?.status === 'authorized') {
       await steps.cancelPayment({ orderId, idempotencyKey: `${workflowInfo().workflowId}/cancel-payment` });
       view.payment = { ...view.payment, status: 'cancelled' };
     }
-    await move(event, reason);
+    await move(event, reason, { template: 'order-cancelled', payload: { reason } });
     note('cancelled', reason);
-    await followUp(() => notify('order-cancelled', { reason }), index);
+    await index();
   }
 
   async function index(): Promise<void> {
     await bestEffort('index the order for support search', () => search.indexOrder(orderId));
-  }
-
-  /**
-   * Stock moved. The stock steps drop the cached product pages themselves, and the search
-   * catch-up indexes availability in bulk; runs from before the patch woke each product's search
-   * sync here instead, which cost more than the checkout itself.
-   */
-  async function stockMoved(productIds: string[]): Promise<void> {
-    if (answerLocally || productIds.length === 0) return;
-    await bestEffort('announce the stock change', () => activities.productsChanged(productIds));
-  }
-
-  async function notify(template: CustomerNotification['template'], payload: Record<string, unknown>): Promise<void> {
-    await bestEffort('notify the customer', () => activities.notifyCustomer({ orderId, recipient: request.email, template, payload }));
-  }
-
-  /** What follows an answer: nobody waits on it, so it runs side by side (one by one in runs from before the patch). */
-  async function followUp(...work: (() => Promise<void>)[]): Promise<void> {
-    if (answerLocally) {
-      await Promise.all(work.map((run) => run()));
-      return;
-    }
-    for (const run of work) await run();
   }
 
   async function bestEffort(step: string, run: () => Promise<unknown>): Promise<void> {

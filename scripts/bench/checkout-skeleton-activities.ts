@@ -1,9 +1,8 @@
 import type { AuthorizePaymentInput, PaymentAuthorized } from '../../activities/payment-activities';
 import type { StockReserved } from '../../activities/inventory-activities';
 import type { CurrentPrice } from '../../activities/catalog-activities';
-import type { CustomerNotification } from '../../activities/notification-activities';
 import type { RateRequest } from '../../activities/carrier';
-import type { NewOrder } from '../../db/orders';
+import type { CustomerProfile, NewOrder, StatusNotification } from '../../db/orders';
 import type { OrderStatus } from '../../db/database';
 import type { AllocationLine } from '../../domain/allocation';
 import type { CheckoutLine } from '../../domain/checkout';
@@ -32,11 +31,8 @@ export function createSkeletonActivities({ onIndexed }: { onIndexed: (orderId: s
     async quoteShipping(request: RateRequest): Promise<Money> {
       return { amount: 599, currency: request.currency };
     },
-    async ensureCustomer(_input: { subject: string; email: string }): Promise<string> {
-      return '00000000-0000-4000-8000-000000000201';
-    },
-    async customerHistory(_customerId: string): Promise<{ ordersLast24h: number; ordersEver: number }> {
-      return { ordersLast24h: 0, ordersEver: 0 };
+    async identifyCustomer(_input: { subject: string; email: string }): Promise<CustomerProfile> {
+      return { customerId: '00000000-0000-4000-8000-000000000201', ordersLast24h: 0, ordersEver: 0 };
     },
     async createOrder(_order: NewOrder): Promise<void> {},
     async reserveStock({ lines }: { orderId: string; lines: AllocationLine[]; expiresAt: string }): Promise<StockReserved> {
@@ -45,9 +41,8 @@ export function createSkeletonActivities({ onIndexed }: { onIndexed: (orderId: s
     async authorizePayment(input: AuthorizePaymentInput): Promise<PaymentAuthorized> {
       return { status: 'authorized', paymentId: '00000000-0000-4000-8000-000000000301', externalId: `manual:${input.idempotencyKey}`, authorizationExpiresAt: null };
     },
-    async setOrderStatus(_input: { orderId: string; status: OrderStatus; reason?: string }): Promise<void> {},
+    async setOrderStatus(_input: { orderId: string; status: OrderStatus; reason?: string; notification?: StatusNotification }): Promise<void> {},
     async clearOrderedLines(_input: { cartId: string; skus: string[] }): Promise<void> {},
-    async notifyCustomer(_notification: CustomerNotification): Promise<void> {},
     async indexOrder(orderId: string): Promise<'indexed'> {
       onIndexed(orderId);
       return 'indexed';

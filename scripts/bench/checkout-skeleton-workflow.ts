@@ -1,4 +1,5 @@
-import { type RetryPolicy, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { type RetryPolicy, condition, log, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { StatusNotification } from '../../db/orders';
 import type { CheckoutLine } from '../../domain/checkout';
 import { transition, initialOrderState, type OrderEventType, type OrderState } from '../../domain/order-state';
 import { computeTotals } from '../../domain/order-totals';
@@ -21,16 +22,14 @@ const search = proxyActivities<Pick<SkeletonActivities, 'indexOrder'>>({
 });
 
 /**
- * The happy path of `checkout` (a low-risk order paid manually, as of the 'local-answer-path'
- * patch) step for step: the same update handler, patch markers, search attribute upserts, local
- * activities in the same order, answering the update on confirmation, the same follow-up
+ * The happy path of `checkout` (a low-risk order paid manually) step for step: the same update
+ * handler, search attribute upserts, local activities in the same order (three of them side by
+ * side), answering the update on confirmation, the same follow-up
  * activities side by side on the same queues, and then staying open like an order awaiting
  * fulfillment. The bench compares both histories' steps and warns on drift.
  */
 export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutResult> {
   const { orderId, request } = input;
-  // The same patch marker as checkout's, so both histories hold the same events.
-  patched('local-answer-path');
   let order: OrderState = initialOrderState;
   let result: CheckoutResult | undefined = undefined;
   let lines: CheckoutLine[] = [];
@@ -47,12 +46,12 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   const note = (event: string, detail?: string) => {
     view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }) });
   };
-  const move = async (event: OrderEventType) => {
+  const move = async (event: OrderEventType, notification: StatusNotification) => {
     const next = transition(order, { type: event });
     if (!next.ok) throw new Error(next.refusal.message);
     order = next.state;
     upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
-    await steps.setOrderStatus({ orderId, status: order.status });
+    await steps.setOrderStatus({ orderId, status: order.status, notification });
   };
   const bestEffort = async (step: string, run: () => Promise<unknown>) => {
     try {
@@ -75,19 +74,19 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   note('checkout started');
   lines = await steps.snapshotCart({ cartId: request.cartId, customerId: input.customerSubject });
   view.lines = lines;
-  const repriced = repriceLines(lines, await steps.currentPrices(lines.map((l) => l.sku)));
+  const [prices, quote, customer] = await Promise.all([
+    steps.currentPrices(lines.map((l) => l.sku)),
+    steps.quoteShipping({ destination: request.shippingAddress, speed: request.shippingSpeed, currency: lines[0]!.unitPrice.currency, size: shipmentSize(lines) }),
+    steps.identifyCustomer({ subject: input.customerSubject, email: request.email }),
+  ]);
+  const repriced = repriceLines(lines, prices);
   if (repriced.kind !== 'unchanged') throw new Error(`canned prices changed: ${repriced.kind}`);
-  const quote = patched('carrier-quote')
-    ? await steps.quoteShipping({ destination: request.shippingAddress, speed: request.shippingSpeed, currency: lines[0]!.unitPrice.currency, size: shipmentSize(lines) })
-    : undefined;
   const totals = computeTotals(lines, request.shippingAddress, request.shippingSpeed, quote);
   view.totals = totals;
-  const customerId = await steps.ensureCustomer({ subject: input.customerSubject, email: request.email });
-  const history = await steps.customerHistory(customerId);
   const risk = scoreRisk({
     total: totals.total,
-    customerOrdersLast24h: history.ordersLast24h,
-    customerOrdersEver: history.ordersEver,
+    customerOrdersLast24h: customer.ordersLast24h,
+    customerOrdersEver: customer.ordersEver,
     billingCountry: request.billingAddress.country,
     shippingCountry: request.shippingAddress.country,
     emailDomain: emailDomainOf(request.email),
@@ -100,7 +99,7 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   ]);
   await steps.createOrder({
     orderId,
-    customerId,
+    customerId: customer.customerId,
     email: request.email,
     idempotencyKey: `${input.customerSubject}/${input.idempotencyKey}`,
     currency: totals.currency,
@@ -132,15 +131,12 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   view.payment = { provider: request.paymentMethod.provider, status: 'authorized', externalId: payment.externalId, authorized: totals.total };
   note('payment authorized', payment.externalId);
 
-  await move('confirm');
+  await move('confirm', { template: 'order-confirmed', payload: { total: totals.total } });
   compensations.length = 0;
   result = { status: 'confirmed', orderId, totals };
   note('confirmed');
   await Promise.all([
     bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) })),
-    bestEffort('notify the customer', () =>
-      activities.notifyCustomer({ orderId, recipient: request.email, template: 'order-confirmed', payload: { total: totals.total } }),
-    ),
     bestEffort('index the order for support search', () => search.indexOrder(orderId)),
   ]);
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { localActivityType } from '../../platform/local-activity-type';
+import { localActivityMarker, type LocalActivityMarker } from '../../platform/local-activity-marker';
 
 type Timestamp = { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined;
 const ms = (t: Timestamp) => (t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : Number.NaN);
@@ -39,7 +39,7 @@ export async function historyBreakdown(client: Client, workflowIds: string[]): P
       else if (event.workflowExecutionUpdateCompletedEventAttributes) {
         confirmedAt = time;
         break;
-      } else if (localActivityType(event)) {
+      } else if (localActivityMarker(event)) {
         totals.localActivities += 1;
       } else if (event.activityTaskStartedEventAttributes) {
         totals.activities += 1;
@@ -68,25 +68,47 @@ export async function taskCounts(client: Client, query: string): Promise<{ runs:
     for (const event of history.events ?? []) {
       if (event.workflowTaskStartedEventAttributes) counts.workflowTasks += 1;
       else if (event.activityTaskStartedEventAttributes) counts.activities += 1;
-      else if (localActivityType(event)) counts.localActivities += 1;
+      else if (localActivityMarker(event)) counts.localActivities += 1;
       else if (event.timerStartedEventAttributes) counts.timers += 1;
     }
   }
   return counts;
 }
 
-/** The steps a run took, in order: activity types (local ones marked), the update's completion, patch markers and timers. */
+/**
+ * The steps a run took, in order: activity types (local ones marked), the update's completion,
+ * patch markers and timers. Local activities run side by side record their results as they come
+ * back, so each run of consecutive local results is put in the order they were scheduled.
+ */
 export async function stepSequence(client: Client, workflowId: string): Promise<string[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((event) => {
-    if (event.activityTaskScheduledEventAttributes) return [event.activityTaskScheduledEventAttributes.activityType?.name ?? '?'];
-    const local = localActivityType(event);
-    if (local) return [`local ${local}`];
-    if (event.workflowExecutionUpdateCompletedEventAttributes) return ['(answered)'];
-    if (event.markerRecordedEventAttributes) return [`(marker ${event.markerRecordedEventAttributes.markerName})`];
-    if (event.timerStartedEventAttributes) return ['(timer)'];
-    if (event.upsertWorkflowSearchAttributesEventAttributes) return ['(search attributes)'];
-    return [];
-  });
+  const steps: string[] = [];
+  let locals: LocalActivityMarker[] = [];
+  const flushLocals = () => {
+    steps.push(...locals.sort((a, b) => a.seq - b.seq).map((local) => `local ${local.activityType}`));
+    locals = [];
+  };
+  for (const event of history.events ?? []) {
+    const local = localActivityMarker(event);
+    if (local) {
+      locals.push(local);
+      continue;
+    }
+    const step = event.activityTaskScheduledEventAttributes
+      ? (event.activityTaskScheduledEventAttributes.activityType?.name ?? '?')
+      : event.workflowExecutionUpdateCompletedEventAttributes
+        ? '(answered)'
+        : event.markerRecordedEventAttributes
+          ? `(marker ${event.markerRecordedEventAttributes.markerName})`
+          : event.timerStartedEventAttributes
+            ? '(timer)'
+            : event.upsertWorkflowSearchAttributesEventAttributes
+              ? '(search attributes)'
+              : undefined;
+    if (step === undefined) continue;
+    flushLocals();
+    steps.push(step);
+  }
+  flushLocals();
+  return steps;
 }
-

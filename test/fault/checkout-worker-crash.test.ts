@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { orderIdFor } from '../../api/checkout-start';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
-import { localActivityType } from '../../platform/local-activity-type';
+import { localActivityMarker } from '../../platform/local-activity-marker';
 import { orderWorkflowId } from '../../workflows/checkout.messages';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
@@ -111,7 +111,7 @@ describe('checkout when the worker process is killed mid-authorization (workers/
     const history = await testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory();
     const events = history.events ?? [];
     assert.equal(events.filter((e) => e.workflowTaskTimedOutEventAttributes).length, 1);
-    assert.equal(events.filter((e) => localActivityType(e) === 'authorizePayment').length, 1);
+    assert.equal(events.filter((e) => localActivityMarker(e)?.activityType === 'authorizePayment').length, 1);
   });
 
   const stockOf = (sku: string) => t.deps.db.selectFrom('inventory').select(['on_hand', 'reserved']).where('sku', '=', sku).executeTakeFirstOrThrow();

@@ -116,6 +116,8 @@ describe('expired reservation sweep (real Temporal, PostgreSQL, Redis)', functio
     // pending has no transition to cancelled: a checkout that never decided is rejected, as when it fails.
     assert.deepEqual(await order(pending), { status: 'rejected', status_reason: EXPIRED_CHECKOUT_REASON });
     assert.deepEqual(await order(onHold), { status: 'cancelled', status_reason: EXPIRED_CHECKOUT_REASON });
+    const emails = await db().selectFrom('notifications').select(['order_id', 'template']).where('order_id', 'in', [pending, onHold]).execute();
+    assert.deepEqual(emails, [{ order_id: onHold, template: 'order-cancelled' }]);
     assert.equal(await reservationStatus(confirmed), 'reserved');
     assert.equal((await order(confirmed)).status, 'confirmed');
     assert.equal(await reserved(sku), 4);

@@ -7,7 +7,8 @@ import { testStack } from '../support/test-stack';
 /**
  * Histories recorded from real runs (temporal workflow show --output json) replay against the
  * current workflow code: a change that would break running workflows fails CI. Record a new
- * one whenever a workflow gains a path; guard incompatible changes with patched().
+ * one whenever a workflow gains a path; guard incompatible changes with patched(), and retire a
+ * patch (with the histories only it replays) once no run from before it can still be open.
  */
 describe('workflow replay of recorded histories', () => {
   const folder = path.join(__dirname, 'histories');

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database';
+import { migrateToLatest } from '../../db/migrator';
+import { identifyCustomer, setOrderStatus } from '../../db/orders';
+import { createOrder, createTestDb, uniqueId } from '../support/db-fixtures';
+
+describe('order repository: status changes with their email, the customer behind a token', function () {
+  this.timeout(20_000);
+  let db: Kysely<Database>;
+
+  before(async () => {
+    db = createTestDb();
+    await migrateToLatest(db);
+  });
+  after(() => db?.destroy());
+
+  const emailsFor = (orderId: string) =>
+    db.selectFrom('notifications').select(['template', 'recipient', 'payload', 'status']).where('order_id', '=', orderId).orderBy('created_at').execute();
+
+  describe('setOrderStatus', () => {
+    it('queues the email a change sends with the change, once however often it runs', async () => {
+      const order = await createOrder(db);
+      const confirmed = { template: 'order-confirmed', payload: { total: { amount: 5000, currency: 'USD' } } } as const;
+      await setOrderStatus(db, order.id, 'confirmed', null, confirmed);
+      await setOrderStatus(db, order.id, 'confirmed', null, confirmed);
+
+      const row = await db.selectFrom('orders').select(['status', 'email', 'confirmed_at']).where('id', '=', order.id).executeTakeFirstOrThrow();
+      assert.equal(row.status, 'confirmed');
+      assert.ok(row.confirmed_at);
+      assert.deepEqual(await emailsFor(order.id), [{ template: 'order-confirmed', recipient: row.email, payload: confirmed.payload, status: 'pending' }]);
+    });
+
+    it('sends nothing for a change that did not happen: a terminal order stays terminal and unmailed', async () => {
+      const order = await createOrder(db);
+      await setOrderStatus(db, order.id, 'rejected', 'out of stock', { template: 'order-rejected', payload: { reason: 'OutOfStock' } });
+      await setOrderStatus(db, order.id, 'cancelled', 'late cancel', { template: 'order-cancelled', payload: { reason: 'late cancel' } });
+
+      const row = await db.selectFrom('orders').select(['status', 'status_reason']).where('id', '=', order.id).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { status: 'rejected', status_reason: 'out of stock' });
+      assert.deepEqual((await emailsFor(order.id)).map((e) => e.template), ['order-rejected']);
+    });
+
+    it('mails nobody about an order that was never recorded', async () => {
+      const orderId = randomUUID();
+      await setOrderStatus(db, orderId, 'rejected', 'price changed', { template: 'order-rejected', payload: { reason: 'PriceChanged' } });
+      assert.deepEqual(await emailsFor(orderId), []);
+      assert.equal(await db.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst(), undefined);
+    });
+
+    it('moves without an email when the change sends none', async () => {
+      const order = await createOrder(db);
+      await setOrderStatus(db, order.id, 'on_hold');
+      assert.equal((await db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, 'on_hold');
+      assert.deepEqual(await emailsFor(order.id), []);
+    });
+  });
+
+  describe('identifyCustomer', () => {
+    it('creates the customer on first sight, then finds the same one with its order counts', async () => {
+      const subject = uniqueId('subject');
+      const email = `${subject}@example.com`;
+      const first = await identifyCustomer(db, subject, email);
+      assert.deepEqual({ ...first, customerId: typeof first.customerId }, { customerId: 'string', ordersLast24h: 0, ordersEver: 0 });
+
+      const recent = await createOrder(db);
+      const old = await createOrder(db);
+      await db.updateTable('orders').set({ customer_id: first.customerId }).where('id', 'in', [recent.id, old.id]).execute();
+      await db.updateTable('orders').set({ created_at: new Date(Date.now() - 3 * 24 * 60 * 60 * 1000) }).where('id', '=', old.id).execute();
+
+      assert.deepEqual(await identifyCustomer(db, subject, email), { customerId: first.customerId, ordersLast24h: 1, ordersEver: 2 });
+    });
+
+    it('adopts a customer known only by email (imported) when its owner first checks out', async () => {
+      const email = `${uniqueId('imported')}@example.com`;
+      const imported = await db.insertInto('customers').values({ email }).returning('id').executeTakeFirstOrThrow();
+      const profile = await identifyCustomer(db, uniqueId('subject'), email.toUpperCase());
+      assert.equal(profile.customerId, imported.id);
+    });
+  });
+});

@@ -3,10 +3,8 @@ import type { Database, OrderStatus, PostalAddress, RiskLevel } from './database
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The customer row for a token subject, created on first checkout. */
-async function ensureCustomer(db: Kysely<Database>, subject: string, email: string): Promise<string> {
-  const existing = await db.selectFrom('customers').select('id').where('auth_subject', '=', subject).executeTakeFirst();
-  if (existing) return existing.id;
+/** Creates the customer row for a token subject on first checkout; a concurrent first checkout creates it once. */
+async function createCustomer(db: Kysely<Database>, subject: string, email: string): Promise<void> {
   try {
     await db.insertInto('customers').values({ auth_subject: subject, email }).onConflict((oc) => oc.column('auth_subject').where('auth_subject', 'is not', null).doNothing()).execute();
   } catch (error) {
@@ -14,9 +12,6 @@ async function ensureCustomer(db: Kysely<Database>, subject: string, email: stri
     if ((error as { code?: string }).code !== '23505') throw error;
     await db.updateTable('customers').set({ auth_subject: subject }).where(sql`lower(email)`, '=', email.toLowerCase()).where('auth_subject', 'is', null).execute();
   }
-  const row = await db.selectFrom('customers').select('id').where('auth_subject', '=', subject).executeTakeFirst();
-  if (!row) throw new Error(`email ${email} belongs to another customer`);
-  return row.id;
 }
 
 export interface NewOrder {
@@ -35,45 +30,49 @@ export interface NewOrder {
   lines: { sku: string; productName: string; quantity: number; unitPrice: number; total: number }[];
 }
 
-/** Creates the order and its items once: a retry finds the row by id and changes nothing. */
+/**
+ * Creates the order and its items once, in one statement (so both commit or neither does): a
+ * retry finds the row by id and inserts nothing.
+ */
 export async function createOrder(db: Kysely<Database>, order: NewOrder): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('orders')
-      .values({
-        id: order.orderId,
-        customer_id: order.customerId,
-        email: order.email,
-        idempotency_key: order.idempotencyKey,
-        currency: order.currency,
-        subtotal_amount: order.subtotal,
-        tax_amount: order.tax,
-        shipping_amount: order.shipping,
-        total_amount: order.total,
-        shipping_address: order.shippingAddress,
-        billing_address: order.billingAddress,
-        risk_score: order.risk.score,
-        risk_level: order.risk.level,
-        risk_reasons: JSON.stringify(order.risk.reasons),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) return;
-    await trx
-      .insertInto('order_items')
-      .values(
-        order.lines.map((line) => ({
-          order_id: order.orderId,
-          sku: line.sku,
-          product_name: line.productName,
-          quantity: line.quantity,
-          unit_price_amount: line.unitPrice,
-          total_amount: line.total,
-        })),
-      )
-      .execute();
-  });
+  const items = order.lines.map((line) => ({
+    sku: line.sku,
+    product_name: line.productName,
+    quantity: line.quantity,
+    unit_price_amount: line.unitPrice,
+    total_amount: line.total,
+  }));
+  await db
+    .with('created', (qb) =>
+      qb
+        .insertInto('orders')
+        .values({
+          id: order.orderId,
+          customer_id: order.customerId,
+          email: order.email,
+          idempotency_key: order.idempotencyKey,
+          currency: order.currency,
+          subtotal_amount: order.subtotal,
+          tax_amount: order.tax,
+          shipping_amount: order.shipping,
+          total_amount: order.total,
+          shipping_address: order.shippingAddress,
+          billing_address: order.billingAddress,
+          risk_score: order.risk.score,
+          risk_level: order.risk.level,
+          risk_reasons: JSON.stringify(order.risk.reasons),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id'),
+    )
+    .insertInto('order_items')
+    .columns(['order_id', 'sku', 'product_name', 'quantity', 'unit_price_amount', 'total_amount'])
+    .expression(
+      sql`select created.id, item.sku, item.product_name, item.quantity, item.unit_price_amount, item.total_amount
+          from created cross join jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
+            as item(sku text, product_name text, quantity integer, unit_price_amount bigint, total_amount bigint)`,
+    )
+    .execute();
 }
 
 const terminal: OrderStatus[] = ['rejected', 'cancelled', 'closed'];
@@ -159,9 +158,9 @@ export async function identifyCustomer(db: Kysely<Database>, subject: string, em
       .executeTakeFirst();
   let found = await find();
   if (!found) {
-    await ensureCustomer(db, subject, email);
+    await createCustomer(db, subject, email);
     found = await find();
   }
-  if (!found) throw new Error(`customer ${subject} vanished after it was created`);
+  if (!found) throw new Error(`email ${email} belongs to another customer`);
   return { customerId: found.id, ordersLast24h: Number(found.last24h), ordersEver: Number(found.ever) };
 }

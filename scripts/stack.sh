@@ -149,16 +149,17 @@ temporal_dir() { echo "$STACK_DIR/temporal"; }
 temporal_running() { pid_alive "$(temporal_dir)/temporal.pid"; }
 temporal_ready() { "$TEMPORAL_BIN" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" | grep -q SERVING; }
 temporal_start() {
-  # The dev server's default of 20 task polls a second adds ~50 ms to every workflow step
-  # (measured by npm run bench:checkout); a developer machine can afford more.
   require "$TEMPORAL_BIN"
   local dir; dir="$(temporal_dir)"; mkdir -p "$dir"
   local ui=(--ui-port "$TEMPORAL_UI_PORT")
   [ "$PROFILE" = test ] && ui=(--headless)
+  local config=() line
+  while IFS= read -r line; do
+    [[ -z "$line" || "$line" == \#* ]] || config+=(--dynamic-config-value "$line")
+  done <"$ROOT_DIR/scripts/lib/temporal-dev-server.conf"
   nohup "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" "${ui[@]}" \
     --db-filename "$dir/temporal.sqlite" --namespace default --log-level warn --log-format json \
-    --dynamic-config-value history.transferProcessorMaxPollRPS=1000 \
-    >"$dir/temporal.log" 2>&1 &
+    "${config[@]}" >"$dir/temporal.log" 2>&1 &
   echo $! >"$dir/temporal.pid"
 }
 temporal_after_ready() {

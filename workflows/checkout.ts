@@ -44,7 +44,7 @@ import {
   type PaymentEvent,
   type SupportRequest,
 } from './checkout.messages';
-import { CustomerId, OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel } from './search-attributes';
+import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from './search-attributes';
 import { taskQueues } from './task-queues';
 
 // Bounded, explicit retries: past them the saga compensates and ends, it never hangs.
@@ -95,13 +95,16 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
     view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }), ...(actor && { actor }) });
   };
   const snapshot = (): OrderView => ({ ...view, status: order.status, fulfillmentHeld: order.fulfillmentHeld, labelPurchased: order.labelPurchased });
-  /** The order's state, its search attribute and its row move together; the row change queues the email it sends. */
+  // What checkout learns for ops (total, risk) goes out with the next status: one upsert per move.
+  let learnt: SearchAttributeUpdates = [];
+  /** The order's state, its search attributes and its row move together; the row change queues the email it sends. */
   const move = async (event: OrderEventType, reason?: string, notification?: StatusNotification) => {
     const next = transition(order, { type: event });
     // A refused transition here is a bug, not an outcome: fail the workflow task so the run waits for a fix.
     if (!next.ok) throw new Error(`illegal order transition: ${next.refusal.message}`);
     order = next.state;
-    upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
+    upsertSearchAttributes([...learnt, { key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
+    learnt = [];
     if (reason !== undefined) view.statusReason = reason;
     await steps.setOrderStatus({ orderId, status: order.status, ...(reason !== undefined && { reason }), ...(notification && { notification }) });
   };
@@ -269,11 +272,11 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
       emailDomain: emailDomainOf(request.email),
     });
     view.risk = risk;
-    upsertSearchAttributes([
-      { key: CustomerId, value: input.customerSubject },
+    // CustomerId and OrderId were set when the API started the run.
+    learnt = [
       { key: OrderTotal, value: totals.total.amount },
       { key: RiskLevel, value: risk.level.toUpperCase() },
-    ]);
+    ];
 
     await steps.createOrder({
       orderId,

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 
 // Custom search attributes let ops find any run in the Temporal UI or with
 // `temporal workflow list --query 'OrderStatus="ON_HOLD"'`. Registered by
@@ -24,3 +24,6 @@ export const searchAttributes = [
   WarehouseCode,
   Skus,
 ];
+
+/** Values to upsert together, as upsertSearchAttributes takes them. */
+export type SearchAttributeUpdates = SearchAttributeUpdatePair[];

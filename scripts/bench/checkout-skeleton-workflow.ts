@@ -7,7 +7,7 @@ import { repriceLines } from '../../domain/pricing';
 import { shipmentSize } from '../../domain/shipping-estimate';
 import { emailDomainOf, scoreRisk } from '../../domain/risk';
 import { orderStatusQuery, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult, type OrderView } from '../../workflows/checkout.messages';
-import { CustomerId, OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel } from '../../workflows/search-attributes';
+import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from '../../workflows/search-attributes';
 import type { SkeletonActivities } from './checkout-skeleton-activities';
 import { skeletonTaskQueues } from './checkout-skeleton.messages';
 
@@ -46,11 +46,13 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
   const note = (event: string, detail?: string) => {
     view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }) });
   };
+  let learnt: SearchAttributeUpdates = [];
   const move = async (event: OrderEventType, notification: StatusNotification) => {
     const next = transition(order, { type: event });
     if (!next.ok) throw new Error(next.refusal.message);
     order = next.state;
-    upsertSearchAttributes([{ key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
+    upsertSearchAttributes([...learnt, { key: OrderStatusAttribute, value: order.status.toUpperCase() }]);
+    learnt = [];
     await steps.setOrderStatus({ orderId, status: order.status, notification });
   };
   const bestEffort = async (step: string, run: () => Promise<unknown>) => {
@@ -92,11 +94,10 @@ export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutRe
     emailDomain: emailDomainOf(request.email),
   });
   view.risk = risk;
-  upsertSearchAttributes([
-    { key: CustomerId, value: input.customerSubject },
+  learnt = [
     { key: OrderTotal, value: totals.total.amount },
     { key: RiskLevel, value: risk.level.toUpperCase() },
-  ]);
+  ];
   await steps.createOrder({
     orderId,
     customerId: customer.customerId,

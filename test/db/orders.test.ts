@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
-import { identifyCustomer, setOrderStatus } from '../../db/orders';
-import { createOrder, createTestDb, uniqueId } from '../support/db-fixtures';
+import { createOrder as recordOrder, identifyCustomer, setOrderStatus, type NewOrder } from '../../db/orders';
+import { createOrder, createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
 
 describe('order repository: status changes with their email, the customer behind a token', function () {
   this.timeout(20_000);
@@ -18,6 +18,53 @@ describe('order repository: status changes with their email, the customer behind
 
   const emailsFor = (orderId: string) =>
     db.selectFrom('notifications').select(['template', 'recipient', 'payload', 'status']).where('order_id', '=', orderId).orderBy('created_at').execute();
+
+  describe('createOrder', () => {
+    const address = { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', postal_code: '62701', country: 'US' };
+    const newOrder = async (lines: NewOrder['lines']): Promise<NewOrder> => {
+      const email = `${uniqueId('buyer')}@example.com`;
+      return {
+      orderId: randomUUID(),
+      customerId: (await identifyCustomer(db, uniqueId('subject'), email)).customerId,
+      email,
+      idempotencyKey: uniqueId('key'),
+      currency: 'USD',
+      subtotal: 3000,
+      tax: 0,
+      shipping: 0,
+      total: 3000,
+      shippingAddress: address,
+      billingAddress: address,
+      risk: { score: 10, level: 'low', reasons: ['first-order'] },
+      lines,
+      };
+    };
+    const itemsOf = (orderId: string) =>
+      db.selectFrom('order_items').select(['sku', 'product_name', 'quantity', 'unit_price_amount', 'total_amount']).where('order_id', '=', orderId).orderBy('sku').execute();
+
+    it('records the order with its items once, however often it runs', async () => {
+      const [a, b] = [(await createStockedSku(db, 5)).sku, (await createStockedSku(db, 5)).sku].sort();
+      const order = await newOrder([
+        { sku: a!, productName: 'Tea "Earl Grey"', quantity: 2, unitPrice: 1000, total: 2000 },
+        { sku: b!, productName: 'Mug', quantity: 1, unitPrice: 1000, total: 1000 },
+      ]);
+      await recordOrder(db, order);
+      await recordOrder(db, order);
+      const row = await db.selectFrom('orders').select(['status', 'total_amount', 'risk_level']).where('id', '=', order.orderId).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { status: 'pending', total_amount: 3000, risk_level: 'low' });
+      assert.deepEqual(await itemsOf(order.orderId), [
+        { sku: a, product_name: 'Tea "Earl Grey"', quantity: 2, unit_price_amount: 1000, total_amount: 2000 },
+        { sku: b, product_name: 'Mug', quantity: 1, unit_price_amount: 1000, total_amount: 1000 },
+      ]);
+    });
+
+    it('records nothing when an item is refused: the order and its items commit together', async () => {
+      const { sku } = await createStockedSku(db, 5);
+      const order = await newOrder([{ sku, productName: 'Tea', quantity: 0, unitPrice: 1000, total: 0 }]);
+      await assert.rejects(recordOrder(db, order), (error: { code?: string }) => error.code === '23514');
+      assert.equal(await db.selectFrom('orders').select('id').where('id', '=', order.orderId).executeTakeFirst(), undefined);
+    });
+  });
 
   describe('setOrderStatus', () => {
     it('queues the email a change sends with the change, once however often it runs', async () => {

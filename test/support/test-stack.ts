@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../db/migrator';
 import { loadConfig, type Config } from '../../platform/config';
 import { searchIndices } from '../../platform/search-indices';
 import { searchAttributes } from '../../workflows/search-attributes';
+import { temporalDevServerArgs } from '../../scripts/lib/temporal-dev-server-args';
 
 /**
  * The real stack every integration suite shares: PostgreSQL, Redis, Elasticsearch and
@@ -52,8 +53,7 @@ export async function startTestStack(): Promise<void> {
         port,
         searchAttributes,
         log: { format: 'json', level: 'error' },
-        // As scripts/stack.sh: the default 20 task polls a second adds ~50 ms to every workflow step.
-        extraArgs: ['--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000'],
+        extraArgs: temporalDevServerArgs(),
       },
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger }),

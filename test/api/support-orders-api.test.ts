@@ -6,17 +6,7 @@ import { redisReady } from '../support/cart-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testStack } from '../support/test-stack';
 import { createTestWorkers, type TestWorkers } from '../support/test-workers';
-
-/** Polls a real condition (eventually consistent visibility and search), bounded. */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { eventually } from '../support/eventually';
 
 describe('risk review and support actions (real workers, Temporal, PostgreSQL, Redis, Elasticsearch)', () => {
   let t: TestApp;
@@ -65,9 +55,9 @@ describe('risk review and support actions (real workers, Temporal, PostgreSQL, R
     const listed = await eventually(async () => {
       for await (const run of testStack().temporal.client.workflow.list({ query: `OrderStatus="ON_HOLD" AND OrderId="${orderId}"` })) return run;
       return undefined;
-    }, 'the held order in visibility');
-    assert.equal(listed.workflowId, `order-${orderId}`);
-    assert.equal(listed.typedSearchAttributes.get({ name: 'RiskLevel', type: 'KEYWORD' } as never), 'MEDIUM');
+    }, (run) => run !== undefined, { what: 'the held order in visibility' });
+    assert.equal(listed!.workflowId, `order-${orderId}`);
+    assert.equal(listed!.typedSearchAttributes.get({ name: 'RiskLevel', type: 'KEYWORD' } as never), 'MEDIUM');
 
     const approved = await act(orderId, 'approve-risk');
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
@@ -133,7 +123,7 @@ describe('risk review and support actions (real workers, Temporal, PostgreSQL, R
     const found = await eventually(async () => {
       const res = await request(t.app).get('/support/orders').query({ email: shopper.email.toUpperCase(), sku: sku.sku }).set('Authorization', support);
       return res.body.items?.length ? res.body : undefined;
-    }, 'the order in support search');
+    }, (result) => result !== undefined, { what: 'the order in support search' });
     assert.equal(found.items[0].orderId, body.orderId);
     assert.equal(found.items[0].status, 'confirmed');
   });

@@ -7,29 +7,25 @@ import { uniqueId } from '../support/db-fixtures';
 import { indexedDocument } from '../support/search-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testStack } from '../support/test-stack';
-import { createTestWorkers, type TestWorkers } from '../support/test-workers';
+import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 describe('catalog admin API (real worker, Temporal, PostgreSQL, Elasticsearch)', () => {
   let t: TestApp;
-  let workers: TestWorkers;
-  let running: Promise<void>[];
+  let workers: RunningTestWorkers;
   let admin: string;
   let sellerId: string;
   let rootId: string;
 
   before(async () => {
     t = createTestApp();
-    workers = await createTestWorkers();
-    running = workers.workers.map((w) => w.run());
+    workers = await runTestWorkers();
     admin = await t.bearer('admin', 'catalog-admin');
     const token = uniqueId('c').toLowerCase();
     sellerId = (await post('/admin/sellers', { slug: `seller-${token}`, name: 'Acme Outfitters', country: 'US' }).expect(201)).body.id;
     rootId = (await post('/admin/categories', { slug: `root-${token}`, name: 'Outdoor' }).expect(201)).body.id;
   });
   after(async () => {
-    workers.workers.forEach((w) => w.shutdown());
-    await Promise.all(running);
-    await Promise.all([workers.close(), t.close()]);
+    await Promise.all([workers.stop(), t.close()]);
   });
 
   function post(path: string, body: object) {

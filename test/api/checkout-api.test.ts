@@ -5,23 +5,19 @@ import { uniqueId } from '../support/db-fixtures';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { redisReady } from '../support/cart-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { createTestWorkers, type TestWorkers } from '../support/test-workers';
+import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch, stripe-mock)', () => {
   let t: TestApp;
-  let workers: TestWorkers;
-  let running: Promise<void>[];
+  let workers: RunningTestWorkers;
 
   before(async () => {
     t = createTestApp();
     await redisReady(t.deps.redis);
-    workers = await createTestWorkers();
-    running = workers.workers.map((w) => w.run());
+    workers = await runTestWorkers();
   });
   after(async () => {
-    workers.workers.forEach((w) => w.shutdown());
-    await Promise.all(running);
-    await Promise.all([workers.close(), t.close()]);
+    await Promise.all([workers.stop(), t.close()]);
   });
 
   const stock = (sku: string) => t.deps.db.selectFrom('inventory').select(['on_hand', 'reserved']).where('sku', '=', sku).executeTakeFirstOrThrow();

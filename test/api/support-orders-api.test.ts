@@ -5,26 +5,22 @@ import { cartWith, checkoutBody, newShopper, postCheckout, usAddress, type Shopp
 import { redisReady } from '../support/cart-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testStack } from '../support/test-stack';
-import { createTestWorkers, type TestWorkers } from '../support/test-workers';
+import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 import { eventually } from '../support/eventually';
 
 describe('risk review and support actions (real workers, Temporal, PostgreSQL, Redis, Elasticsearch)', () => {
   let t: TestApp;
-  let workers: TestWorkers;
-  let running: Promise<void>[];
+  let workers: RunningTestWorkers;
   let support: string;
 
   before(async () => {
     t = createTestApp();
     await redisReady(t.deps.redis);
-    workers = await createTestWorkers();
-    running = workers.workers.map((w) => w.run());
+    workers = await runTestWorkers();
     support = await t.bearer('support', 'agent-smith');
   });
   after(async () => {
-    workers.workers.forEach((w) => w.shutdown());
-    await Promise.all(running);
-    await Promise.all([workers.close(), t.close()]);
+    await Promise.all([workers.stop(), t.close()]);
   });
 
   const stock = (sku: string) => t.deps.db.selectFrom('inventory').select(['on_hand', 'reserved']).where('sku', '=', sku).executeTakeFirstOrThrow();

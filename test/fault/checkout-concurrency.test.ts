@@ -10,7 +10,7 @@ import { createStockedSku, uniqueId } from '../support/db-fixtures';
 import { authorizes, startStripeRecorder, type RecordedStripeRequest, type StripeRecorder } from '../support/stripe-recorder';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';
-import { createTestWorkers, type TestWorkers } from '../support/test-workers';
+import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 interface Answer {
   status: number;
@@ -20,8 +20,7 @@ interface Answer {
 describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis, stripe-mock)', () => {
   let t: TestApp;
   let recorder: StripeRecorder;
-  let workers: TestWorkers;
-  let running: Promise<void>[];
+  let workers: RunningTestWorkers;
   let server: Server;
   let baseUrl: string;
 
@@ -31,8 +30,7 @@ describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis,
     const config = testConfig();
     if (!config.stripe.apiBase) throw new Error('STRIPE_API_BASE must point at stripe-mock');
     recorder = await startStripeRecorder(config.stripe.apiBase);
-    workers = await createTestWorkers({ stripe: createStripe({ stripe: { ...config.stripe, apiBase: recorder.url } }) });
-    running = workers.workers.map((w) => w.run());
+    workers = await runTestWorkers({ stripe: createStripe({ stripe: { ...config.stripe, apiBase: recorder.url } }) });
     // One real listener for the burst: supertest would open a server per request.
     server = t.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -40,11 +38,9 @@ describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis,
   });
   beforeEach(() => recorder.reset());
   after(async () => {
-    workers.workers.forEach((w) => w.shutdown());
-    await Promise.all(running);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await Promise.all([workers.close(), t.close(), recorder.close()]);
+    await Promise.all([workers.stop(), t.close(), recorder.close()]);
   });
 
   const checkout = async (shopper: Shopper, body: object, idempotencyKey: string): Promise<Answer> => {

@@ -49,3 +49,22 @@ export async function createTestWorkers(
     },
   };
 }
+
+export interface RunningTestWorkers extends TestWorkers {
+  /** Shuts the workers down, waits for them to drain, and closes their clients. */
+  stop(): Promise<void>;
+}
+
+/** createTestWorkers, already polling: for a suite that keeps the workers running throughout. */
+export async function runTestWorkers(overrides: Parameters<typeof createTestWorkers>[0] = {}): Promise<RunningTestWorkers> {
+  const created = await createTestWorkers(overrides);
+  const running = created.workers.map((worker) => worker.run());
+  return {
+    ...created,
+    stop: async () => {
+      created.workers.forEach((worker) => worker.shutdown());
+      await Promise.all(running);
+      await created.close();
+    },
+  };
+}

@@ -11,24 +11,20 @@ import { cartWith, newShopper, startCheckout } from '../support/checkout-fixture
 import { createOrder, createPayment, uniqueId } from '../support/db-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testStack } from '../support/test-stack';
-import { createTestWorkers, type TestWorkers } from '../support/test-workers';
+import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 describe('payment event redelivery (real Temporal, PostgreSQL)', function () {
   this.timeout(120_000);
   let t: TestApp;
-  let workers: TestWorkers;
-  let running: Promise<void>[];
+  let workers: RunningTestWorkers;
 
   before(async () => {
     t = createTestApp();
     await redisReady(t.deps.redis);
-    workers = await createTestWorkers();
-    running = workers.workers.map((w) => w.run());
+    workers = await runTestWorkers();
   });
   after(async () => {
-    workers.workers.forEach((w) => w.shutdown());
-    await Promise.all(running);
-    await workers.close();
+    await workers.stop();
     await t.close();
   });
 

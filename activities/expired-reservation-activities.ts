@@ -5,7 +5,7 @@ import { findOrderStatus, setOrderStatus } from '../db/orders';
 import { findCancellablePayments } from '../db/payments';
 import { findOrdersWithExpiredReservations, findReservations, productIdsOf, releaseReservations } from '../db/reservations';
 import { expiredReservationAction, freesStock } from '../domain/expired-reservation';
-import { orderWorkflowStatus } from '../platform/order-workflow-status';
+import { orderWorkflowStatus } from '../platform/temporal/order-workflow-status';
 
 export interface ExpiredReservationActivityDeps {
   db: Kysely<Database>;

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { findUndeliveredPaymentEvents, markPaymentEventProcessed } from '../db/payment-events';
-import { signalPaymentEvent } from '../platform/signal-payment-event';
+import { signalPaymentEvent } from '../platform/temporal/signal-payment-event';
 
 export interface PaymentEventActivityDeps {
   db: Kysely<Database>;

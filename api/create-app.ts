@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
-import { ApiRouter } from './api-router';
+import { ApiRouter } from './http/api-router';
 import type { AppDeps } from './app-deps';
-import { notFoundHandler, problemHandler } from './problem';
+import { notFoundHandler, problemHandler } from './http/problem';
 import { docsRouter } from './routes/docs-routes';
 import { cartRoutes } from './routes/cart-routes';
 import { catalogRoutes } from './routes/catalog-routes';

@@ -4,7 +4,7 @@ import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../platform/create-redis';
 import { createStripe } from '../platform/create-stripe';
-import { createTemporalClient } from '../platform/create-temporal-client';
+import { createTemporalClient } from '../platform/temporal/create-temporal-client';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
 import { createApp } from './create-app';

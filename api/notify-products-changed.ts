@@ -1,5 +1,5 @@
 import { invalidateProducts } from '../platform/product-cache';
-import { signalProductSync } from '../platform/signal-product-sync';
+import { signalProductSync } from '../platform/temporal/signal-product-sync';
 import type { AppDeps } from './app-deps';
 
 const SIGNAL_DEADLINE_MS = 2_000;

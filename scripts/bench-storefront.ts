@@ -21,9 +21,9 @@ import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis } from '../platform/create-redis';
 import { createStripe } from '../platform/create-stripe';
 import { searchIndices } from '../platform/search-indices';
-import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../workflows/catch-up-search-index.messages';
-import { searchAttributes } from '../workflows/search-attributes';
-import { taskQueues } from '../workflows/task-queues';
+import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../workflows/search/catch-up-search-index.messages';
+import { searchAttributes } from '../workflows/shared/search-attributes';
+import { taskQueues } from '../workflows/shared/task-queues';
 import { createWorkers } from '../workers/create-workers';
 
 const { values: args } = parseArgs({

@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../platform/config';
-import { catchUpSearchIndexWorkflowType, searchCatchUpWorkflowId, type CatchUpSearchIndexWorkflow } from '../workflows/catch-up-search-index.messages';
-import { taskQueues } from '../workflows/task-queues';
+import { catchUpSearchIndexWorkflowType, searchCatchUpWorkflowId, type CatchUpSearchIndexWorkflow } from '../workflows/search/catch-up-search-index.messages';
+import { taskQueues } from '../workflows/shared/task-queues';
 
 async function main(): Promise<void> {
   const { temporal } = loadConfig();

@@ -1,6 +1,6 @@
 // Mints a development bearer token: npm run token -- --role admin [--sub staff-1] [--ttl 12h]
 import { parseArgs } from 'node:util';
-import { roles, signToken, type Role } from '../api/tokens';
+import { roles, signToken, type Role } from '../api/http/tokens';
 import { loadConfig } from '../platform/config';
 
 async function main(): Promise<void> {

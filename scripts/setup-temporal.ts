@@ -1,8 +1,8 @@
 // Idempotent Temporal setup for a namespace: custom search attributes and schedules.
 import { Client, Connection } from '@temporalio/client';
-import { registerSearchAttributes } from '../platform/register-search-attributes';
-import { ensureSchedules } from '../platform/schedules';
-import { searchAttributes } from '../workflows/search-attributes';
+import { registerSearchAttributes } from '../platform/temporal/register-search-attributes';
+import { ensureSchedules } from '../platform/temporal/schedules';
+import { searchAttributes } from '../workflows/shared/search-attributes';
 
 async function main(): Promise<void> {
   const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';

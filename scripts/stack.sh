@@ -163,7 +163,7 @@ temporal_start() {
   echo $! >"$dir/temporal.pid"
 }
 temporal_after_ready() {
-  # One source of truth for search attributes: workflows/search-attributes.ts.
+  # One source of truth for search attributes: workflows/shared/search-attributes.ts.
   if [ -x "$ROOT_DIR/node_modules/.bin/tsx" ]; then
     (cd "$ROOT_DIR" && node_modules/.bin/tsx scripts/setup-temporal.ts) || die "Temporal setup (search attributes, schedules) failed"
   else

@@ -18,7 +18,7 @@ import { createShippingActivities } from '../activities/shipping-activities';
 import { createStripePaymentProvider } from '../activities/stripe-payment-provider';
 import type { Database } from '../db/database';
 import type { SearchIndices } from '../platform/search-indices';
-import { taskQueues } from '../workflows/task-queues';
+import { taskQueues } from '../workflows/shared/task-queues';
 
 export interface WorkerDeps {
   connection: NativeConnection;

@@ -6,7 +6,7 @@ import { createRedis, redisReady } from '../platform/create-redis';
 import { createStripe } from '../platform/create-stripe';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
-import { PinoTemporalLogger } from '../platform/temporal-logger';
+import { PinoTemporalLogger } from '../platform/temporal/temporal-logger';
 import { createWorkers } from './create-workers';
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
-export { catchUpSearchIndex } from './catch-up-search-index';
-export { checkout } from './checkout';
-export { redeliverPaymentEvents } from './redeliver-payment-events';
-export { releaseExpiredReservations } from './release-expired-reservations';
-export { restock } from './restock';
-export { syncProductSearch } from './sync-product-search';
+export { catchUpSearchIndex } from './search/catch-up-search-index';
+export { checkout } from './order/process-order';
+export { redeliverPaymentEvents } from './housekeeping/redeliver-payment-events';
+export { releaseExpiredReservations } from './housekeeping/release-expired-reservations';
+export { restock } from './inventory/restock';
+export { syncProductSearch } from './search/sync-product-search';

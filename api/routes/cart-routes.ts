@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Principal } from '../tokens';
+import type { Principal } from '../http/tokens';
 import { z } from 'zod';
 import {
   CART_ID_PATTERN,
@@ -23,10 +23,10 @@ import {
 import { money } from '../../domain/money';
 import { shippingSpeeds } from '../../domain/shipping-estimate';
 import type { Database } from '../../db/database';
-import type { ApiRouter } from '../api-router';
+import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
-import { createCartStore, type StoredCart, type WriteResult } from '../cart-store';
-import { Problem, type ProblemType } from '../problem';
+import { createCartStore, type StoredCart, type WriteResult } from '../read-models/cart-store';
+import { Problem, type ProblemType } from '../http/problem';
 
 const cartId = z
   .string()

@@ -11,12 +11,12 @@ import {
   updateProduct,
   updateVariant,
 } from '../../db/catalog-repository';
-import { catchUpSearchIndexWorkflowType, searchCatchUpWorkflowId, type CatchUpSearchIndexWorkflow } from '../../workflows/catch-up-search-index.messages';
-import { taskQueues } from '../../workflows/task-queues';
-import type { ApiRouter, ResponseSpec } from '../api-router';
+import { catchUpSearchIndexWorkflowType, searchCatchUpWorkflowId, type CatchUpSearchIndexWorkflow } from '../../workflows/search/catch-up-search-index.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
+import type { ApiRouter, ResponseSpec } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
 import { notifyProductsChanged } from '../notify-products-changed';
-import { Problem } from '../problem';
+import { Problem } from '../http/problem';
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes').max(80);
 const uuid = z.uuid();

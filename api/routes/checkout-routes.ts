@@ -15,14 +15,14 @@ import {
   type CheckoutResult,
   type CheckoutWorkflow,
   type OrderView,
-} from '../../workflows/checkout.messages';
-import { taskQueues } from '../../workflows/task-queues';
-import type { ApiRouter } from '../api-router';
+} from '../../workflows/order/order.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
+import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
-import { checkoutInput, startCheckoutOperation } from '../checkout-start';
-import { checkoutBody, orderIdParam, supportRequest } from '../order-schemas';
-import { Problem, type ProblemType } from '../problem';
-import type { Principal } from '../tokens';
+import { checkoutInput, startCheckoutOperation } from '../orders/checkout-start';
+import { checkoutBody, orderIdParam, supportRequest } from '../orders/order-schemas';
+import { Problem, type ProblemType } from '../http/problem';
+import type { Principal } from '../http/tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

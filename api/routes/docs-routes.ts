@@ -1,9 +1,9 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { absolutePath } from 'swagger-ui-dist';
-import type { AnyRouteSpec } from '../api-router';
-import { buildOpenApi } from '../openapi';
-import { Problem, problemTypes, problemTypeUri, type ProblemType } from '../problem';
+import type { AnyRouteSpec } from '../http/api-router';
+import { buildOpenApi } from '../http/openapi';
+import { Problem, problemTypes, problemTypeUri, type ProblemType } from '../http/problem';
 
 const description = `Order fulfillment API. Storefronts, support staff and admins call it; long-running work runs
 as Temporal workflows whose ids are the business keys (e.g. \`restock-<receiptId>\`).

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { ApiRouter } from '../api-router';
+import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
 
 const dependencyState = z.object({

@@ -1,16 +1,16 @@
 import { errors } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import type { ApiRouter } from '../api-router';
+import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
-import { Problem } from '../problem';
-import { createProductDetailReader, productDetail, productRef } from '../product-detail';
+import { Problem } from '../http/problem';
+import { createProductDetailReader, productDetail, productRef } from '../read-models/product-detail';
 import {
   buildProductSearchRequest,
   productSearchQuery,
   productSearchResult,
   toProductSearchResult,
   type ProductHitSource,
-} from '../product-search-query';
+} from '../read-models/product-search-query';
 
 /** A storefront search that has not answered by now will not help the shopper; fail fast to the 503. */
 const SEARCH_TIMEOUT_MS = 3_000;

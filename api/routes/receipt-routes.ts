@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { describeRestock, MAX_LINE_QUANTITY, MAX_RECEIPT_LINES, mergeReceiptLines, type RestockInput } from '../../domain/restock';
-import { restockWorkflowId, restockWorkflowType, type RestockWorkflow } from '../../workflows/restock.messages';
-import { Skus, WarehouseCode } from '../../workflows/search-attributes';
-import { taskQueues } from '../../workflows/task-queues';
-import type { ApiRouter } from '../api-router';
+import { restockWorkflowId, restockWorkflowType, type RestockWorkflow } from '../../workflows/inventory/restock.messages';
+import { Skus, WarehouseCode } from '../../workflows/shared/search-attributes';
+import { taskQueues } from '../../workflows/shared/task-queues';
+import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
-import { Problem } from '../problem';
+import { Problem } from '../http/problem';
 
 const receiptId = z
   .string()

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import type { JsonObject } from '../../db/database';
 import { markPaymentEventProcessed, recordPaymentEvent } from '../../db/payment-events';
 import { findPaymentByExternalId } from '../../db/payments';
-import { signalPaymentEvent } from '../../platform/signal-payment-event';
-import { orderWorkflowId, type PaymentEvent } from '../../workflows/checkout.messages';
-import type { ApiRouter } from '../api-router';
+import { signalPaymentEvent } from '../../platform/temporal/signal-payment-event';
+import { orderWorkflowId, type PaymentEvent } from '../../workflows/order/order.messages';
+import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
-import { Problem } from '../problem';
+import { Problem } from '../http/problem';
 
 /** Stripe waits for the answer; a slow or unreachable Temporal must not hold it (the event is stored). */
 const SIGNAL_DEADLINE_MS = 2_000;

@@ -10,11 +10,11 @@ import {
   releaseOrderUpdate,
   updateShippingAddressUpdate,
   type SupportRequest,
-} from '../../workflows/checkout.messages';
-import type { ApiRouter } from '../api-router';
+} from '../../workflows/order/order.messages';
+import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
-import { addressChange, orderIdParam, supportRequest } from '../order-schemas';
-import { Problem } from '../problem';
+import { addressChange, orderIdParam, supportRequest } from '../orders/order-schemas';
+import { Problem } from '../http/problem';
 import { orderView, refusal } from './checkout-routes';
 
 const staff = ['support', 'admin'] as const;

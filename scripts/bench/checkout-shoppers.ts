@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signToken, type TokenSettings } from '../../api/tokens';
+import { signToken, type TokenSettings } from '../../api/http/tokens';
 
 export interface Shopper {
   subject: string;

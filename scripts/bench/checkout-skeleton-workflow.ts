@@ -6,8 +6,8 @@ import { computeTotals } from '../../domain/order-totals';
 import { repriceLines } from '../../domain/pricing';
 import { shipmentSize } from '../../domain/shipping-estimate';
 import { emailDomainOf, scoreRisk } from '../../domain/risk';
-import { orderStatusQuery, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult, type OrderView } from '../../workflows/checkout.messages';
-import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from '../../workflows/search-attributes';
+import { orderStatusQuery, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult, type OrderView } from '../../workflows/order/order.messages';
+import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from '../../workflows/shared/search-attributes';
 import type { SkeletonActivities } from './checkout-skeleton-activities';
 import { skeletonTaskQueues } from './checkout-skeleton.messages';
 

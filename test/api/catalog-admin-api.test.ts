@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../../workflows/catch-up-search-index.messages';
-import { taskQueues } from '../../workflows/task-queues';
+import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../../workflows/search/catch-up-search-index.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 import { uniqueId } from '../support/db-fixtures';
 import { indexedDocument } from '../support/search-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Worker } from '@temporalio/worker';
 import request from 'supertest';
-import { signToken } from '../../api/tokens';
-import { restockWorkflowId } from '../../workflows/restock.messages';
+import { signToken } from '../../api/http/tokens';
+import { restockWorkflowId } from '../../workflows/inventory/restock.messages';
 import { TEST_WAREHOUSE_CODE, createStockedSku, uniqueId } from '../support/db-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testIndices, testStack } from '../support/test-stack';

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import request from 'supertest';
 import { findPaymentEvents } from '../../db/payment-events';
-import { orderWorkflowId, type PaymentEvent } from '../../workflows/checkout.messages';
+import { orderWorkflowId, type PaymentEvent } from '../../workflows/order/order.messages';
 import { createOrder, createPayment, uniqueId } from '../support/db-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';

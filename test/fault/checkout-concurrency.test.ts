@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { createStripe } from '../../platform/create-stripe';
-import { orderWorkflowId } from '../../workflows/checkout.messages';
+import { orderWorkflowId } from '../../workflows/order/order.messages';
 import { addToCart, createCart, redisReady } from '../support/cart-fixtures';
 import { checkoutBody, newShopper, type Shopper } from '../support/checkout-fixtures';
 import { createStockedSku, uniqueId } from '../support/db-fixtures';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { orderIdFor } from '../../api/checkout-start';
+import { orderIdFor } from '../../api/orders/checkout-start';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { localActivityMarker } from '../../platform/local-activity-marker';
-import { orderWorkflowId } from '../../workflows/checkout.messages';
+import { orderWorkflowId } from '../../workflows/order/order.messages';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { uniqueId } from '../support/db-fixtures';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startCheckoutOperation } from '../../api/checkout-start';
-import { checkoutWorkflowType, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/checkout.messages';
-import { taskQueues } from '../../workflows/task-queues';
+import { startCheckoutOperation } from '../../api/orders/checkout-start';
+import { checkoutWorkflowType, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/order/order.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 import { createStockedSku, uniqueId, type StockedSku } from './db-fixtures';
 import { addToCart, createCart } from './cart-fixtures';
 import type { TestApp } from './test-app';

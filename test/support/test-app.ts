@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { createApp } from '../../api/create-app';
 import type { AppDeps } from '../../api/app-deps';
-import { signToken, type Role } from '../../api/tokens';
+import { signToken, type Role } from '../../api/http/tokens';
 import { createDb } from '../../db/create-db';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';

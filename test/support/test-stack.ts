@@ -5,7 +5,7 @@ import { createDb } from '../../db/create-db';
 import { migrateToLatest } from '../../db/migrator';
 import { loadConfig, type Config } from '../../platform/config';
 import { searchIndices } from '../../platform/search-indices';
-import { searchAttributes } from '../../workflows/search-attributes';
+import { searchAttributes } from '../../workflows/shared/search-attributes';
 import { temporalDevServerArgs } from '../../scripts/lib/temporal-dev-server-args';
 
 /**

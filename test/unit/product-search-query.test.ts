@@ -9,7 +9,7 @@ import {
   toProductSearchResult,
   type ProductHitSource,
   type ProductSearchQuery,
-} from '../../api/product-search-query';
+} from '../../api/read-models/product-search-query';
 
 type Query = estypes.QueryDslQueryContainer;
 

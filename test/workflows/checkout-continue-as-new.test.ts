@@ -10,7 +10,7 @@ import {
   releaseOrderUpdate,
   submitCheckoutUpdate,
   type SupportRequest,
-} from '../../workflows/checkout.messages';
+} from '../../workflows/order/order.messages';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import type { createActivities } from '../../workers/create-workers';
-import { cancelOrderUpdate, orderStatusQuery, orderWorkflowId } from '../../workflows/checkout.messages';
+import { cancelOrderUpdate, orderStatusQuery, orderWorkflowId } from '../../workflows/order/order.messages';
 import { redisReady } from '../support/cart-fixtures';
 import { eventually } from '../support/eventually';
 import { cartWith, newShopper, startCheckout } from '../support/checkout-fixtures';

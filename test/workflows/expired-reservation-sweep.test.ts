@@ -5,10 +5,10 @@ import { EXPIRED_CHECKOUT_REASON } from '../../activities/expired-reservation-ac
 import type { OrderStatus } from '../../db/database';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { reserveStock } from '../../db/reservations';
-import { orderWorkflowId } from '../../workflows/checkout.messages';
-import { releaseExpiredReservationsWorkflowType, type ReleaseExpiredReservationsWorkflow } from '../../workflows/release-expired-reservations.messages';
-import { productSyncWorkflowId } from '../../workflows/sync-product-search.messages';
-import { taskQueues } from '../../workflows/task-queues';
+import { orderWorkflowId } from '../../workflows/order/order.messages';
+import { releaseExpiredReservationsWorkflowType, type ReleaseExpiredReservationsWorkflow } from '../../workflows/housekeeping/release-expired-reservations.messages';
+import { productSyncWorkflowId } from '../../workflows/search/sync-product-search.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { createOrder, createStockedSku, uniqueId, type StockedSku } from '../support/db-fixtures';

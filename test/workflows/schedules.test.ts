@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ensureSchedules, schedules } from '../../platform/schedules';
-import { paymentEventRedeliveryScheduleId } from '../../workflows/redeliver-payment-events.messages';
+import { ensureSchedules, schedules } from '../../platform/temporal/schedules';
+import { paymentEventRedeliveryScheduleId } from '../../workflows/housekeeping/redeliver-payment-events.messages';
 import { testStack } from '../support/test-stack';
 
 describe('schedules (real Temporal)', () => {

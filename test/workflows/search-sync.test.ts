@@ -3,14 +3,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import type { Database } from '../../db/database';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
-import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../../workflows/catch-up-search-index.messages';
+import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../../workflows/search/catch-up-search-index.messages';
 import {
   productChanged,
   productSyncWorkflowId,
   syncProductSearchWorkflowType,
   type SyncProductSearchWorkflow,
-} from '../../workflows/sync-product-search.messages';
-import { taskQueues } from '../../workflows/task-queues';
+} from '../../workflows/search/sync-product-search.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 import { createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
 import { indexedDocument } from '../support/search-fixtures';
 import { testConfig, testStack } from '../support/test-stack';

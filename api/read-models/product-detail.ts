@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../db/database';
-import { PRODUCT_CACHE_TTL_SECONDS, productCacheKey, productSlugCacheKey } from '../platform/product-cache';
+import type { Database } from '../../db/database';
+import { PRODUCT_CACHE_TTL_SECONDS, productCacheKey, productSlugCacheKey } from '../../platform/product-cache';
 
 const money = z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() });
 

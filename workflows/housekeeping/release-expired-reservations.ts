@@ -1,8 +1,8 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ExpiredReservationActivities } from '../activities/expired-reservation-activities';
-import type { ProductChangeActivities } from '../activities/product-change-activities';
-import type { SearchActivities } from '../activities/search-activities';
-import { taskQueues } from './task-queues';
+import type { ExpiredReservationActivities } from '../../activities/expired-reservation-activities';
+import type { ProductChangeActivities } from '../../activities/product-change-activities';
+import type { SearchActivities } from '../../activities/search-activities';
+import { taskQueues } from '../shared/task-queues';
 
 const inventory = proxyActivities<ExpiredReservationActivities>({
   taskQueue: taskQueues.inventory,

@@ -4,8 +4,8 @@ import {
   productSyncWorkflowId,
   syncProductSearchWorkflowType,
   type SyncProductSearchWorkflow,
-} from '../workflows/sync-product-search.messages';
-import { taskQueues } from '../workflows/task-queues';
+} from '../../workflows/search/sync-product-search.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 
 /** Wakes (or starts) the product's search sync; concurrent calls coalesce into one run. */
 export async function signalProductSync(client: Client, productId: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { z } from 'zod';
-import { orderWorkflowId, type CheckoutInput, type CheckoutWorkflow } from '../workflows/checkout.messages';
-import { CustomerId, OrderId, OrderStatus } from '../workflows/search-attributes';
+import { orderWorkflowId, type CheckoutInput, type CheckoutWorkflow } from '../../workflows/order/order.messages';
+import { CustomerId, OrderId, OrderStatus } from '../../workflows/shared/search-attributes';
 import type { checkoutBody } from './order-schemas';
 
 /**

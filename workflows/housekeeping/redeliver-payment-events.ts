@@ -1,6 +1,6 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PaymentEventActivities } from '../activities/payment-event-activities';
-import { taskQueues } from './task-queues';
+import type { PaymentEventActivities } from '../../activities/payment-event-activities';
+import { taskQueues } from '../shared/task-queues';
 
 const payments = proxyActivities<PaymentEventActivities>({
   taskQueue: taskQueues.orders,

@@ -1,5 +1,5 @@
 import { type Client, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
-import { orderWorkflowId } from '../workflows/checkout.messages';
+import { orderWorkflowId } from '../../workflows/order/order.messages';
 
 export type OrderWorkflowStatus = WorkflowExecutionStatusName | 'NOT_FOUND';
 

@@ -1,6 +1,6 @@
 import { continueAsNew, log, proxyActivities } from '@temporalio/workflow';
-import type { SearchActivities } from '../activities/search-activities';
-import { taskQueues } from './task-queues';
+import type { SearchActivities } from '../../activities/search-activities';
+import { taskQueues } from '../shared/task-queues';
 
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,

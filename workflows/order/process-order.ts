@@ -13,21 +13,21 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CartActivities } from '../activities/cart-activities';
-import type { CatalogActivities } from '../activities/catalog-activities';
-import type { InventoryActivities } from '../activities/inventory-activities';
-import type { CustomerProfile, OrderActivities, StatusNotification } from '../activities/order-activities';
-import type { PaymentActivities } from '../activities/payment-activities';
-import type { SearchActivities } from '../activities/search-activities';
-import type { ShippingActivities } from '../activities/shipping-activities';
-import { asBusinessFailure, businessFailure } from '../domain/business-failure';
-import { checkoutRejection, type CheckoutLine } from '../domain/checkout';
-import { emailDomainOf, scoreRisk } from '../domain/risk';
-import type { Money } from '../domain/money';
-import { computeTotals } from '../domain/order-totals';
-import { canUpdateShippingAddress, initialOrderState, transition, type OrderEventType, type OrderState } from '../domain/order-state';
-import { repriceLines } from '../domain/pricing';
-import { shipmentSize } from '../domain/shipping-estimate';
+import type { CartActivities } from '../../activities/cart-activities';
+import type { CatalogActivities } from '../../activities/catalog-activities';
+import type { InventoryActivities } from '../../activities/inventory-activities';
+import type { CustomerProfile, OrderActivities, StatusNotification } from '../../activities/order-activities';
+import type { PaymentActivities } from '../../activities/payment-activities';
+import type { SearchActivities } from '../../activities/search-activities';
+import type { ShippingActivities } from '../../activities/shipping-activities';
+import { asBusinessFailure, businessFailure } from '../../domain/business-failure';
+import { checkoutRejection, type CheckoutLine } from '../../domain/checkout';
+import { emailDomainOf, scoreRisk } from '../../domain/risk';
+import type { Money } from '../../domain/money';
+import { computeTotals } from '../../domain/order-totals';
+import { canUpdateShippingAddress, initialOrderState, transition, type OrderEventType, type OrderState } from '../../domain/order-state';
+import { repriceLines } from '../../domain/pricing';
+import { shipmentSize } from '../../domain/shipping-estimate';
 import {
   approveRiskUpdate,
   cancelOrderUpdate,
@@ -43,9 +43,9 @@ import {
   type OrderView,
   type PaymentEvent,
   type SupportRequest,
-} from './checkout.messages';
-import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from './search-attributes';
-import { taskQueues } from './task-queues';
+} from './order.messages';
+import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from '../shared/search-attributes';
+import { taskQueues } from '../shared/task-queues';
 
 // Bounded, explicit retries: past them the saga compensates and ends, it never hangs.
 const retry: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { shippingSpeeds } from '../domain/shipping-estimate';
+import { shippingSpeeds } from '../../domain/shipping-estimate';
 
 export const orderIdParam = z.object({ orderId: z.uuid() });
 

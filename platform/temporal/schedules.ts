@@ -1,9 +1,9 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { catchUpSearchIndexWorkflowType, searchCatchUpScheduleId } from '../workflows/catch-up-search-index.messages';
-import { paymentEventRedeliveryScheduleId, redeliverPaymentEventsWorkflowType } from '../workflows/redeliver-payment-events.messages';
-import { expiredReservationSweepScheduleId, releaseExpiredReservationsWorkflowType } from '../workflows/release-expired-reservations.messages';
-import { taskQueues } from '../workflows/task-queues';
+import { catchUpSearchIndexWorkflowType, searchCatchUpScheduleId } from '../../workflows/search/catch-up-search-index.messages';
+import { paymentEventRedeliveryScheduleId, redeliverPaymentEventsWorkflowType } from '../../workflows/housekeeping/redeliver-payment-events.messages';
+import { expiredReservationSweepScheduleId, releaseExpiredReservationsWorkflowType } from '../../workflows/housekeeping/release-expired-reservations.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 
 export type ScheduleDefinition = Pick<ScheduleOptions, 'scheduleId' | 'spec' | 'policies' | 'action'>;
 

@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { SearchActivities } from '../activities/search-activities';
+import type { SearchActivities } from '../../activities/search-activities';
 import { productChanged } from './sync-product-search.messages';
-import { taskQueues } from './task-queues';
+import { taskQueues } from '../shared/task-queues';
 
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,

@@ -1,12 +1,12 @@
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Parcel } from '../domain/allocation';
-import type { Address, CheckoutLine, CheckoutOutcome, CheckoutRequest, OrderTotals } from '../domain/checkout';
-import type { Money } from '../domain/money';
-import type { PaymentEvent } from '../domain/payment-event';
-import type { OrderState, OrderStatus } from '../domain/order-state';
-import type { RiskAssessment } from '../domain/risk';
-import type { checkout } from './checkout';
+import type { Parcel } from '../../domain/allocation';
+import type { Address, CheckoutLine, CheckoutOutcome, CheckoutRequest, OrderTotals } from '../../domain/checkout';
+import type { Money } from '../../domain/money';
+import type { PaymentEvent } from '../../domain/payment-event';
+import type { OrderState, OrderStatus } from '../../domain/order-state';
+import type { RiskAssessment } from '../../domain/risk';
+import type { checkout } from './process-order';
 
 /** order-<orderId>: the checkout workflow owns the order's whole life under this id. */
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;

@@ -1,10 +1,10 @@
 import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ProductChangeActivities } from '../activities/product-change-activities';
-import type { InventoryActivities } from '../activities/inventory-activities';
-import type { SearchActivities } from '../activities/search-activities';
-import { asBusinessFailure } from '../domain/business-failure';
-import { totalUnits, type RestockInput, type RestockOutcome } from '../domain/restock';
-import { taskQueues } from './task-queues';
+import type { ProductChangeActivities } from '../../activities/product-change-activities';
+import type { InventoryActivities } from '../../activities/inventory-activities';
+import type { SearchActivities } from '../../activities/search-activities';
+import { asBusinessFailure } from '../../domain/business-failure';
+import { totalUnits, type RestockInput, type RestockOutcome } from '../../domain/restock';
+import { taskQueues } from '../shared/task-queues';
 
 const inventory = proxyActivities<InventoryActivities & ProductChangeActivities>({
   taskQueue: taskQueues.inventory,

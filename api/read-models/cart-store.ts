@@ -14,8 +14,8 @@ import {
   type CartRefusal,
   type MergeOutcome,
   type MergedLine,
-} from '../domain/cart';
-import { Problem } from './problem';
+} from '../../domain/cart';
+import { Problem } from '../http/problem';
 
 /**
  * Carts in Redis, in the stored shape defined in domain/cart.ts. Every write is a

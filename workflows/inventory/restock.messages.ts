@@ -1,4 +1,4 @@
-import type { RestockInput, RestockOutcome } from '../domain/restock';
+import type { RestockInput, RestockOutcome } from '../../domain/restock';
 import type { restock } from './restock';
 
 /** What the API needs to start and read a restock run, without importing workflow code. */

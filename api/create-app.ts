@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { ApiRouter } from './http/api-router';
 import type { AppDeps } from './app-deps';
 import { notFoundHandler, problemHandler } from './http/problem';
+import { createOrderClient } from './orders/order-client';
 import { docsRouter } from './routes/docs-routes';
 import { cartRoutes } from './routes/cart-routes';
 import { catalogRoutes } from './routes/catalog-routes';
@@ -59,8 +60,9 @@ export function createApp(deps: AppDeps): Express {
   catalogRoutes(api, deps);
   productRoutes(api, deps);
   cartRoutes(api, deps);
-  checkoutRoutes(api, deps);
-  supportOrderRoutes(api, deps);
+  const orders = createOrderClient(deps.temporal);
+  checkoutRoutes(api, orders);
+  supportOrderRoutes(api, deps, orders);
   stripeWebhookRoutes(api, deps);
 
   app.use(docsRouter(() => api.routes, '0.1.0'));

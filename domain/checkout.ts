@@ -51,8 +51,6 @@ export interface CheckoutRequest {
   billingAddress: Address;
   shippingSpeed: ShippingSpeed;
   paymentMethod: PaymentMethod;
-  /** Null for a guest checkout. */
-  customerId: string | null;
 }
 
 export interface OrderTotalsLine {

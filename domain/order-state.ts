@@ -57,6 +57,8 @@ export const orderEventTypes = [
   'cancel',
   'hold',
   'release',
+  /** Keeps the status; refused once a label carries the old address. */
+  'changeShippingAddress',
   // fulfillment facts
   'labelPurchased',
   'partiallyShipped',
@@ -74,17 +76,26 @@ export interface OrderEvent {
   type: OrderEventType;
 }
 
-export type RefusalCode =
-  | 'checkout-in-progress'
-  | 'already-shipped'
-  | 'order-final'
-  | 'not-on-hold'
-  | 'in-risk-review'
-  | 'nothing-left-to-ship'
-  | 'already-held'
-  | 'not-held'
-  | 'label-purchased'
-  | 'illegal-transition';
+/**
+ * Why the order refuses a request. Each code is the `type` of the ApplicationFailure an update's
+ * validator throws, and the API answers it as the problem type of the same name (409).
+ */
+export const refusalCodes = [
+  'checkout-in-progress',
+  'already-shipped',
+  'order-final',
+  'not-on-hold',
+  'in-risk-review',
+  'nothing-left-to-ship',
+  'already-held',
+  'not-held',
+  'label-purchased',
+  'illegal-transition',
+  'reason-required',
+  'customer-not-allowed',
+] as const;
+export type RefusalCode = (typeof refusalCodes)[number];
+export const isRefusalCode = (code: string | undefined | null): code is RefusalCode => (refusalCodes as readonly string[]).includes(code ?? '');
 
 export interface Refusal {
   code: RefusalCode;
@@ -122,6 +133,7 @@ export const orderTransitions: Readonly<Record<OrderEventType, Readonly<Partial<
     returned: 'returned',
     refunded: 'refunded',
   },
+  changeShippingAddress: { on_hold: 'on_hold', confirmed: 'confirmed' },
   labelPurchased: { confirmed: 'confirmed', partially_shipped: 'partially_shipped' },
   partiallyShipped: { confirmed: 'partially_shipped', partially_shipped: 'partially_shipped' },
   shipped: { confirmed: 'shipped', partially_shipped: 'shipped' },
@@ -185,6 +197,7 @@ const guards: Partial<Record<OrderEventType, Guard>> = {
   release: canRelease,
   approveRisk: canApproveRisk,
   rejectRisk: canRejectRisk,
+  changeShippingAddress: canUpdateShippingAddress,
 };
 
 const flags: Partial<Record<OrderEventType, Partial<Pick<OrderState, 'labelPurchased' | 'fulfillmentHeld'>>>> = {
@@ -192,6 +205,13 @@ const flags: Partial<Record<OrderEventType, Partial<Pick<OrderState, 'labelPurch
   release: { fulfillmentHeld: false },
   labelPurchased: { labelPurchased: true },
 };
+
+/** Who may ask for what, whatever the status: customers may only cancel, and every request says why. */
+export function refusesRequester(event: OrderEventType, request: { actor: { role: string }; reason: string }): Refusal | undefined {
+  if (!request.reason?.trim()) return refuse('reason-required', 'a reason is required');
+  if (request.actor.role === 'customer' && event !== 'cancel') return refuse('customer-not-allowed', 'customers may only cancel; support does the rest');
+  return undefined;
+}
 
 export function transition(state: OrderState, event: OrderEvent): OrderTransition {
   const refusal = guards[event.type]?.(state);

@@ -22,7 +22,7 @@ import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../platform/create-redis';
 import { searchIndices } from '../platform/search-indices';
-import { checkoutWorkflowType, orderWorkflowId } from '../workflows/order/order.messages';
+import { processOrderWorkflowType, orderWorkflowId } from '../workflows/order/order.messages';
 import { searchAttributes } from '../workflows/shared/search-attributes';
 import { syncProductSearchWorkflowType } from '../workflows/search/sync-product-search.messages';
 import { createCatalog, recreateDatabase } from './bench/checkout-catalog';
@@ -291,7 +291,7 @@ async function main(): Promise<void> {
       : `SHAPE DIFFERS, update scripts/bench/checkout-skeleton-workflow.ts: real ${realSteps!.join(' > ')}; skeleton ${skeletonSteps!.join(' > ')}`;
     const serverWork = {
       skeleton: await perCheckout(`WorkflowType = '${checkoutSkeletonWorkflowType}'`),
-      real: await perCheckout(`WorkflowType = '${checkoutWorkflowType}'`),
+      real: await perCheckout(`WorkflowType = '${processOrderWorkflowType}'`),
       sync: await perCheckout(`WorkflowType = '${syncProductSearchWorkflowType}'`),
     };
     printReport(idle, rounds, TARGETS, [

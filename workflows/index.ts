@@ -1,5 +1,5 @@
 export { catchUpSearchIndex } from './search/catch-up-search-index';
-export { checkout } from './order/process-order';
+export { processOrder } from './order/process-order';
 export { redeliverPaymentEvents } from './housekeeping/redeliver-payment-events';
 export { releaseExpiredReservations } from './housekeeping/release-expired-reservations';
 export { restock } from './inventory/restock';

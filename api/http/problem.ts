@@ -1,4 +1,25 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { refusalCodes, type RefusalCode } from '../../domain/order-state';
+
+/** What each reason an order refuses a request means to a caller; every refusal is a 409 of its own type. */
+const refusalTitles: Record<RefusalCode, string> = {
+  'checkout-in-progress': 'Checkout of this order is still running; retry after a moment',
+  'already-shipped': 'Something has already left the warehouse; this needs a return or a refund instead',
+  'order-final': 'The order has ended (rejected, cancelled or closed); nothing can change any more',
+  'not-on-hold': 'Only an order held for risk review can be approved or rejected',
+  'in-risk-review': 'The order is held for risk review; approve or reject it first',
+  'nothing-left-to-ship': 'Nothing is left to ship, so there is nothing to hold',
+  'already-held': 'Fulfillment is already held',
+  'not-held': 'Fulfillment is not held, so there is nothing to release',
+  'label-purchased': 'A shipping label with the current address exists; cancel the shipment first',
+  'illegal-transition': 'The order cannot do that in its current status',
+  'reason-required': 'Say why: a reason is required',
+  'customer-not-allowed': 'Customers may only cancel; support does the rest',
+};
+
+const refusalProblems = Object.fromEntries(refusalCodes.map((code) => [code, { status: 409, title: refusalTitles[code] }])) as {
+  [C in RefusalCode]: { status: 409; title: string };
+};
 
 /**
  * RFC 9457 problem details. `type` is stable per kind of problem (clients switch on it); it is
@@ -18,7 +39,6 @@ export const problemTypes = {
   'cart-limit-exceeded': { status: 422, title: 'The cart would exceed its limits' },
   'idempotency-key-missing': { status: 400, title: 'Send an Idempotency-Key header (1 to 255 visible characters)' },
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for a different request' },
-  'checkout-in-progress': { status: 409, title: 'A checkout with this Idempotency-Key is still running; retry after Retry-After' },
   'cart-empty': { status: 422, title: 'The cart is empty, expired or not yours' },
   'out-of-stock': { status: 409, title: 'Not enough stock for some lines; nothing was charged' },
   'price-changed': { status: 409, title: 'Prices changed since the items were added; confirm the new totals' },
@@ -26,12 +46,12 @@ export const problemTypes = {
   'risk-rejected': { status: 422, title: 'The order could not be accepted' },
   'address-undeliverable': { status: 422, title: 'We cannot deliver to this address' },
   'checkout-failed': { status: 503, title: 'Checkout could not complete; nothing was charged. Retry with a new Idempotency-Key' },
-  'order-action-refused': { status: 409, title: 'The order is not in a state that allows this' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send application/json' },
   'service-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
   'search-unavailable': { status: 503, title: 'Search is temporarily unavailable; retry after the Retry-After delay' },
   internal: { status: 500, title: 'Something went wrong on our side' },
+  ...refusalProblems,
 } as const;
 
 export type ProblemType = keyof typeof problemTypes;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { z } from 'zod';
-import { orderWorkflowId, type CheckoutInput, type CheckoutWorkflow } from '../../workflows/order/order.messages';
+import { orderWorkflowId, type OrderInput, type ProcessOrderWorkflow } from '../../workflows/order/order.messages';
 import { CustomerId, OrderId, OrderStatus } from '../../workflows/shared/search-attributes';
 import type { checkoutBody } from './order-schemas';
 
@@ -16,14 +16,14 @@ export function orderIdFor(subject: string, idempotencyKey: string): string {
 }
 
 /** The checkout workflow's input for a validated request: ids and the body's hash derived, billing defaulted. */
-export function checkoutInput(subject: string, idempotencyKey: string, body: z.output<typeof checkoutBody>): CheckoutInput {
+export function checkoutInput(subject: string, idempotencyKey: string, body: z.output<typeof checkoutBody>): OrderInput {
   const orderId = orderIdFor(subject, idempotencyKey);
   return {
     orderId,
     idempotencyKey,
     requestHash: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
     customerSubject: subject,
-    request: { ...body, billingAddress: body.billingAddress ?? body.shippingAddress, customerId: subject },
+    request: { ...body, billingAddress: body.billingAddress ?? body.shippingAddress },
   };
 }
 
@@ -32,10 +32,10 @@ export function checkoutInput(subject: string, idempotencyKey: string, body: z.o
  * is never run again, and ops find the run by its ids and summary. The workflow type and task
  * queue are parameters so the checkout benchmark's skeleton starts exactly the same way.
  */
-export function startCheckoutOperation<T extends CheckoutWorkflow>(
+export function startCheckoutOperation<T extends ProcessOrderWorkflow>(
   workflowType: string,
   taskQueue: string,
-  input: CheckoutInput,
+  input: OrderInput,
 ): WithStartWorkflowOperation<T> {
   const { orderId, customerSubject, request } = input;
   return new WithStartWorkflowOperation<T>(workflowType, {

@@ -1,31 +1,13 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Response } from 'express';
-import {
-  cancelOrderUpdate,
-  checkoutWorkflowType,
-  orderStatusQuery,
-  orderWorkflowId,
-  submitCheckoutUpdate,
-  type CheckoutResult,
-  type CheckoutWorkflow,
-  type OrderView,
-} from '../../workflows/order/order.messages';
-import { taskQueues } from '../../workflows/shared/task-queues';
+import { refusalCodes } from '../../domain/order-state';
+import { cancelOrderUpdate, type CheckoutResult } from '../../workflows/order/order.messages';
 import type { ApiRouter } from '../http/api-router';
-import type { AppDeps } from '../app-deps';
-import { checkoutInput, startCheckoutOperation } from '../orders/checkout-start';
-import { checkoutBody, orderIdParam, supportRequest } from '../orders/order-schemas';
 import { Problem, type ProblemType } from '../http/problem';
-import type { Principal } from '../http/tokens';
+import { checkoutInput } from '../orders/checkout-start';
+import type { OrderClient } from '../orders/order-client';
+import { checkoutBody, orderIdParam, supportRequest } from '../orders/order-schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 
 const rejectionProblems: Record<string, ProblemType> = {
   OutOfStock: 'out-of-stock',
@@ -57,40 +39,7 @@ function answer(result: CheckoutResult, res: Response): void {
   }
 }
 
-/** The view a customer may see of their own order; anyone else gets a 404, as if it did not exist. */
-export async function orderView(temporal: Client, orderId: string, principal: Principal): Promise<OrderView> {
-  try {
-    const view = await temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderStatusQuery);
-    if (principal.role === 'customer' && view.customerSubject !== principal.subject) throw new Problem('not-found', `No order ${orderId}.`);
-    return view;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new Problem('not-found', `No order ${orderId}.`);
-    throw error;
-  }
-}
-
-/** A workflow update refused by its validator becomes a 409 with the workflow's reason. */
-export function refusal(error: unknown): Problem | undefined {
-  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
-  const cause = error.cause;
-  return new Problem('order-action-refused', cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : error.message);
-}
-
-const RESOURCE_EXHAUSTED = 8;
-const isServiceError = (error: unknown): error is Error & { code: number } => typeof (error as { code?: unknown }).code === 'number';
-
-export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
-  // Identical requests arriving together at this instance share one update: Temporal allows only
-  // a few updates in flight per workflow, and a retrying client should not use them all up.
-  const running = new Map<string, Promise<CheckoutResult>>();
-  const inFlight = (key: string, call: () => Promise<CheckoutResult>): Promise<CheckoutResult> => {
-    const existing = running.get(key);
-    if (existing) return existing;
-    const started = call().finally(() => running.delete(key));
-    running.set(key, started);
-    return started;
-  };
-
+export function checkoutRoutes(api: ApiRouter, orders: OrderClient): void {
   api.route(
     {
       method: 'post',
@@ -115,31 +64,7 @@ export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
     async ({ body, principal, req, res }) => {
       const key = req.get('idempotency-key');
       if (!key || !IDEMPOTENCY_KEY.test(key)) throw new Problem('idempotency-key-missing');
-      const input = checkoutInput(principal!.subject, key, body);
-      const { orderId, requestHash: hash } = input;
-      const workflowId = orderWorkflowId(orderId);
-      const start = startCheckoutOperation<CheckoutWorkflow>(checkoutWorkflowType, taskQueues.orders, input);
-      let result: CheckoutResult;
-      try {
-        result = await inFlight(`${workflowId}/${hash}`, () =>
-          temporal.workflow.executeUpdateWithStart(submitCheckoutUpdate, { args: [hash], startWorkflowOperation: start }),
-        );
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          // The checkout under this key has finished: its answer stands.
-          const handle = temporal.workflow.getHandle<CheckoutWorkflow>(workflowId);
-          const { memo } = await handle.describe();
-          if (memo?.requestHash !== hash) throw new Problem('idempotency-key-reused');
-          result = await handle.result();
-        } else if (error instanceof WorkflowUpdateFailedError) {
-          throw new Problem('idempotency-key-reused', (error.cause as Error | undefined)?.message);
-        } else if (isServiceError(error) && error.code === RESOURCE_EXHAUSTED) {
-          // Temporal caps concurrent updates per workflow; past it, duplicates are told to come back.
-          throw new Problem('checkout-in-progress', undefined, { orderId }, { 'Retry-After': '1' });
-        } else {
-          throw error;
-        }
-      }
+      const result = await orders.checkOut(checkoutInput(principal!.subject, key, body));
       answer(result, res);
     },
   );
@@ -156,7 +81,7 @@ export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
       responses: { 200: { description: 'The order' }, 404: { description: 'No such order (or not yours)', problems: ['not-found'] } },
     },
     async ({ params, principal, res }) => {
-      res.json(await orderView(temporal, params.orderId, principal!));
+      res.json(await orders.view(params.orderId, principal!));
     },
   );
 
@@ -173,19 +98,12 @@ export function checkoutRoutes(api: ApiRouter, { temporal }: AppDeps): void {
       responses: {
         200: { description: 'Cancelled: stock released, payment voided' },
         404: { description: 'No such order (or not yours)', problems: ['not-found'] },
-        409: { description: 'Not cancellable now (e.g. shipped), with the reason', problems: ['order-action-refused'] },
+        409: { description: 'Not cancellable now, with the reason as the problem type (e.g. already-shipped, order-final)', problems: [...refusalCodes] },
       },
     },
     async ({ params, principal, body, res }) => {
-      await orderView(temporal, params.orderId, principal!);
-      try {
-        const view = await temporal.workflow
-          .getHandle(orderWorkflowId(params.orderId))
-          .executeUpdate(cancelOrderUpdate, { args: [{ actor: { id: principal!.subject, role: 'customer' }, reason: body.reason }] });
-        res.json(view);
-      } catch (error) {
-        throw refusal(error) ?? error;
-      }
+      const request = { actor: { id: principal!.subject, role: 'customer' as const }, reason: body.reason };
+      res.json(await orders.request(params.orderId, principal!, cancelOrderUpdate, request));
     },
   );
 }

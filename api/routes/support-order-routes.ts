@@ -1,11 +1,11 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import type { OrderSearchDocument } from '../../db/order-search-documents';
+import { refusalCodes } from '../../domain/order-state';
 import {
   approveRiskUpdate,
   cancelOrderUpdate,
   holdOrderUpdate,
-  orderWorkflowId,
   rejectRiskUpdate,
   releaseOrderUpdate,
   updateShippingAddressUpdate,
@@ -15,7 +15,7 @@ import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
 import { addressChange, orderIdParam, supportRequest } from '../orders/order-schemas';
 import { Problem } from '../http/problem';
-import { orderView, refusal } from './checkout-routes';
+import type { OrderClient } from '../orders/order-client';
 
 const staff = ['support', 'admin'] as const;
 
@@ -37,7 +37,7 @@ const searchQuery = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export function supportOrderRoutes(api: ApiRouter, { temporal, es, indices }: AppDeps): void {
+export function supportOrderRoutes(api: ApiRouter, { es, indices }: AppDeps, orders: OrderClient): void {
   api.route(
     {
       method: 'get',
@@ -94,18 +94,9 @@ export function supportOrderRoutes(api: ApiRouter, { temporal, es, indices }: Ap
       responses: { 200: { description: 'The order' }, 404: { description: 'No such order', problems: ['not-found'] } },
     },
     async ({ params, principal, res }) => {
-      res.json(await orderView(temporal, params.orderId, principal!));
+      res.json(await orders.view(params.orderId, principal!));
     },
   );
-
-  const run = async (orderId: string, execute: (handle: ReturnType<typeof temporal.workflow.getHandle>) => Promise<unknown>) => {
-    try {
-      return await execute(temporal.workflow.getHandle(orderWorkflowId(orderId)));
-    } catch (error) {
-      if ((error as Error).name === 'WorkflowNotFoundError') throw new Problem('not-found', `No order ${orderId}.`);
-      throw refusal(error) ?? error;
-    }
-  };
 
   for (const action of actions) {
     api.route(
@@ -114,7 +105,7 @@ export function supportOrderRoutes(api: ApiRouter, { temporal, es, indices }: Ap
         path: `/support/orders/:orderId/${action.path}`,
         operationId: `${action.path.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Order`,
         summary: action.summary,
-        description: 'A validated workflow update: refused with the reason when the order is not in a state that allows it. Recorded in the support audit with the actor.',
+        description: 'A validated workflow update: refused (409) when the order does not allow it, with the reason as the problem type (e.g. `/problems/not-on-hold`). Recorded in the support audit with the actor once carried out.',
         tag: 'Support',
         roles: staff,
         params: orderIdParam,
@@ -122,12 +113,12 @@ export function supportOrderRoutes(api: ApiRouter, { temporal, es, indices }: Ap
         responses: {
           200: { description: 'Done; the order after it' },
           404: { description: 'No such order', problems: ['not-found'] },
-          409: { description: 'Refused, with the reason', problems: ['order-action-refused'] },
+          409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes] },
         },
       },
       async ({ params, principal, body, res }) => {
         const request: SupportRequest = { actor: { id: principal!.subject, role: principal!.role }, reason: body.reason };
-        res.json(await run(params.orderId, (handle) => handle.executeUpdate(action.update, { args: [request] })));
+        res.json(await orders.request(params.orderId, principal!, action.update, request));
       },
     );
   }
@@ -145,12 +136,12 @@ export function supportOrderRoutes(api: ApiRouter, { temporal, es, indices }: Ap
       responses: {
         200: { description: 'Changed; the order after it' },
         404: { description: 'No such order', problems: ['not-found'] },
-        409: { description: 'Refused, with the reason', problems: ['order-action-refused'] },
+        409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes] },
       },
     },
     async ({ params, principal, body, res }) => {
       const request = { actor: { id: principal!.subject, role: principal!.role }, reason: body.reason, address: body.address };
-      res.json(await run(params.orderId, (handle) => handle.executeUpdate(updateShippingAddressUpdate, { args: [request] })));
+      res.json(await orders.request(params.orderId, principal!, updateShippingAddressUpdate, request));
     },
   );
 }

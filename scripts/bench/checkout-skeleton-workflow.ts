@@ -6,7 +6,7 @@ import { computeTotals } from '../../domain/order-totals';
 import { repriceLines } from '../../domain/pricing';
 import { shipmentSize } from '../../domain/shipping-estimate';
 import { emailDomainOf, scoreRisk } from '../../domain/risk';
-import { orderStatusQuery, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult, type OrderView } from '../../workflows/order/order.messages';
+import { orderStatusQuery, submitCheckoutUpdate, type OrderInput, type CheckoutResult, type OrderView } from '../../workflows/order/order.messages';
 import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from '../../workflows/shared/search-attributes';
 import type { SkeletonActivities } from './checkout-skeleton-activities';
 import { skeletonTaskQueues } from './checkout-skeleton.messages';
@@ -28,7 +28,7 @@ const search = proxyActivities<Pick<SkeletonActivities, 'indexOrder'>>({
  * activities side by side on the same queues, and then staying open like an order awaiting
  * fulfillment. The bench compares both histories' steps and warns on drift.
  */
-export async function checkoutSkeleton(input: CheckoutInput): Promise<CheckoutResult> {
+export async function checkoutSkeleton(input: OrderInput): Promise<CheckoutResult> {
   const { orderId, request } = input;
   let order: OrderState = initialOrderState;
   let result: CheckoutResult | undefined = undefined;

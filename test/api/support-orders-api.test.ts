@@ -84,7 +84,7 @@ describe('risk review and support actions (real workers, Temporal, PostgreSQL, R
     const { orderId } = await placeHeldOrder();
     const hold = await act(orderId, 'hold');
     assert.equal(hold.status, 409);
-    assert.equal(hold.body.type, '/problems/order-action-refused');
+    assert.equal(hold.body.type, '/problems/in-risk-review');
     assert.match(hold.body.detail, /risk review/);
     assert.equal(await t.deps.db.selectFrom('support_actions').select('id').where('order_id', '=', orderId).executeTakeFirst(), undefined);
     const noReason = await request(t.app).post(`/support/orders/${orderId}/approve-risk`).set('Authorization', support).send({});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startCheckoutOperation } from '../../api/orders/checkout-start';
-import { checkoutWorkflowType, submitCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/order/order.messages';
+import { processOrderWorkflowType, submitCheckoutUpdate, type OrderInput, type CheckoutResult } from '../../workflows/order/order.messages';
 import { taskQueues } from '../../workflows/shared/task-queues';
 import { createStockedSku, uniqueId, type StockedSku } from './db-fixtures';
 import { addToCart, createCart } from './cart-fixtures';
@@ -49,9 +49,9 @@ export function postCheckout(t: TestApp, shopper: Shopper, body: object, idempot
 }
 
 /** Starts the checkout workflow the way the API does (update-with-start, manual payment) and returns its first answer. */
-export async function startCheckout(shopper: Shopper, cartId: string, overrides: Partial<CheckoutInput> = {}): Promise<CheckoutResult> {
+export async function startCheckout(shopper: Shopper, cartId: string, overrides: Partial<OrderInput> = {}): Promise<CheckoutResult> {
   const orderId = randomUUID();
-  const input: CheckoutInput = {
+  const input: OrderInput = {
     orderId,
     idempotencyKey: orderId,
     requestHash: 'test',
@@ -63,12 +63,11 @@ export async function startCheckout(shopper: Shopper, cartId: string, overrides:
       billingAddress: usAddress,
       shippingSpeed: 'standard',
       paymentMethod: { provider: 'manual' },
-      customerId: shopper.subject,
     },
     ...overrides,
   };
   return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, {
     args: ['test'],
-    startWorkflowOperation: startCheckoutOperation(checkoutWorkflowType, taskQueues.orders, input),
+    startWorkflowOperation: startCheckoutOperation(processOrderWorkflowType, taskQueues.orders, input),
   });
 }

@@ -50,6 +50,10 @@ const allowed: Record<OrderEventType, [OrderStatus, OrderStatus][]> = {
     ['returned', 'returned'],
     ['refunded', 'refunded'],
   ],
+  changeShippingAddress: [
+    ['on_hold', 'on_hold'],
+    ['confirmed', 'confirmed'],
+  ],
   labelPurchased: [
     ['confirmed', 'confirmed'],
     ['partially_shipped', 'partially_shipped'],
@@ -149,7 +153,7 @@ const expectedRefusals: Record<'cancel' | 'approveRisk' | 'rejectRisk' | 'hold' 
   },
 };
 
-const guards = { cancel: canCancel, approveRisk: canApproveRisk, rejectRisk: canRejectRisk, hold: canHold, release: canRelease };
+const guards = { cancel: canCancel, approveRisk: canApproveRisk, rejectRisk: canRejectRisk, hold: canHold, release: canRelease, changeShippingAddress: canUpdateShippingAddress };
 
 /** The flags an event is usually tried with: release needs a hold to release. */
 const before = (event: OrderEventType, status: OrderStatus): OrderState => state(status, { fulfillmentHeld: event === 'release' });

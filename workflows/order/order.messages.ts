@@ -6,20 +6,25 @@ import type { Money } from '../../domain/money';
 import type { PaymentEvent } from '../../domain/payment-event';
 import type { OrderState, OrderStatus } from '../../domain/order-state';
 import type { RiskAssessment } from '../../domain/risk';
-import type { checkout } from './process-order';
 
-/** order-<orderId>: the checkout workflow owns the order's whole life under this id. */
+/**
+ * order-<orderId>: the processOrder workflow owns the order's whole life under this id, from
+ * checkout to close. Everything here is what the API and other workflows may know of it.
+ */
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
-export const checkoutWorkflowType = 'checkout';
-export type CheckoutWorkflow = typeof checkout;
+export const processOrderWorkflowType = 'processOrder';
+export type ProcessOrderWorkflow = (input: OrderInput) => Promise<CheckoutResult>;
 
-export interface CheckoutInput {
+export interface OrderInput {
   orderId: string;
   /** The client's Idempotency-Key; the order id is derived from it and the customer. */
   idempotencyKey: string;
   /** A hash of the request body: the same key with another body is refused. */
   requestHash: string;
-  /** The token subject of the customer checking out. */
+  /**
+   * The customer as the API knows them: their token's subject. It is the one customer id the
+   * order carries; the customers row it maps to is looked up by checkout (identifyCustomer).
+   */
   customerSubject: string;
   request: CheckoutRequest;
   /** How long an order held for risk review waits for support before it is cancelled. */
@@ -81,16 +86,20 @@ export interface OrderView {
 export const submitCheckoutUpdate = defineUpdate<CheckoutResult, [requestHash: string]>('submitCheckout');
 export const orderStatusQuery = defineQuery<OrderView>('orderStatus');
 
+/** A person asking the order to change: support staff, or the customer cancelling their own order. */
 export interface SupportRequest {
   actor: Actor;
   reason: string;
+}
+export interface AddressChangeRequest extends SupportRequest {
+  address: Address;
 }
 export const cancelOrderUpdate = defineUpdate<OrderView, [SupportRequest]>('cancelOrder');
 export const holdOrderUpdate = defineUpdate<OrderView, [SupportRequest]>('holdOrder');
 export const releaseOrderUpdate = defineUpdate<OrderView, [SupportRequest]>('releaseOrder');
 export const approveRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('approveRisk');
 export const rejectRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('rejectRisk');
-export const updateShippingAddressUpdate = defineUpdate<OrderView, [SupportRequest & { address: Address }]>('updateShippingAddress');
+export const updateShippingAddressUpdate = defineUpdate<OrderView, [AddressChangeRequest]>('updateShippingAddress');
 
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
 

@@ -1,0 +1,22 @@
+import type { Saga } from '../shared/saga';
+import { bestEffort, followUps, indexOrder } from './order-steps';
+import type { TrackedOrder } from './tracked-order';
+
+/**
+ * The order stands: by checkout itself, or by support approving the risk review (the first
+ * answer was on_hold then). Nothing placing it did is undone from here.
+ */
+export async function confirmOrder(order: TrackedOrder, saga: Saga, event: 'confirm' | 'approveRisk'): Promise<void> {
+  const totals = order.view.totals!;
+  await order.move(event, undefined, { template: 'order-confirmed', payload: { total: totals.total } });
+  saga.commit();
+  if (event === 'confirm') order.result = { status: 'confirmed', orderId: order.id, totals };
+  order.note('confirmed');
+  // A cart or the search index lagging must not undo the order. Nobody waits on these, so they
+  // run side by side after the answer.
+  const skus = order.view.lines.map((line) => line.sku);
+  await Promise.all([
+    bestEffort(order, 'clear the cart', () => followUps.clearOrderedLines({ cartId: order.cartId, skus })),
+    indexOrder(order),
+  ]);
+}

@@ -1,0 +1,65 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import type { OrderEventType } from '../../domain/order-state';
+import type { Inbox } from './inbox';
+import {
+  approveRiskUpdate,
+  cancelOrderUpdate,
+  holdOrderUpdate,
+  orderStatusQuery,
+  paymentEventSignal,
+  rejectRiskUpdate,
+  releaseOrderUpdate,
+  submitCheckoutUpdate,
+  updateShippingAddressUpdate,
+  type AddressChangeRequest,
+  type OrderInput,
+  type OrderView,
+  type SupportRequest,
+} from './order.messages';
+import type { TrackedOrder } from './tracked-order';
+
+type RequestUpdate = UpdateDefinition<OrderView, [SupportRequest & Partial<AddressChangeRequest>]>;
+
+/** Every update a person sends, and the order event it asks for. */
+const requestUpdates: [RequestUpdate, OrderEventType][] = [
+  [cancelOrderUpdate, 'cancel'],
+  [approveRiskUpdate, 'approveRisk'],
+  [rejectRiskUpdate, 'rejectRisk'],
+  [holdOrderUpdate, 'hold'],
+  [releaseOrderUpdate, 'release'],
+  [updateShippingAddressUpdate, 'changeShippingAddress'],
+];
+
+/** How the outside reaches the order: a query to look, updates to ask (all through the inbox), a signal for provider facts. */
+export function registerOrderHandlers(order: TrackedOrder, inbox: Inbox, input: OrderInput): void {
+  setHandler(orderStatusQuery, () => order.snapshot());
+
+  setHandler(
+    submitCheckoutUpdate,
+    async () => {
+      await condition(() => order.result !== undefined);
+      return order.result!;
+    },
+    {
+      validator: (requestHash) => {
+        if (requestHash !== input.requestHash) {
+          throw ApplicationFailure.create({ type: 'request-mismatch', message: 'this Idempotency-Key was used for a different request', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  for (const [definition, event] of requestUpdates) {
+    setHandler(
+      definition,
+      async ({ actor, reason, address }) => {
+        await inbox.post({ event, reason, actor, ...(address && { address }) });
+        return order.snapshot();
+      },
+      { validator: (request) => inbox.throwIfRefused(event, request) },
+    );
+  }
+
+  setHandler(paymentEventSignal, (event) => order.receivePaymentEvent(event));
+}

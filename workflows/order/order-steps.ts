@@ -1,0 +1,39 @@
+import { log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { CartActivities } from '../../activities/cart-activities';
+import type { CatalogActivities } from '../../activities/catalog-activities';
+import type { InventoryActivities } from '../../activities/inventory-activities';
+import type { OrderActivities } from '../../activities/order-activities';
+import type { PaymentActivities } from '../../activities/payment-activities';
+import type { SearchActivities } from '../../activities/search-activities';
+import type { ShippingActivities } from '../../activities/shipping-activities';
+import { readModelRetry, stepRetry } from '../shared/retry-policies';
+import { taskQueues } from '../shared/task-queues';
+import type { TrackedOrder } from './tracked-order';
+
+type OrderSteps = CartActivities & CatalogActivities & InventoryActivities & OrderActivities & PaymentActivities & ShippingActivities;
+
+/**
+ * Steps a caller waits on (checkout's answer, a support update's answer): short database, cache
+ * and provider calls, run as local activities in this workflow's worker so each costs no task
+ * queue round trip. They retry like any activity and run again if the worker dies mid-task.
+ */
+export const steps = proxyLocalActivities<OrderSteps>({ startToCloseTimeout: '15 seconds', retry: stepRetry });
+
+/** Work nobody waits on goes through the orders queue, where it can be scaled and rate limited. */
+export const followUps = proxyActivities<CartActivities>({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry: stepRetry });
+
+/** Search is a read model: it may lag, and it must never hold up or fail an order. */
+const search = proxyActivities<SearchActivities>({ taskQueue: taskQueues.search, startToCloseTimeout: '10 seconds', retry: readModelRetry });
+
+/** Keeps the order's support-search document current; a miss is noted, never fatal. */
+export const indexOrder = (order: TrackedOrder): Promise<void> => bestEffort(order, 'index the order for support search', () => search.indexOrder(order.id));
+
+/** A step the order does not depend on: its failure is logged and noted on the timeline. */
+export async function bestEffort(order: TrackedOrder, step: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    log.warn(`could not ${step}`, { orderId: order.id, error: String(error) });
+    order.note(`could not ${step}`);
+  }
+}

@@ -1,0 +1,82 @@
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { StatusNotification } from '../../activities/order-activities';
+import { initialOrderState, transition, type OrderEventType, type OrderState, type OrderStatus } from '../../domain/order-state';
+import { OrderStatus as OrderStatusAttribute, type SearchAttributeUpdates } from '../shared/search-attributes';
+import type { CheckoutResult, ContinuedOrder, OrderInput, OrderView, PaymentEvent } from './order.messages';
+import { steps } from './order-steps';
+
+/**
+ * The order as this run knows it: its state, what the status query shows, and the first
+ * answer. `move` is the only way its status changes, so the state, the search attributes ops
+ * query and the database row always move together.
+ */
+export class TrackedOrder {
+  readonly id: string;
+  readonly cartId: string;
+  state: OrderState;
+  readonly view: ContinuedOrder['view'];
+  /** Checkout's answer; every duplicate submit gets the same one. */
+  result?: CheckoutResult;
+  /** Deduplicated by provider event id and kept in provider time: providers redeliver and reorder. */
+  readonly paymentEvents: PaymentEvent[];
+  /** What checkout learns for ops (total, risk) goes out with the next status: one upsert per move. */
+  private learnt: SearchAttributeUpdates = [];
+
+  constructor({ orderId, customerSubject, request, continued }: OrderInput) {
+    this.id = orderId;
+    this.cartId = request.cartId;
+    this.state = continued?.order ?? initialOrderState;
+    this.result = continued?.result;
+    this.paymentEvents = continued?.paymentEvents ?? [];
+    this.view = continued?.view ?? {
+      orderId,
+      customerSubject,
+      email: request.email,
+      lines: [],
+      reservations: [],
+      shippingAddress: request.shippingAddress,
+      timeline: [],
+    };
+  }
+
+  get status(): OrderStatus {
+    return this.state.status;
+  }
+
+  snapshot(): OrderView {
+    const { status, fulfillmentHeld, labelPurchased } = this.state;
+    return { ...this.view, status, fulfillmentHeld, labelPurchased };
+  }
+
+  note(event: string, detail?: string, actor?: string): void {
+    this.view.timeline.push({ at: new Date().toISOString(), event, ...(detail && { detail }), ...(actor && { actor }) });
+  }
+
+  learn(attributes: SearchAttributeUpdates): void {
+    this.learnt = attributes;
+  }
+
+  /** The state, its search attributes and its row move together; the row change queues the email it sends. */
+  async move(event: OrderEventType, reason?: string, notification?: StatusNotification): Promise<void> {
+    const next = transition(this.state, { type: event });
+    // Requests are judged before they get here, so a refusal now is a bug: fail the task and wait for a fix.
+    if (!next.ok) throw new Error(`illegal order transition: ${next.refusal.message}`);
+    this.state = next.state;
+    upsertSearchAttributes([...this.learnt, { key: OrderStatusAttribute, value: this.status.toUpperCase() }]);
+    this.learnt = [];
+    if (reason !== undefined) this.view.statusReason = reason;
+    await steps.setOrderStatus({ orderId: this.id, status: this.status, ...(reason !== undefined && { reason }), ...(notification && { notification }) });
+  }
+
+  receivePaymentEvent(event: PaymentEvent): void {
+    if (this.paymentEvents.some((known) => known.eventId === event.eventId)) return;
+    this.paymentEvents.push(event);
+    this.paymentEvents.sort((a, b) => a.createdAt - b.createdAt);
+    this.note(`payment event ${event.type}`, event.eventId);
+  }
+
+  /** What the next run of this order starts from when it continues as new. */
+  carryOver(): ContinuedOrder {
+    return { result: this.result!, order: this.state, view: this.view, paymentEvents: this.paymentEvents };
+  }
+}

@@ -1,0 +1,13 @@
+import type { RetryPolicy } from '@temporalio/workflow';
+
+/**
+ * Bounded, explicit retries. Past them a saga compensates and ends: it never hangs on a step
+ * that keeps failing, and business failures (non-retryable) end it at once.
+ */
+export const stepRetry: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 };
+
+/** Read models may lag: a few tries, then the catch-up schedule heals what is left. */
+export const readModelRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 };
+
+/** Work that must happen eventually (stock already moved, the index must follow): no attempt limit. */
+export const untilDoneRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' };

@@ -1,20 +1,11 @@
 import type { Generated } from 'kysely';
+import type { OrderStatus } from '../../domain/order-state';
+import type { RiskLevel } from '../../domain/risk';
 import type { CurrencyCode, Json, JsonWithDefault, NullableTimestamp, PostalAddress, Timestamp } from './column-types';
 
-export type OrderStatus =
-  | 'pending'
-  | 'on_hold'
-  | 'rejected'
-  | 'confirmed'
-  | 'partially_shipped'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled'
-  | 'returned'
-  | 'refunded'
-  | 'closed';
-
-export type RiskLevel = 'low' | 'medium' | 'high';
+// The statuses are domain/order-state.ts's orderStatuses, which the orders_status_check
+// constraint must accept exactly (test/db/constraints.test.ts proves it against PostgreSQL).
+export type { OrderStatus, RiskLevel };
 
 export interface OrderTable {
   id: Generated<string>;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isFinal, orderStatuses } from '../domain/order-state';
 import type { Database, OrderStatus, PostalAddress, RiskLevel } from './database';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -75,7 +76,7 @@ export async function createOrder(db: Kysely<Database>, order: NewOrder): Promis
     .execute();
 }
 
-const terminal: OrderStatus[] = ['rejected', 'cancelled', 'closed'];
+const terminal = orderStatuses.filter(isFinal);
 
 /** The email a status change sends the customer. */
 export interface StatusNotification {

@@ -16,8 +16,9 @@
  */
 
 /**
- * The statuses of the orders_status_check constraint (db/migrations/2026_11_21_0004_orders.ts),
- * repeated from OrderStatus in db/database.ts because domain/ must not import db/. Change both.
+ * Every order status: the one list. db/ takes its OrderStatus from here, and the
+ * orders_status_check constraint (db/migrations/2026_11_21_0004_orders.ts) accepts exactly
+ * these, as test/db/constraints.test.ts checks against PostgreSQL.
  */
 export const orderStatuses = [
   'pending',

@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createDb } from '../db/create-db';
 import { migrateToLatest } from '../db/migrator';
-import { seedCatalog } from '../db/seed-catalog';
+import { seedCatalog } from './seed/seed-catalog';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis } from '../platform/create-redis';

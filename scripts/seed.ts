@@ -1,5 +1,5 @@
 import { createDb } from '../db/create-db';
-import { type SeedProgress, type SeedSummary, seedCatalog } from '../db/seed-catalog';
+import { type SeedProgress, type SeedSummary, seedCatalog } from './seed/seed-catalog';
 
 const USAGE = 'usage: tsx scripts/seed.ts [--products N]   (default 1200)';
 

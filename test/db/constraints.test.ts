@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
+import { orderStatuses } from '../../domain/order-state';
 import {
   assertRefused,
   createOrder,
@@ -232,6 +233,30 @@ describe('db invariants', function () {
         .where('idempotency_key', '=', first.idempotencyKey)
         .executeTakeFirstOrThrow();
       assert.equal(count.n, 1);
+    });
+
+    it('accepts exactly the order statuses of domain/order-state.ts in orders_status_check', async () => {
+      const { rows } = await sql<{ definition: string }>`
+        select pg_get_constraintdef(oid) as definition from pg_constraint
+        where conrelid = 'orders'::regclass and conname = 'orders_status_check'`.execute(db);
+      assert.equal(rows.length, 1, 'orders_status_check not found');
+      const definition = rows[0]!.definition;
+      // Nothing but one list: status = ANY (ARRAY['pending'::text, ...]).
+      const list = /^CHECK \(\(status = ANY \(ARRAY\[((?:'[a-z_]+'::text(?:, )?)+)\]\)\)\)$/.exec(definition);
+      assert.ok(list?.[1], `unexpected definition: ${definition}`);
+      const inConstraint = [...list[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+      assert.deepEqual([...inConstraint].sort(), [...orderStatuses].sort());
+
+      const order = await createOrder(db);
+      for (const status of orderStatuses) {
+        await db.updateTable('orders').set({ status }).where('id', '=', order.id).execute();
+        const row = await db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow();
+        assert.equal(row.status, status);
+      }
+      await assertRefused(
+        db.updateTable('orders').set({ status: 'paused' as 'pending' }).where('id', '=', order.id).execute(),
+        { code: CHECK, constraint: 'orders_status_check' },
+      );
     });
 
     it('refuses an unknown order status and negative amounts', async () => {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
-import { type SeedProgress, planCatalog, seedCatalog } from '../../db/seed-catalog';
+import { type SeedProgress, planCatalog, seedCatalog } from '../../scripts/seed/seed-catalog';
 import { createStockedSku, createTestDb } from '../support/db-fixtures';
 
 describe('seedCatalog', function () {

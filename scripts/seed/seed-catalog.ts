@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, PostalAddress, VariantAttributes } from './database';
+import type { Database, PostalAddress, VariantAttributes } from '../../db/database';
 
 // ---------------------------------------------------------------- plan (pure, deterministic)
 

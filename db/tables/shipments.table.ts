@@ -1,0 +1,53 @@
+import type { Generated, GeneratedAlways } from 'kysely';
+import type { CurrencyCode, Json, JsonObject, JsonWithDefault, NullableTimestamp, PostalAddress, RequiredTimestamp, Timestamp } from './column-types';
+
+type ShipmentStatus =
+  | 'pending'
+  | 'label_purchased'
+  | 'in_transit'
+  | 'out_for_delivery'
+  | 'delivered'
+  | 'exception'
+  | 'returned'
+  | 'cancelled';
+
+export interface ShipmentTable {
+  id: Generated<string>;
+  order_id: string;
+  warehouse_id: string;
+  status: Generated<ShipmentStatus>;
+  carrier: string | null;
+  service: string | null;
+  tracking_number: string | null;
+  label_id: string | null;
+  label_url: string | null;
+  /** Address snapshot at label time. */
+  ship_to: Json<PostalAddress>;
+  /** Set together with cost_currency, or both null. */
+  cost_amount: number | null;
+  cost_currency: CurrencyCode | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  shipped_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+}
+
+export interface ShipmentItemTable {
+  shipment_id: string;
+  order_item_id: string;
+  quantity: number;
+}
+
+export interface ShipmentEventTable {
+  id: GeneratedAlways<number>;
+  shipment_id: string;
+  carrier: string;
+  /** Unique per carrier: a redelivered tracking webhook is refused. */
+  carrier_event_id: string;
+  status: string;
+  description: string | null;
+  location: string | null;
+  occurred_at: RequiredTimestamp;
+  received_at: Timestamp;
+  payload: JsonWithDefault<JsonObject>;
+}

@@ -63,7 +63,7 @@ export function createExpiredReservationActivities({ db }: ExpiredReservationAct
         if (action.kind === 'end-order') {
           // A customer told their order is in review hears that it ended; a checkout that never answered has nobody waiting.
           const notification = action.status === 'cancelled' ? ({ template: 'order-cancelled', payload: { reason: EXPIRED_CHECKOUT_REASON } } as const) : undefined;
-          await setOrderStatus(db, orderId, action.status, EXPIRED_CHECKOUT_REASON, notification);
+          await setOrderStatus(db, orderId, { status: action.status, reason: EXPIRED_CHECKOUT_REASON, notification });
           settled.ended.push(orderId);
           log.warn('order workflow ended without releasing its stock; order ended and stock released', { orderId, from: status, to: action.status, workflow, lines: released.length });
           const payments = await findCancellablePayments(db, orderId);

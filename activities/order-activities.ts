@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database, OrderStatus, PostalAddress } from '../db/database';
-import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerProfile, type NewOrder, type StatusNotification } from '../db/orders';
+import type { Database, PostalAddress } from '../db/database';
+import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerProfile, type NewOrder, type StatusChange, type StatusNotification } from '../db/orders';
 
-export type { CustomerProfile, StatusNotification };
+export type { CustomerProfile, StatusChange, StatusNotification };
 
 export interface OrderActivityDeps {
   db: Kysely<Database>;
@@ -33,8 +33,8 @@ export function createOrderActivities({ db }: OrderActivityDeps) {
     },
 
     /** Idempotent; a terminal order stays terminal. The email the change sends is queued with it, once. */
-    async setOrderStatus({ orderId, status, reason, notification }: { orderId: string; status: OrderStatus; reason?: string; notification?: StatusNotification }): Promise<void> {
-      await setOrderStatus(db, orderId, status, reason ?? null, notification);
+    async setOrderStatus({ orderId, ...change }: { orderId: string } & StatusChange): Promise<void> {
+      await setOrderStatus(db, orderId, change);
     },
 
     async updateShippingAddress({ orderId, address }: { orderId: string; address: PostalAddress }): Promise<void> {

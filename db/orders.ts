@@ -91,12 +91,21 @@ export interface StatusNotification {
  * per order and template however often this runs. An order that does not exist moves nowhere
  * and mails nobody.
  */
-export async function setOrderStatus(db: Db, orderId: string, status: OrderStatus, reason: string | null = null, notification?: StatusNotification): Promise<void> {
+export interface StatusChange {
+  status: OrderStatus;
+  reason?: string | null;
+  notification?: StatusNotification;
+  /** Who decided a risk review (approved or rejected it). */
+  riskReviewedBy?: string;
+}
+
+export async function setOrderStatus(db: Db, orderId: string, { status, reason = null, notification, riskReviewedBy }: StatusChange): Promise<void> {
   const moved = db
     .updateTable('orders')
     .set({
       status,
       status_reason: reason,
+      ...(riskReviewedBy !== undefined && { risk_reviewed_by: riskReviewedBy, risk_reviewed_at: sql<Date>`now()` }),
       ...(status === 'confirmed' && { confirmed_at: sql<Date>`coalesce(confirmed_at, now())` }),
       ...(status === 'cancelled' && { cancelled_at: sql<Date>`coalesce(cancelled_at, now())` }),
     })

@@ -70,8 +70,8 @@ describe('order repository: status changes with their email, the customer behind
     it('queues the email a change sends with the change, once however often it runs', async () => {
       const order = await createOrder(db);
       const confirmed = { template: 'order-confirmed', payload: { total: { amount: 5000, currency: 'USD' } } } as const;
-      await setOrderStatus(db, order.id, 'confirmed', null, confirmed);
-      await setOrderStatus(db, order.id, 'confirmed', null, confirmed);
+      await setOrderStatus(db, order.id, { status: 'confirmed', notification: confirmed });
+      await setOrderStatus(db, order.id, { status: 'confirmed', notification: confirmed });
 
       const row = await db.selectFrom('orders').select(['status', 'email', 'confirmed_at']).where('id', '=', order.id).executeTakeFirstOrThrow();
       assert.equal(row.status, 'confirmed');
@@ -81,8 +81,8 @@ describe('order repository: status changes with their email, the customer behind
 
     it('sends nothing for a change that did not happen: a terminal order stays terminal and unmailed', async () => {
       const order = await createOrder(db);
-      await setOrderStatus(db, order.id, 'rejected', 'out of stock', { template: 'order-rejected', payload: { reason: 'OutOfStock' } });
-      await setOrderStatus(db, order.id, 'cancelled', 'late cancel', { template: 'order-cancelled', payload: { reason: 'late cancel' } });
+      await setOrderStatus(db, order.id, { status: 'rejected', reason: 'out of stock', notification: { template: 'order-rejected', payload: { reason: 'OutOfStock' } } });
+      await setOrderStatus(db, order.id, { status: 'cancelled', reason: 'late cancel', notification: { template: 'order-cancelled', payload: { reason: 'late cancel' } } });
 
       const row = await db.selectFrom('orders').select(['status', 'status_reason']).where('id', '=', order.id).executeTakeFirstOrThrow();
       assert.deepEqual(row, { status: 'rejected', status_reason: 'out of stock' });
@@ -91,14 +91,14 @@ describe('order repository: status changes with their email, the customer behind
 
     it('mails nobody about an order that was never recorded', async () => {
       const orderId = randomUUID();
-      await setOrderStatus(db, orderId, 'rejected', 'price changed', { template: 'order-rejected', payload: { reason: 'PriceChanged' } });
+      await setOrderStatus(db, orderId, { status: 'rejected', reason: 'price changed', notification: { template: 'order-rejected', payload: { reason: 'PriceChanged' } } });
       assert.deepEqual(await emailsFor(orderId), []);
       assert.equal(await db.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst(), undefined);
     });
 
     it('moves without an email when the change sends none', async () => {
       const order = await createOrder(db);
-      await setOrderStatus(db, order.id, 'on_hold');
+      await setOrderStatus(db, order.id, { status: 'on_hold' });
       assert.equal((await db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, 'on_hold');
       assert.deepEqual(await emailsFor(order.id), []);
     });

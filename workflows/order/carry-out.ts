@@ -15,9 +15,10 @@ export function carryOut(order: TrackedOrder, saga: Saga): CarryOut {
     }
     switch (event) {
       case 'approveRisk':
-        return confirmOrder(order, saga, 'approveRisk');
-      case 'cancel':
+        return confirmOrder(order, saga, 'approveRisk', { riskReviewedBy: actor!.id });
       case 'rejectRisk':
+        return cancelOrder(order, event, reason, { riskReviewedBy: actor!.id });
+      case 'cancel':
       case 'reviewExpired':
         return cancelOrder(order, event, reason);
       case 'hold':

@@ -1,3 +1,4 @@
+import type { StatusChange } from '../../activities/order-activities';
 import type { Saga } from '../shared/saga';
 import { bestEffort, followUps, indexOrder } from './order-steps';
 import type { TrackedOrder } from './tracked-order';
@@ -6,9 +7,9 @@ import type { TrackedOrder } from './tracked-order';
  * The order stands: by checkout itself, or by support approving the risk review (the first
  * answer was on_hold then). Nothing placing it did is undone from here.
  */
-export async function confirmOrder(order: TrackedOrder, saga: Saga, event: 'confirm' | 'approveRisk'): Promise<void> {
+export async function confirmOrder(order: TrackedOrder, saga: Saga, event: 'confirm' | 'approveRisk', review: Pick<StatusChange, 'riskReviewedBy'> = {}): Promise<void> {
   const totals = order.view.totals!;
-  await order.move(event, undefined, { template: 'order-confirmed', payload: { total: totals.total } });
+  await order.move(event, { notification: { template: 'order-confirmed', payload: { total: totals.total } }, ...review });
   saga.commit();
   if (event === 'confirm') order.result = { status: 'confirmed', orderId: order.id, totals };
   order.note('confirmed');

@@ -117,7 +117,10 @@ async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: Order
   if (request.paymentMethod.provider === 'stripe') (await steps.storedPaymentEvents(payment.externalId)).forEach((event) => order.receivePaymentEvent(event));
 
   if (risk.level === 'medium') {
-    await order.move('holdForReview', `risk review: ${risk.reasons.map((r) => r.code).join(', ')}`, { template: 'order-on-hold', payload: { total: totals.total } });
+    await order.move('holdForReview', {
+      reason: `risk review: ${risk.reasons.map((r) => r.code).join(', ')}`,
+      notification: { template: 'order-on-hold', payload: { total: totals.total } },
+    });
     order.result = { status: 'on_hold', orderId: order.id, totals, risk };
     order.note('held for risk review');
     await indexOrder(order);
@@ -129,7 +132,7 @@ async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: Order
 /** Undoes what was taken and answers with the reason. Before the order row exists this moves nothing and mails nobody. */
 async function rejectOrder(order: TrackedOrder, saga: Saga, reason: Rejection): Promise<void> {
   await saga.compensate((step) => order.note(`compensated: ${step}`));
-  if (order.status === 'pending') await order.move('reject', reason.message, { template: 'order-rejected', payload: { reason: reason.type } });
+  if (order.status === 'pending') await order.move('reject', { reason: reason.message, notification: { template: 'order-rejected', payload: { reason: reason.type } } });
   order.result = { status: 'rejected', orderId: order.id, reason } as CheckoutResult;
   order.note('rejected', `${reason.type}: ${reason.message}`);
 }

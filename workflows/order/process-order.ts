@@ -50,7 +50,7 @@ async function endAfterFailure(order: TrackedOrder, saga: Saga, error: unknown):
   log.error('order failed; compensating', { orderId: order.id, error: String(error) });
   await saga.compensate((step) => order.note(`compensated: ${step}`));
   await CancellationScope.nonCancellable(async () => {
-    if (order.status === 'pending') await order.move('reject', 'checkout failed; nothing was charged');
+    if (order.status === 'pending') await order.move('reject', { reason: 'checkout failed; nothing was charged' });
   });
   order.result ??= { status: 'failed', orderId: order.id, reason: { type: 'CheckoutFailed', message: 'checkout could not complete; nothing was charged' } };
   order.note('failed', String(error));

@@ -1,5 +1,5 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { StatusNotification } from '../../activities/order-activities';
+import type { StatusChange } from '../../activities/order-activities';
 import { initialOrderState, transition, type OrderEventType, type OrderState, type OrderStatus } from '../../domain/order-state';
 import { OrderStatus as OrderStatusAttribute, type SearchAttributeUpdates } from '../shared/search-attributes';
 import type { CheckoutResult, ContinuedOrder, OrderInput, OrderView, PaymentEvent } from './order.messages';
@@ -57,15 +57,15 @@ export class TrackedOrder {
   }
 
   /** The state, its search attributes and its row move together; the row change queues the email it sends. */
-  async move(event: OrderEventType, reason?: string, notification?: StatusNotification): Promise<void> {
+  async move(event: OrderEventType, change: Omit<StatusChange, 'status'> = {}): Promise<void> {
     const next = transition(this.state, { type: event });
     // Requests are judged before they get here, so a refusal now is a bug: fail the task and wait for a fix.
     if (!next.ok) throw new Error(`illegal order transition: ${next.refusal.message}`);
     this.state = next.state;
     upsertSearchAttributes([...this.learnt, { key: OrderStatusAttribute, value: this.status.toUpperCase() }]);
     this.learnt = [];
-    if (reason !== undefined) this.view.statusReason = reason;
-    await steps.setOrderStatus({ orderId: this.id, status: this.status, ...(reason !== undefined && { reason }), ...(notification && { notification }) });
+    if (change.reason !== undefined && change.reason !== null) this.view.statusReason = change.reason;
+    await steps.setOrderStatus({ orderId: this.id, status: this.status, ...change });
   }
 
   receivePaymentEvent(event: PaymentEvent): void {

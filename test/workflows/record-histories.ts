@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database';
+import {
+  approveRiskUpdate,
+  cancelOrderUpdate,
+  holdOrderUpdate,
+  orderWorkflowId,
+  rejectRiskUpdate,
+  releaseOrderUpdate,
+  updateShippingAddressUpdate,
+  type SupportRequest,
+} from '../../workflows/order/order.messages';
+import { uniqueId } from '../support/db-fixtures';
+import { redisReady } from '../support/cart-fixtures';
+import { cartWith, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { testStack } from '../support/test-stack';
+import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
+
+/**
+ * Records the order workflow's histories that test/workflows/replay.test.ts replays. Not part of
+ * the suite (the name does not end in .test.ts): run it when the order workflow's shape changes
+ * before anything runs in production, and commit the files it writes:
+ *   bash scripts/test.sh test/workflows/record-histories.ts
+ */
+describe('record order histories for replay', function () {
+  this.timeout(120_000);
+  const folder = path.join(__dirname, 'histories');
+  const support: SupportRequest = { actor: { id: 'agent-1', role: 'support' }, reason: 'recorded for replay' };
+  let t: TestApp;
+  let db: Kysely<Database>;
+  let workers: RunningTestWorkers;
+
+  before(async () => {
+    t = createTestApp();
+    db = t.deps.db;
+    await redisReady(t.deps.redis);
+    workers = await runTestWorkers();
+  });
+  after(async () => {
+    await Promise.all([workers.stop(), t.close()]);
+  });
+
+  const client = () => testStack().temporal.client;
+  async function save(name: string, workflowId: string, runId?: string): Promise<void> {
+    const history = await client().workflow.getHandle(workflowId, runId).fetchHistory();
+    writeFileSync(path.join(folder, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+  }
+  const riskyShopper = async () => ({ ...(await newShopper(t)), email: `${uniqueId('x').toLowerCase()}@mailinator.com` });
+
+  it('order-confirmed-then-changed-and-cancelled', async () => {
+    const shopper = await newShopper(t);
+    const { cartId } = await cartWith(t, shopper);
+    const { orderId, status } = await startCheckout(shopper, cartId);
+    assert.equal(status, 'confirmed');
+    const handle = client().workflow.getHandle(orderWorkflowId(orderId));
+    await handle.executeUpdate(holdOrderUpdate, { args: [support] });
+    await handle.executeUpdate(releaseOrderUpdate, { args: [support] });
+    await handle.executeUpdate(updateShippingAddressUpdate, { args: [{ ...support, address: { ...usAddress, line1: '2 Elm St' } }] });
+    await assert.rejects(handle.executeUpdate(releaseOrderUpdate, { args: [support] }), (e: Error) => (e.cause as { type?: string }).type === 'not-held');
+    await handle.executeUpdate(cancelOrderUpdate, { args: [support] });
+    await handle.result();
+    await save('order-confirmed-then-changed-and-cancelled', handle.workflowId);
+  });
+
+  it('order-held-then-approved-twice-then-cancelled', async () => {
+    const shopper = await riskyShopper();
+    const { cartId } = await cartWith(t, shopper);
+    const { orderId, status } = await startCheckout(shopper, cartId);
+    assert.equal(status, 'on_hold');
+    const handle = client().workflow.getHandle(orderWorkflowId(orderId));
+    const answers = await Promise.allSettled([
+      handle.executeUpdate(approveRiskUpdate, { args: [support] }),
+      handle.executeUpdate(approveRiskUpdate, { args: [{ ...support, actor: { id: 'agent-2', role: 'support' } }] }),
+    ]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), ['fulfilled', 'rejected']);
+    await handle.executeUpdate(cancelOrderUpdate, { args: [support] });
+    await handle.result();
+    await save('order-held-then-approved-twice-then-cancelled', handle.workflowId);
+  });
+
+  it('order-held-then-rejected', async () => {
+    const shopper = await riskyShopper();
+    const { cartId } = await cartWith(t, shopper);
+    const { orderId } = await startCheckout(shopper, cartId);
+    const handle = client().workflow.getHandle(orderWorkflowId(orderId));
+    await handle.executeUpdate(rejectRiskUpdate, { args: [support] });
+    await handle.result();
+    await save('order-held-then-rejected', handle.workflowId);
+  });
+
+  it('order-held-then-review-expired', async () => {
+    const shopper = await riskyShopper();
+    const { cartId } = await cartWith(t, shopper);
+    const { orderId } = await startCheckout(shopper, cartId, { reviewTimeout: '1 second' });
+    const handle = client().workflow.getHandle(orderWorkflowId(orderId));
+    await handle.result();
+    await save('order-held-then-review-expired', handle.workflowId);
+  });
+
+  it('order-rejected-out-of-stock', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 3, quantity: 2 });
+    await db.updateTable('inventory').set({ on_hand: 1 }).where('sku', '=', sku.sku).execute();
+    const { orderId, status } = await startCheckout(shopper, cartId);
+    assert.equal(status, 'rejected');
+    const handle = client().workflow.getHandle(orderWorkflowId(orderId));
+    await handle.result();
+    await save('order-rejected-out-of-stock', handle.workflowId);
+  });
+
+  it('order-continued-as-new, then the continued run cancelled', async () => {
+    const shopper = await newShopper(t);
+    const { cartId } = await cartWith(t, shopper);
+    const { orderId } = await startCheckout(shopper, cartId, { continueAsNewAfterEvents: 40 });
+    const handle = client().workflow.getHandle(orderWorkflowId(orderId));
+    const firstRunId = (await handle.describe()).runId;
+    while ((await handle.describe()).runId === firstRunId) {
+      await handle.executeUpdate(holdOrderUpdate, { args: [support] });
+      await handle.executeUpdate(releaseOrderUpdate, { args: [support] });
+    }
+    await handle.executeUpdate(cancelOrderUpdate, { args: [support] });
+    await handle.result();
+    await save('order-confirmed-then-continued-as-new', handle.workflowId, firstRunId);
+    await save('order-continued-then-cancelled', handle.workflowId);
+  });
+});

@@ -1,6 +1,7 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentEventActivities } from '../../activities/payment-event-activities';
 import { taskQueues } from '../shared/task-queues';
+import type { PaymentEventRedelivery } from './redeliver-payment-events.messages';
 
 const payments = proxyActivities<PaymentEventActivities>({
   taskQueue: taskQueues.orders,
@@ -13,11 +14,6 @@ const payments = proxyActivities<PaymentEventActivities>({
 export const REDELIVERY_GRACE_SECONDS = 60;
 const BATCH = 100;
 const BATCHES_PER_RUN = 50;
-
-export interface PaymentEventRedelivery {
-  delivered: number;
-  undeliverable: number;
-}
 
 /**
  * Delivers stored payment events whose webhook could not signal the order workflow (Temporal

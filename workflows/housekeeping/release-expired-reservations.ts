@@ -3,6 +3,7 @@ import type { ExpiredReservationActivities } from '../../activities/expired-rese
 import type { ProductChangeActivities } from '../../activities/product-change-activities';
 import type { SearchActivities } from '../../activities/search-activities';
 import { taskQueues } from '../shared/task-queues';
+import type { ReservationSweep } from './release-expired-reservations.messages';
 
 const inventory = proxyActivities<ExpiredReservationActivities>({
   taskQueue: taskQueues.inventory,
@@ -23,15 +24,6 @@ const search = proxyActivities<SearchActivities>({
 
 const BATCH = 100;
 const BATCHES_PER_RUN = 20;
-
-export interface ReservationSweep {
-  /** Orders whose expired stock went back, and of those the ones ended here. */
-  released: number;
-  ended: number;
-  /** Orders whose running workflow owns the stock, and accepted orders left for ops. */
-  kept: number;
-  escalated: number;
-}
 
 const nothingYet: ReservationSweep & { after: string | null } = { after: null, released: 0, ended: 0, kept: 0, escalated: 0 };
 

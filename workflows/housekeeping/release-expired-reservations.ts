@@ -1,7 +1,7 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ExpiredReservationActivities } from '../../activities/expired-reservation-activities';
-import type { ProductChangeActivities } from '../../activities/product-change-activities';
-import type { SearchActivities } from '../../activities/search-activities';
+import type { ExpiredReservationActivities } from '../../activities/inventory/settle-expired-reservations';
+import type { ProductChangeActivities } from '../../activities/inventory/products-changed';
+import type { SearchActivities } from '../../activities/search/search-activities';
 import { taskQueues } from '../shared/task-queues';
 
 const inventory = proxyActivities<ExpiredReservationActivities>({

@@ -13,13 +13,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CartActivities } from '../../activities/cart-activities';
-import type { CatalogActivities } from '../../activities/catalog-activities';
-import type { InventoryActivities } from '../../activities/inventory-activities';
-import type { CustomerProfile, OrderActivities, StatusNotification } from '../../activities/order-activities';
-import type { PaymentActivities } from '../../activities/payment-activities';
-import type { SearchActivities } from '../../activities/search-activities';
-import type { ShippingActivities } from '../../activities/shipping-activities';
+import type { CartActivities } from '../../activities/carts/cart-activities';
+import type { CatalogActivities } from '../../activities/catalog/catalog-activities';
+import type { InventoryActivities } from '../../activities/inventory/inventory-activities';
+import type { CustomerProfile, OrderActivities, StatusNotification } from '../../activities/orders/order-activities';
+import type { PaymentActivities } from '../../activities/payments/payment-activities';
+import type { SearchActivities } from '../../activities/search/search-activities';
+import type { ShippingActivities } from '../../activities/shipping/shipping-activities';
 import { asBusinessFailure, businessFailure } from '../../domain/business-failure';
 import { checkoutRejection, type CheckoutLine } from '../../domain/checkout';
 import { emailDomainOf, scoreRisk } from '../../domain/risk';

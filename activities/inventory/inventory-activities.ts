@@ -1,13 +1,13 @@
 import { log } from '@temporalio/activity';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import { receiveStock } from '../db/receive-stock';
-import { availableStock, findReservations, productIdsOf, releaseReservations, reserveStock } from '../db/reservations';
-import { allocateStock, type AllocationLine, type Parcel } from '../domain/allocation';
-import { businessFailure } from '../domain/business-failure';
-import type { RestockInput } from '../domain/restock';
-import { invalidateProducts } from '../platform/product-cache';
+import type { Database } from '../../db/database';
+import { receiveStock } from '../../db/receive-stock';
+import { availableStock, findReservations, productIdsOf, releaseReservations, reserveStock } from '../../db/reservations';
+import { allocateStock, type AllocationLine, type Parcel } from '../../domain/allocation';
+import { businessFailure } from '../../domain/business-failure';
+import type { RestockInput } from '../../domain/restock';
+import { invalidateProducts } from '../../platform/product-cache';
 
 export interface InventoryActivityDeps {
   db: Kysely<Database>;

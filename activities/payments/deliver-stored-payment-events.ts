@@ -1,9 +1,9 @@
 import { Context, log } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import { findUndeliveredPaymentEvents, markPaymentEventProcessed } from '../db/payment-events';
-import { signalPaymentEvent } from '../platform/temporal/signal-payment-event';
+import type { Database } from '../../db/database';
+import { findUndeliveredPaymentEvents, markPaymentEventProcessed } from '../../db/payment-events';
+import { signalPaymentEvent } from '../../platform/temporal/signal-payment-event';
 
 export interface PaymentEventActivityDeps {
   db: Kysely<Database>;

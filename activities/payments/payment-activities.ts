@@ -1,9 +1,9 @@
 import { activityInfo, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
-import type { Database, PaymentRow, PaymentStatus } from '../db/database';
-import { findExternalIdFromEvents, findPaymentEvents } from '../db/payment-events';
-import type { PaymentEvent } from '../domain/payment-event';
+import type { Database, PaymentRow, PaymentStatus } from '../../db/database';
+import { findExternalIdFromEvents, findPaymentEvents } from '../../db/payment-events';
+import type { PaymentEvent } from '../../domain/payment-event';
 import {
   findCancellablePayments,
   findPayment,
@@ -13,9 +13,9 @@ import {
   markPaymentFailed,
   paymentIdFor,
   recordReleasedAuthorization,
-} from '../db/payments';
-import { businessFailure } from '../domain/business-failure';
-import { money, type Money } from '../domain/money';
+} from '../../db/payments';
+import { businessFailure } from '../../domain/business-failure';
+import { money, type Money } from '../../domain/money';
 import type { PaymentMethod, PaymentProvider, PaymentProviders } from './payment-provider';
 
 export interface PaymentActivityDeps {

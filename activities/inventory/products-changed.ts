@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Redis } from 'ioredis';
-import { invalidateProducts } from '../platform/product-cache';
-import { signalProductSync } from '../platform/temporal/signal-product-sync';
+import { invalidateProducts } from '../../platform/product-cache';
+import { signalProductSync } from '../../platform/temporal/signal-product-sync';
 
 export interface ProductChangeActivityDeps {
   redis: Redis;

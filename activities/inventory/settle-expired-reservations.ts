@@ -1,11 +1,11 @@
 import { Context, log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import { findOrderStatus, setOrderStatus } from '../db/orders';
-import { findCancellablePayments } from '../db/payments';
-import { findOrdersWithExpiredReservations, findReservations, productIdsOf, releaseReservations } from '../db/reservations';
-import { expiredReservationAction, freesStock } from '../domain/expired-reservation';
-import { orderWorkflowStatus } from '../platform/temporal/order-workflow-status';
+import type { Database } from '../../db/database';
+import { findOrderStatus, setOrderStatus } from '../../db/orders';
+import { findCancellablePayments } from '../../db/payments';
+import { findOrdersWithExpiredReservations, findReservations, productIdsOf, releaseReservations } from '../../db/reservations';
+import { expiredReservationAction, freesStock } from '../../domain/expired-reservation';
+import { orderWorkflowStatus } from '../../platform/temporal/order-workflow-status';
 
 export interface ExpiredReservationActivityDeps {
   db: Kysely<Database>;

@@ -5,13 +5,10 @@ import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { createCartActivities } from '../activities/carts/cart-activities';
 import { createCatalogActivities } from '../activities/catalog/catalog-activities';
-import { createExpiredReservationActivities } from '../activities/inventory/settle-expired-reservations';
 import { createInventoryActivities } from '../activities/inventory/inventory-activities';
 import { createManualPaymentProvider } from '../activities/payments/manual-payment-provider';
 import { createOrderActivities } from '../activities/orders/order-activities';
 import { createPaymentActivities } from '../activities/payments/payment-activities';
-import { createPaymentEventActivities } from '../activities/payments/deliver-stored-payment-events';
-import { createProductChangeActivities } from '../activities/inventory/products-changed';
 import { createRateCardCarrier } from '../activities/shipping/rate-card-carrier';
 import { createSearchActivities } from '../activities/search/search-activities';
 import { createShippingActivities } from '../activities/shipping/shipping-activities';
@@ -36,19 +33,16 @@ export interface WorkerDeps {
 
 /** The activities each task queue's worker runs, built from the clients they need. */
 export function createActivities({ db, es, redis, stripe, indices }: Pick<WorkerDeps, 'db' | 'es' | 'redis' | 'stripe' | 'indices'>) {
-  const productChanges = createProductChangeActivities({ redis });
   const inventory = createInventoryActivities({ db, redis });
   return {
-    inventory: { ...inventory, ...productChanges, ...createExpiredReservationActivities({ db }) },
+    inventory,
     orders: {
       ...createCartActivities({ redis }),
       ...createCatalogActivities({ db }),
       ...inventory,
       ...createOrderActivities({ db }),
       ...createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
-      ...createPaymentEventActivities({ db }),
       ...createShippingActivities({ carrier: createRateCardCarrier() }),
-      ...productChanges,
     },
     search: createSearchActivities({ db, es, indices }),
   };

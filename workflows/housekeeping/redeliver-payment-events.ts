@@ -1,5 +1,5 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PaymentEventActivities } from '../../activities/payments/deliver-stored-payment-events';
+import type { PaymentEventActivities } from '../../activities/payments/payment-activities';
 import { taskQueues } from '../shared/task-queues';
 
 const payments = proxyActivities<PaymentEventActivities>({

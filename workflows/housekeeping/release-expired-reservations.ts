@@ -1,6 +1,5 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ExpiredReservationActivities } from '../../activities/inventory/settle-expired-reservations';
-import type { ProductChangeActivities } from '../../activities/inventory/products-changed';
+import type { ExpiredReservationActivities, ProductChangeActivities } from '../../activities/inventory/inventory-activities';
 import type { SearchActivities } from '../../activities/search/search-activities';
 import { taskQueues } from '../shared/task-queues';
 

@@ -1,6 +1,5 @@
 import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ProductChangeActivities } from '../../activities/inventory/products-changed';
-import type { InventoryActivities } from '../../activities/inventory/inventory-activities';
+import type { InventoryActivities, ProductChangeActivities } from '../../activities/inventory/inventory-activities';
 import type { SearchActivities } from '../../activities/search/search-activities';
 import { asBusinessFailure } from '../../domain/business-failure';
 import { totalUnits, type RestockInput, type RestockOutcome } from '../../domain/restock';

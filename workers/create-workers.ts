@@ -1,70 +1,48 @@
-import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
-import type Stripe from 'stripe';
-import { createCartActivities } from '../activities/cart-activities';
-import { createCatalogActivities } from '../activities/catalog-activities';
-import { createExpiredReservationActivities } from '../activities/expired-reservation-activities';
-import { createInventoryActivities } from '../activities/inventory-activities';
-import { createManualPaymentProvider } from '../activities/manual-payment-provider';
-import { createOrderActivities } from '../activities/order-activities';
-import { createPaymentActivities } from '../activities/payment-activities';
-import { createPaymentEventActivities } from '../activities/payment-event-activities';
-import { createProductChangeActivities } from '../activities/product-change-activities';
-import { createRateCardCarrier } from '../activities/rate-card-carrier';
-import { createSearchActivities } from '../activities/search-activities';
-import { createShippingActivities } from '../activities/shipping-activities';
-import { createStripePaymentProvider } from '../activities/stripe-payment-provider';
-import type { Database } from '../db/database';
-import type { SearchIndices } from '../platform/search-indices';
-import { taskQueues } from '../workflows/shared/task-queues';
+import { taskQueues, type TaskQueue } from '../workflows/shared/task-queues';
+import { overrideActivities, type Activities } from './compose-activities';
+import { createActivities, type ActivityClients } from './create-activities';
 
-export interface WorkerDeps {
+export interface WorkerDeps extends ActivityClients {
   connection: NativeConnection;
   namespace: string;
-  db: Kysely<Database>;
-  es: Elasticsearch;
-  redis: Redis;
-  stripe: Stripe;
-  indices: SearchIndices;
   /** Tests pass a prebuilt bundle so each worker does not bundle the workflows again. */
   workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
-  /** Tests replace single activities to inject faults at one step. */
-  activityOverrides?: Record<string, (...args: never[]) => Promise<unknown>>;
+  /** Tests replace single activities to inject faults at one step; each must name an activity some worker runs. */
+  activityOverrides?: Activities;
 }
 
-/** The activities each task queue's worker runs, built from the clients they need. */
-export function createActivities({ db, es, redis, stripe, indices }: Pick<WorkerDeps, 'db' | 'es' | 'redis' | 'stripe' | 'indices'>) {
-  const productChanges = createProductChangeActivities({ redis });
-  const inventory = createInventoryActivities({ db, redis });
-  return {
-    inventory: { ...inventory, ...productChanges, ...createExpiredReservationActivities({ db }) },
-    orders: {
-      ...createCartActivities({ redis }),
-      ...createCatalogActivities({ db }),
-      ...inventory,
-      ...createOrderActivities({ db }),
-      ...createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
-      ...createPaymentEventActivities({ db }),
-      ...createShippingActivities({ carrier: createRateCardCarrier() }),
-      ...productChanges,
-    },
-    search: createSearchActivities({ db, es, indices }),
-  };
-}
+/**
+ * Stripe documents a limit of 25 requests per second per API endpoint (POST /v1/payment_intents,
+ * .../capture and /v1/refunds count separately) and 100 per second per account in live mode, 25
+ * in a sandbox: https://docs.stripe.com/rate-limits. A payment activity makes one provider write,
+ * rarely two (a late authorization released), so 20 activities a second keeps every endpoint and a
+ * sandbox account below 25 and leaves the live account most of its budget for the rest (checkout's
+ * local authorizations, support tools). The Temporal server enforces it across every worker of the
+ * queue, so it holds however far the payment workers are scaled out.
+ */
+export const PAYMENT_ACTIVITIES_PER_SECOND = 20;
+
+/** How each queue's worker runs: which run workflows, and what limits their activities. */
+const queueOptions: Record<TaskQueue, { workflows: boolean } & Partial<WorkerOptions>> = {
+  orders: { workflows: true },
+  // Activity-only queues: the workflows that call them run on orders (or as its children).
+  payments: { workflows: false, maxTaskQueueActivitiesPerSecond: PAYMENT_ACTIVITIES_PER_SECOND },
+  shipping: { workflows: false },
+  inventory: { workflows: true },
+  // Elasticsearch is the bottleneck here; a few parallel bulk writes are plenty.
+  search: { workflows: true, maxConcurrentActivityTaskExecutions: 8 },
+};
 
 /** One worker per task queue so each can be scaled, rate-limited and drained on its own. */
 export async function createWorkers(deps: WorkerDeps): Promise<Worker[]> {
   const { connection, namespace, workflows, activityOverrides = {} } = deps;
   const workflowCode = workflows ?? { workflowsPath: require.resolve('../workflows') };
-  const activities = createActivities(deps);
-  const worker = (taskQueue: string, queueActivities: object, options: Partial<WorkerOptions> = {}) =>
-    Worker.create({ connection, namespace, taskQueue, ...workflowCode, activities: { ...queueActivities, ...activityOverrides }, ...options });
-  return Promise.all([
-    worker(taskQueues.orders, activities.orders),
-    worker(taskQueues.inventory, activities.inventory),
-    // Elasticsearch is the bottleneck here; a few parallel bulk writes are plenty.
-    worker(taskQueues.search, activities.search, { maxConcurrentActivityTaskExecutions: 8 }),
-  ]);
+  const activities = overrideActivities(createActivities(deps), activityOverrides);
+  return Promise.all(
+    Object.values(taskQueues).map((taskQueue) => {
+      const { workflows: runsWorkflows, ...options } = queueOptions[taskQueue];
+      return Worker.create({ connection, namespace, taskQueue, ...(runsWorkflows && workflowCode), activities: activities[taskQueue], ...options });
+    }),
+  );
 }

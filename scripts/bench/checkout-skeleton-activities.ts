@@ -1,7 +1,7 @@
-import type { AuthorizePaymentInput, PaymentAuthorized } from '../../activities/payment-activities';
-import type { StockReserved } from '../../activities/inventory-activities';
-import type { CurrentPrice } from '../../activities/catalog-activities';
-import type { RateRequest } from '../../activities/carrier';
+import type { AuthorizePaymentInput, PaymentAuthorized } from '../../activities/payments/payment-activities';
+import type { StockReserved } from '../../activities/inventory/inventory-activities';
+import type { CurrentPrice } from '../../activities/catalog/catalog-activities';
+import type { RateRequest } from '../../activities/shipping/carrier';
 import type { CustomerProfile, NewOrder, StatusNotification } from '../../db/orders';
 import type { OrderStatus } from '../../db/database';
 import type { AllocationLine } from '../../domain/allocation';

@@ -9,7 +9,8 @@ import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../../platform/create-redis';
 import { createStripe } from '../../platform/create-stripe';
 import { searchIndices } from '../../platform/search-indices';
-import { createActivities, createWorkers } from '../../workers/create-workers';
+import { createActivities } from '../../workers/create-activities';
+import { createWorkers } from '../../workers/create-workers';
 import { createSkeletonActivities } from './checkout-skeleton-activities';
 import { skeletonTaskQueues } from './checkout-skeleton.messages';
 

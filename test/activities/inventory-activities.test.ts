@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { quietLogger } from '../support/test-stack';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { createInventoryActivities } from '../../activities/inventory-activities';
+import { createInventoryActivities } from '../../activities/inventory/inventory-activities';
 import type { Database } from '../../db/database';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { createRedis, redisReady } from '../../platform/create-redis';

@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { quietLogger } from '../support/test-stack';
 import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
-import { createSearchActivities } from '../../activities/search-activities';
+import { createSearchActivities } from '../../activities/search/search-activities';
 import type { Database } from '../../db/database';
 import { findStaleProductIds, type ProductSearchDocument } from '../../db/product-search-documents';
 import { createElasticsearch } from '../../platform/create-elasticsearch';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { RateRequest } from '../../activities/carrier';
-import { createRateCardCarrier } from '../../activities/rate-card-carrier';
-import { createShippingActivities } from '../../activities/shipping-activities';
+import type { RateRequest } from '../../activities/shipping/carrier';
+import { createRateCardCarrier } from '../../activities/shipping/rate-card-carrier';
+import { createShippingActivities } from '../../activities/shipping/shipping-activities';
 import { quietLogger } from '../support/test-stack';
 
 describe('shipping activities (rate-card carrier)', () => {

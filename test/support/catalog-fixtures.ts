@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql, type Kysely } from 'kysely';
-import { createSearchActivities, type ProductsIndexed } from '../../activities/search-activities';
+import { createSearchActivities, type ProductsIndexed } from '../../activities/search/search-activities';
 import type { Database } from '../../db/database';
 import type { SearchIndices } from '../../platform/search-indices';
 import { createOrder } from './db-fixtures';

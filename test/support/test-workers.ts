@@ -3,7 +3,8 @@ import { createDb } from '../../db/create-db';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
 import { createStripe } from '../../platform/create-stripe';
-import { createActivities, createWorkers, type WorkerDeps } from '../../workers/create-workers';
+import { createActivities } from '../../workers/create-activities';
+import { createWorkers, type WorkerDeps } from '../../workers/create-workers';
 import { testConfig, testIndices, testStack } from './test-stack';
 
 export interface TestWorkers {

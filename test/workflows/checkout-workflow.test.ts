@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
-import type { createActivities } from '../../workers/create-workers';
+import type { createActivities } from '../../workers/create-activities';
 import { cancelOrderUpdate, orderStatusQuery, orderWorkflowId } from '../../workflows/order/order.messages';
 import { redisReady } from '../support/cart-fixtures';
 import { eventually } from '../support/eventually';

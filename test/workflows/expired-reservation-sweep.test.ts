@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { EXPIRED_CHECKOUT_REASON } from '../../activities/expired-reservation-activities';
+import { EXPIRED_CHECKOUT_REASON } from '../../activities/inventory/settle-expired-reservations';
 import type { OrderStatus } from '../../db/database';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { reserveStock } from '../../db/reservations';

@@ -1,5 +1,5 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PaymentEventActivities } from '../../activities/payment-event-activities';
+import type { PaymentEventActivities } from '../../activities/payments/payment-activities';
 import { taskQueues } from '../shared/task-queues';
 import type { PaymentEventRedelivery } from './redeliver-payment-events.messages';
 

@@ -1,7 +1,6 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ExpiredReservationActivities } from '../../activities/expired-reservation-activities';
-import type { ProductChangeActivities } from '../../activities/product-change-activities';
-import type { SearchActivities } from '../../activities/search-activities';
+import type { ExpiredReservationActivities, ProductChangeActivities } from '../../activities/inventory/inventory-activities';
+import type { SearchActivities } from '../../activities/search/search-activities';
 import { taskQueues } from '../shared/task-queues';
 import type { ReservationSweep } from './release-expired-reservations.messages';
 

@@ -1,7 +1,6 @@
 import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ProductChangeActivities } from '../../activities/product-change-activities';
-import type { InventoryActivities } from '../../activities/inventory-activities';
-import type { SearchActivities } from '../../activities/search-activities';
+import type { InventoryActivities, ProductChangeActivities } from '../../activities/inventory/inventory-activities';
+import type { SearchActivities } from '../../activities/search/search-activities';
 import { asBusinessFailure } from '../../domain/business-failure';
 import { totalUnits, type RestockInput, type RestockOutcome } from '../../domain/restock';
 import { taskQueues } from '../shared/task-queues';

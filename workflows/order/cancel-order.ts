@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { StatusChange } from '../../activities/order-activities';
+import type { StatusChange } from '../../activities/orders/order-activities';
 import type { OrderEventType } from '../../domain/order-state';
 import { indexOrder, steps } from './order-steps';
 import type { TrackedOrder } from './tracked-order';

@@ -1,4 +1,4 @@
-import type { StatusChange } from '../../activities/order-activities';
+import type { StatusChange } from '../../activities/orders/order-activities';
 import type { Saga } from '../shared/saga';
 import { bestEffort, followUps, indexOrder } from './order-steps';
 import type { TrackedOrder } from './tracked-order';

@@ -1,11 +1,11 @@
 import { log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { CartActivities } from '../../activities/cart-activities';
-import type { CatalogActivities } from '../../activities/catalog-activities';
-import type { InventoryActivities } from '../../activities/inventory-activities';
-import type { OrderActivities } from '../../activities/order-activities';
-import type { PaymentActivities } from '../../activities/payment-activities';
-import type { SearchActivities } from '../../activities/search-activities';
-import type { ShippingActivities } from '../../activities/shipping-activities';
+import type { CartActivities } from '../../activities/carts/cart-activities';
+import type { CatalogActivities } from '../../activities/catalog/catalog-activities';
+import type { InventoryActivities } from '../../activities/inventory/inventory-activities';
+import type { OrderActivities } from '../../activities/orders/order-activities';
+import type { PaymentActivities } from '../../activities/payments/payment-activities';
+import type { SearchActivities } from '../../activities/search/search-activities';
+import type { ShippingActivities } from '../../activities/shipping/shipping-activities';
 import { readModelRetry, stepRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
 import type { TrackedOrder } from './tracked-order';

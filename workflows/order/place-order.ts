@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { CustomerProfile } from '../../activities/order-activities';
+import type { CustomerProfile } from '../../activities/orders/order-activities';
 import { asBusinessFailure, businessFailure } from '../../domain/business-failure';
 import { checkoutRejection, type CheckoutLine } from '../../domain/checkout';
 import type { Money } from '../../domain/money';

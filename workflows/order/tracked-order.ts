@@ -1,5 +1,5 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { StatusChange } from '../../activities/order-activities';
+import type { StatusChange } from '../../activities/orders/order-activities';
 import { initialOrderState, transition, type OrderEventType, type OrderState, type OrderStatus } from '../../domain/order-state';
 import { OrderStatus as OrderStatusAttribute, type SearchAttributeUpdates } from '../shared/search-attributes';
 import type { CheckoutResult, ContinuedOrder, OrderInput, OrderView, PaymentEvent } from './order.messages';

@@ -1,5 +1,5 @@
 import { continueAsNew, log, proxyActivities } from '@temporalio/workflow';
-import type { SearchActivities } from '../../activities/search-activities';
+import type { SearchActivities } from '../../activities/search/search-activities';
 import { taskQueues } from '../shared/task-queues';
 
 const search = proxyActivities<SearchActivities>({

@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { SearchActivities } from '../../activities/search-activities';
+import type { SearchActivities } from '../../activities/search/search-activities';
 import { productChanged } from './sync-product-search.messages';
 import { taskQueues } from '../shared/task-queues';
 

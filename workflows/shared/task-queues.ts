@@ -1,9 +1,12 @@
 /**
  * Workers scale per task queue. Search indexing has a queue of its own so that an
- * Elasticsearch outage backs up indexing work without slowing stock or orders.
+ * Elasticsearch outage backs up indexing work without slowing stock or orders; payments and
+ * shipping have theirs so provider calls can be rate limited and scaled apart from the rest.
  */
 export const taskQueues = {
   orders: 'orders',
+  payments: 'payments',
+  shipping: 'shipping',
   inventory: 'inventory',
   search: 'search',
 } as const;

@@ -1,6 +1,6 @@
-import type { PaymentProvider as PaymentProviderName } from '../db/database';
-import type { PaymentMethod } from '../domain/checkout';
-import type { Money } from '../domain/money';
+import type { PaymentProvider as PaymentProviderName } from '../../db/database';
+import type { PaymentMethod } from '../../domain/checkout';
+import type { Money } from '../../domain/money';
 
 export type { PaymentProviderName };
 

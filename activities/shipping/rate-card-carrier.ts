@@ -1,4 +1,4 @@
-import { estimateShipping } from '../domain/shipping-estimate';
+import { estimateShipping } from '../../domain/shipping-estimate';
 import type { Carrier } from './carrier';
 
 /**

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { businessFailure } from '../domain/business-failure';
-import { cartFields, cartKeys, decodeCart, type CartLine } from '../domain/cart';
-import type { CheckoutLine } from '../domain/checkout';
+import { businessFailure } from '../../domain/business-failure';
+import { cartFields, cartKeys, decodeCart, type CartLine } from '../../domain/cart';
+import type { CheckoutLine } from '../../domain/checkout';
 
 export interface CartActivityDeps {
   redis: Redis;

@@ -1,5 +1,5 @@
-import { businessFailure } from '../domain/business-failure';
-import type { Money } from '../domain/money';
+import { businessFailure } from '../../domain/business-failure';
+import type { Money } from '../../domain/money';
 import type { Carrier, RateRequest } from './carrier';
 
 export interface ShippingActivityDeps {

@@ -1,6 +1,6 @@
-import type { Address } from '../domain/checkout';
-import type { Money } from '../domain/money';
-import type { ShipmentSize, ShippingSpeed } from '../domain/shipping-estimate';
+import type { Address } from '../../domain/checkout';
+import type { Money } from '../../domain/money';
+import type { ShipmentSize, ShippingSpeed } from '../../domain/shipping-estimate';
 
 /** The Carrier port: checkout asks it for a rate; shipping (labels, tracking) extends it. */
 export interface RateRequest {

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import Stripe from 'stripe';
-import { money } from '../domain/money';
+import { money } from '../../domain/money';
 import type {
   AuthorizeRequest,
   AuthorizeResult,

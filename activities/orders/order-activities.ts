@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, PostalAddress } from '../db/database';
-import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerProfile, type NewOrder, type StatusChange, type StatusNotification } from '../db/orders';
+import type { Database, PostalAddress } from '../../db/database';
+import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerProfile, type NewOrder, type StatusChange, type StatusNotification } from '../../db/orders';
 
 export type { CustomerProfile, StatusChange, StatusNotification };
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import type { Money } from '../domain/money';
+import type { Database } from '../../db/database';
+import type { Money } from '../../domain/money';
 
 export interface CatalogActivityDeps {
   db: Kysely<Database>;

@@ -1,10 +1,10 @@
 import { log } from '@temporalio/activity';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import { loadOrderSearchDocument } from '../db/order-search-documents';
-import { findStaleProductIds, loadProductSearchDocuments, markProductsIndexed } from '../db/product-search-documents';
-import { ensureSearchIndices, type SearchIndices } from '../platform/search-indices';
+import type { Database } from '../../db/database';
+import { loadOrderSearchDocument } from '../../db/order-search-documents';
+import { findStaleProductIds, loadProductSearchDocuments, markProductsIndexed } from '../../db/product-search-documents';
+import { ensureSearchIndices, type SearchIndices } from '../../platform/search-indices';
 
 export interface SearchActivityDeps {
   db: Kysely<Database>;

@@ -1,0 +1,69 @@
+import { log } from '@temporalio/activity';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database';
+import { findOrdersWithExpiredReservations, releaseReservations } from '../../db/reservations';
+import type { RestockInput } from '../../domain/restock';
+import { invalidateProducts } from '../../platform/product-cache';
+import { dropCachedProductPages } from './cached-product-pages';
+import { productsChanged } from './products-changed';
+import { receiveStock, type StockReceived } from './receive-stock';
+import { reserveStock, type ReserveStockInput, type StockReserved } from './reserve-stock';
+import { settleExpiredReservations, type ExpiredReservationsSettled } from './settle-expired-reservations';
+
+export type { ExpiredReservationsSettled, ReserveStockInput, StockReceived, StockReserved };
+
+export interface InventoryActivityDeps {
+  db: Kysely<Database>;
+  /** Product pages cache availability: a step that moves stock drops them itself. */
+  redis: Redis;
+}
+
+/**
+ * Stock: reserved for orders and released again, received into warehouses, swept when a
+ * reservation outlived its checkout. The product cache and search sync hear of every change in
+ * availability from here too: stock moves are what change it once a product exists (catalog
+ * edits go through the API, which announces them itself).
+ */
+export function createInventoryActivities({ db, redis }: InventoryActivityDeps) {
+  return {
+    async reserveStock(input: ReserveStockInput): Promise<StockReserved> {
+      return reserveStock({ db, redis }, input);
+    },
+
+    /** The compensation of reserveStock: safe when nothing is held, and when run twice. */
+    async releaseStock(orderId: string): Promise<{ productIds: string[]; released: number }> {
+      const { released, productIds } = await releaseReservations(db, orderId);
+      if (released.length > 0) log.info('reservations released', { orderId, lines: released.length });
+      return { productIds: await dropCachedProductPages(redis, productIds), released: released.length };
+    },
+
+    async receiveStock(input: RestockInput): Promise<StockReceived> {
+      return receiveStock(db, input);
+    },
+
+    /** Orders holding a reservation past its expiry, walked by id. */
+    async findOrdersWithExpiredReservations(page: { after: string | null; limit: number }): Promise<string[]> {
+      return findOrdersWithExpiredReservations(db, page);
+    },
+
+    async settleExpiredReservations(orderIds: string[]): Promise<ExpiredReservationsSettled> {
+      return settleExpiredReservations(db, orderIds);
+    },
+
+    /** Unlike the drop inside a stock move this one fails when Redis does, so its workflow retries it. */
+    async invalidateProductCache(productIds: string[]): Promise<void> {
+      await invalidateProducts(redis, productIds);
+    },
+
+    async productsChanged(productIds: string[]): Promise<void> {
+      await productsChanged(redis, productIds);
+    },
+  };
+}
+
+export type InventoryActivities = ReturnType<typeof createInventoryActivities>;
+/** What the expired-reservation sweep calls. */
+export type ExpiredReservationActivities = Pick<InventoryActivities, 'findOrdersWithExpiredReservations' | 'settleExpiredReservations'>;
+/** What follows a committed change to products or their stock. Every step is safe to repeat. */
+export type ProductChangeActivities = Pick<InventoryActivities, 'invalidateProductCache' | 'productsChanged'>;

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database';
+import { findPaymentEvents } from '../../db/payment-events';
+import type { PaymentEvent } from '../../domain/payment-event';
+import { authorizePayment, type AuthorizePaymentInput, type PaymentAuthorized, type PaymentDeclinedDetails } from './authorize-payment';
+import { cancelPayment, type CancelPaymentInput, type PaymentsCancelled } from './cancel-payment';
+import { deliverStoredPaymentEvents, type StoredPaymentEventsDelivered } from './deliver-stored-payment-events';
+import type { PaymentProviders } from './payment-provider';
+
+export type { AuthorizePaymentInput, CancelPaymentInput, PaymentAuthorized, PaymentDeclinedDetails, PaymentsCancelled, StoredPaymentEventsDelivered };
+
+export interface PaymentActivityDeps {
+  db: Kysely<Database>;
+  /** One adapter per provider a payments row can name; each call goes to the payment's own. */
+  providers: PaymentProviders;
+}
+
+/**
+ * Money at the providers, and the payments ledger that records it: authorizations and their
+ * compensation, and the provider's webhook events that reach an order's workflow.
+ */
+export function createPaymentActivities({ db, providers }: PaymentActivityDeps) {
+  return {
+    async authorizePayment(input: AuthorizePaymentInput): Promise<PaymentAuthorized> {
+      return authorizePayment({ db, providers }, input);
+    },
+
+    async cancelPayment(input: CancelPaymentInput): Promise<PaymentsCancelled> {
+      return cancelPayment({ db, providers }, input);
+    },
+
+    /** Events a webhook stored for this PaymentIntent, oldest first: those that came before the workflow listened. */
+    async storedPaymentEvents(paymentIntentId: string): Promise<PaymentEvent[]> {
+      return findPaymentEvents(db, paymentIntentId);
+    },
+
+    async deliverStoredPaymentEvents(batch: { graceSeconds: number; limit: number }): Promise<StoredPaymentEventsDelivered> {
+      return deliverStoredPaymentEvents(db, batch);
+    },
+  };
+}
+
+export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
+/** What the scheduled redelivery of stored payment events calls. */
+export type PaymentEventActivities = Pick<PaymentActivities, 'deliverStoredPaymentEvents'>;

@@ -1,4 +1,4 @@
-// The dependency rules of DESIGN.md section 2, enforced at build time.
+// The dependency rules of docs/architecture.md (Layers and their rules), enforced at build time.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';

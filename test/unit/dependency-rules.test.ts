@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 
-/** The lint rules of eslint.config.mjs are the build's guard on DESIGN.md's layering. */
+/** The lint rules of eslint.config.mjs are the build's guard on the layering of docs/architecture.md. */
 describe('dependency rules', function () {
   this.timeout(30_000);
   const eslint = new ESLint({ cwd: path.resolve(__dirname, '../..') });

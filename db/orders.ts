@@ -142,8 +142,10 @@ export async function setShippingAddress(db: Db, orderId: string, address: Posta
   await db.updateTable('orders').set({ shipping_address: address }).where('id', '=', orderId).execute();
 }
 
-export interface CustomerProfile {
-  customerId: string;
+/** The customers row behind a token subject (the one customer id the rest of the system uses). */
+export interface CustomerRecord {
+  /** customers.id, what orders.customer_id refers to. */
+  id: string;
   /** What risk scoring needs to know of the customer's history. */
   ordersLast24h: number;
   ordersEver: number;
@@ -152,7 +154,7 @@ export interface CustomerProfile {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The customer behind a token subject (created on first checkout) and how much they ordered: one round trip for a known customer. */
-export async function identifyCustomer(db: Kysely<Database>, subject: string, email: string): Promise<CustomerProfile> {
+export async function identifyCustomer(db: Kysely<Database>, subject: string, email: string): Promise<CustomerRecord> {
   const since = new Date(Date.now() - DAY_MS);
   const find = () =>
     db
@@ -172,5 +174,5 @@ export async function identifyCustomer(db: Kysely<Database>, subject: string, em
     found = await find();
   }
   if (!found) throw new Error(`email ${email} belongs to another customer`);
-  return { customerId: found.id, ordersLast24h: Number(found.last24h), ordersEver: Number(found.ever) };
+  return { id: found.id, ordersLast24h: Number(found.last24h), ordersEver: Number(found.ever) };
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, PostalAddress } from '../../db/database';
-import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerProfile, type NewOrder, type StatusChange, type StatusNotification } from '../../db/orders';
+import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerRecord, type NewOrder, type StatusChange, type StatusNotification } from '../../db/orders';
 
-export type { CustomerProfile, StatusChange, StatusNotification };
+export type { CustomerRecord, StatusChange, StatusNotification };
 
 export interface OrderActivityDeps {
   db: Kysely<Database>;
@@ -23,7 +23,7 @@ export interface SupportAction {
 export function createOrderActivities({ db }: OrderActivityDeps) {
   return {
     /** The customer row for the token subject (created on first checkout) and what risk scoring needs to know of their orders. */
-    async identifyCustomer({ subject, email }: { subject: string; email: string }): Promise<CustomerProfile> {
+    async identifyCustomer({ subject, email }: { subject: string; email: string }): Promise<CustomerRecord> {
       return identifyCustomer(db, subject, email);
     },
 

@@ -2,7 +2,7 @@ import type { AuthorizePaymentInput, PaymentAuthorized } from '../../activities/
 import type { StockReserved } from '../../activities/inventory/inventory-activities';
 import type { CurrentPrice } from '../../activities/catalog/catalog-activities';
 import type { RateRequest } from '../../activities/shipping/carrier';
-import type { CustomerProfile, NewOrder, StatusNotification } from '../../db/orders';
+import type { CustomerRecord, NewOrder, StatusNotification } from '../../db/orders';
 import type { OrderStatus } from '../../db/database';
 import type { AllocationLine } from '../../domain/allocation';
 import type { CheckoutLine } from '../../domain/checkout';
@@ -31,8 +31,8 @@ export function createSkeletonActivities({ onIndexed }: { onIndexed: (orderId: s
     async quoteShipping(request: RateRequest): Promise<Money> {
       return { amount: 599, currency: request.currency };
     },
-    async identifyCustomer(_input: { subject: string; email: string }): Promise<CustomerProfile> {
-      return { customerId: '00000000-0000-4000-8000-000000000201', ordersLast24h: 0, ordersEver: 0 };
+    async identifyCustomer(_input: { subject: string; email: string }): Promise<CustomerRecord> {
+      return { id: '00000000-0000-4000-8000-000000000201', ordersLast24h: 0, ordersEver: 0 };
     },
     async createOrder(_order: NewOrder): Promise<void> {},
     async reserveStock({ lines }: { orderId: string; lines: AllocationLine[]; expiresAt: string }): Promise<StockReserved> {

@@ -100,7 +100,7 @@ export async function checkoutSkeleton(input: OrderInput): Promise<CheckoutResul
   ];
   await steps.createOrder({
     orderId,
-    customerId: customer.customerId,
+    customerId: customer.id,
     email: request.email,
     idempotencyKey: `${input.customerSubject}/${input.idempotencyKey}`,
     currency: totals.currency,

@@ -25,7 +25,7 @@ describe('order repository: status changes with their email, the customer behind
       const email = `${uniqueId('buyer')}@example.com`;
       return {
       orderId: randomUUID(),
-      customerId: (await identifyCustomer(db, uniqueId('subject'), email)).customerId,
+      customerId: (await identifyCustomer(db, uniqueId('subject'), email)).id,
       email,
       idempotencyKey: uniqueId('key'),
       currency: 'USD',
@@ -109,21 +109,21 @@ describe('order repository: status changes with their email, the customer behind
       const subject = uniqueId('subject');
       const email = `${subject}@example.com`;
       const first = await identifyCustomer(db, subject, email);
-      assert.deepEqual({ ...first, customerId: typeof first.customerId }, { customerId: 'string', ordersLast24h: 0, ordersEver: 0 });
+      assert.deepEqual({ ...first, id: typeof first.id }, { id: 'string', ordersLast24h: 0, ordersEver: 0 });
 
       const recent = await createOrder(db);
       const old = await createOrder(db);
-      await db.updateTable('orders').set({ customer_id: first.customerId }).where('id', 'in', [recent.id, old.id]).execute();
+      await db.updateTable('orders').set({ customer_id: first.id }).where('id', 'in', [recent.id, old.id]).execute();
       await db.updateTable('orders').set({ created_at: new Date(Date.now() - 3 * 24 * 60 * 60 * 1000) }).where('id', '=', old.id).execute();
 
-      assert.deepEqual(await identifyCustomer(db, subject, email), { customerId: first.customerId, ordersLast24h: 1, ordersEver: 2 });
+      assert.deepEqual(await identifyCustomer(db, subject, email), { id: first.id, ordersLast24h: 1, ordersEver: 2 });
     });
 
     it('adopts a customer known only by email (imported) when its owner first checks out', async () => {
       const email = `${uniqueId('imported')}@example.com`;
       const imported = await db.insertInto('customers').values({ email }).returning('id').executeTakeFirstOrThrow();
       const profile = await identifyCustomer(db, uniqueId('subject'), email.toUpperCase());
-      assert.equal(profile.customerId, imported.id);
+      assert.equal(profile.id, imported.id);
     });
   });
 });

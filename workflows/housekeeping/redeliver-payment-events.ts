@@ -1,5 +1,6 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentEventActivities } from '../../activities/payments/payment-activities';
+import { sweepRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
 import type { PaymentEventRedelivery } from './redeliver-payment-events.messages';
 
@@ -7,7 +8,7 @@ const payments = proxyActivities<PaymentEventActivities>({
   taskQueue: taskQueues.orders,
   startToCloseTimeout: '2 minutes',
   // No attempt limit: events wait in the database until Temporal takes signals again.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: sweepRetry,
 });
 
 /** The webhook signals within 2 seconds or leaves the event stored; a minute keeps well clear of it. */

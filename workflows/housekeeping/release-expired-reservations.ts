@@ -1,24 +1,25 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ExpiredReservationActivities, ProductChangeActivities } from '../../activities/inventory/inventory-activities';
 import type { SearchActivities } from '../../activities/search/search-activities';
+import { readModelRetry, sweepRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
 import type { ReservationSweep } from './release-expired-reservations.messages';
 
 const inventory = proxyActivities<ExpiredReservationActivities>({
   taskQueue: taskQueues.inventory,
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: sweepRetry,
 });
 // Announcing is a cache and search courtesy: the search catch-up heals a miss, so it must not hold up the sweep.
 const announcements = proxyActivities<ProductChangeActivities>({
   taskQueue: taskQueues.inventory,
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
+  retry: readModelRetry,
 });
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
+  retry: readModelRetry,
 });
 
 const BATCH = 100;

@@ -3,6 +3,7 @@ import type { InventoryActivities, ProductChangeActivities } from '../../activit
 import type { SearchActivities } from '../../activities/search/search-activities';
 import { asBusinessFailure } from '../../domain/business-failure';
 import { totalUnits, type RestockInput, type RestockOutcome } from '../../domain/restock';
+import { untilDoneRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
 
 const inventory = proxyActivities<InventoryActivities & ProductChangeActivities>({
@@ -16,7 +17,7 @@ const inventory = proxyActivities<InventoryActivities & ProductChangeActivities>
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  retry: untilDoneRetry,
 });
 
 /** restock-<receiptId>: receive a delivery into a warehouse and bring search availability up to date. */

@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { CustomerProfile } from '../../activities/orders/order-activities';
+import type { CustomerRecord } from '../../activities/orders/order-activities';
 import { asBusinessFailure, businessFailure } from '../../domain/business-failure';
 import { checkoutRejection, type CheckoutLine } from '../../domain/checkout';
 import type { Money } from '../../domain/money';
@@ -51,7 +51,7 @@ export async function placeOrder(order: TrackedOrder, saga: Saga, input: OrderIn
   }
 }
 
-async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: OrderInput, quote: Money, customer: CustomerProfile): Promise<void> {
+async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: OrderInput, quote: Money, customer: CustomerRecord): Promise<void> {
   const { request } = input;
   const lines = order.view.lines;
   const totals = totalsFor(input, lines, quote);
@@ -73,7 +73,7 @@ async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: Order
 
   await steps.createOrder({
     orderId: order.id,
-    customerId: customer.customerId,
+    customerId: customer.id,
     email: request.email,
     idempotencyKey: `${input.customerSubject}/${input.idempotencyKey}`,
     currency: totals.currency,

@@ -1,11 +1,12 @@
 import { continueAsNew, log, proxyActivities } from '@temporalio/workflow';
 import type { SearchActivities } from '../../activities/search/search-activities';
+import { untilDoneRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
 
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  retry: untilDoneRetry,
 });
 
 const BATCH = 500;

@@ -1,13 +1,14 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { SearchActivities } from '../../activities/search/search-activities';
 import { productChanged } from './sync-product-search.messages';
+import { untilDoneRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
 
 const search = proxyActivities<SearchActivities>({
   taskQueue: taskQueues.search,
   startToCloseTimeout: '30 seconds',
   // No attempt limit: the index must catch up whenever Elasticsearch comes back.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  retry: untilDoneRetry,
 });
 
 /** Rapid edits (a price, then a description, then stock) land inside this window and cost one write. */

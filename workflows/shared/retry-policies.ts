@@ -11,3 +11,6 @@ export const readModelRetry: RetryPolicy = { initialInterval: '1 second', backof
 
 /** Work that must happen eventually (stock already moved, the index must follow): no attempt limit. */
 export const untilDoneRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' };
+
+/** A scheduled sweep finishes what it started, however long a dependency is away; the next run is no excuse to drop a batch. */
+export const sweepRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };

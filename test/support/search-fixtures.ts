@@ -12,7 +12,8 @@ export async function indexedDocument(db: Kysely<Database>, es: Elasticsearch, p
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { search_version } = await db.selectFrom('products').select('search_version').where('id', '=', productId).executeTakeFirstOrThrow();
-    const doc = await es.get<ProductSearchDocument>({ index: testIndices().products.name, id: productId }, { ignore: [404] });
+    // 503: an index created moments ago has no started shard yet (no_shard_available_action_exception): not indexed yet either.
+    const doc = await es.get<ProductSearchDocument>({ index: testIndices().products.name, id: productId }, { ignore: [404, 503] });
     if (doc.found && doc._version === search_version) return doc._source!;
     if (Date.now() > deadline) throw new Error(`product ${productId} not indexed at version ${search_version} (index has ${doc._version ?? 'nothing'})`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { refusalCodes } from '../../domain/order-state';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { redisReady } from '../../platform/create-redis';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -67,5 +68,25 @@ describe('health, readiness and docs', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.body.type, '/problems/not-found');
     assert.ok(missing.body.requestId);
+  });
+
+  it('lists every reason an order refuses a request as a 409 problem type of its own, documented and resolvable', async () => {
+    const spec = await request(t.app).get('/openapi.json');
+    const documented = (path: string, method: string): string[] =>
+      spec.body.paths[path][method].responses['409'].content['application/problem+json'].schema.properties.type.enum;
+    for (const [path, method] of [
+      ['/support/orders/{orderId}/approve-risk', 'post'],
+      ['/support/orders/{orderId}/shipping-address', 'put'],
+      ['/orders/{orderId}/cancel', 'post'],
+    ]) {
+      assert.deepEqual(documented(path, method), refusalCodes.map((code) => `/problems/${code}`), `${method} ${path}`);
+    }
+    for (const code of refusalCodes) {
+      const page = await request(t.app).get(`/problems/${code}`);
+      assert.equal(page.status, 200, code);
+      assert.equal(page.body.status, 409, code);
+      assert.ok(page.body.title.length > 10, code);
+    }
+    assert.equal((await request(t.app).get('/problems/order-action-refused')).status, 404);
   });
 });

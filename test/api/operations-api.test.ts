@@ -74,11 +74,12 @@ describe('health, readiness and docs', () => {
     const spec = await request(t.app).get('/openapi.json');
     const documented = (path: string, method: string): string[] =>
       spec.body.paths[path][method].responses['409'].content['application/problem+json'].schema.properties.type.enum;
-    for (const [path, method] of [
+    const refusable: [string, string][] = [
       ['/support/orders/{orderId}/approve-risk', 'post'],
       ['/support/orders/{orderId}/shipping-address', 'put'],
       ['/orders/{orderId}/cancel', 'post'],
-    ]) {
+    ];
+    for (const [path, method] of refusable) {
       assert.deepEqual(documented(path, method), refusalCodes.map((code) => `/problems/${code}`), `${method} ${path}`);
     }
     for (const code of refusalCodes) {

@@ -1,7 +1,8 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { StatusChange } from '../../activities/orders/order-activities';
 import type { OrderEventType } from '../../domain/order-state';
-import { indexOrder, steps } from './order-steps';
+import { indexOrder } from './best-effort';
+import { steps } from './order-steps';
 import type { TrackedOrder } from './tracked-order';
 
 /** Stock goes back, the authorization is voided, and the customer is told why. Safe to repeat. */

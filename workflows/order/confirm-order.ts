@@ -1,6 +1,7 @@
 import type { StatusChange } from '../../activities/orders/order-activities';
 import type { Saga } from '../shared/saga';
-import { bestEffort, followUps, indexOrder } from './order-steps';
+import { bestEffort, indexOrder } from './best-effort';
+import { followUps } from './order-steps';
 import type { TrackedOrder } from './tracked-order';
 
 /**

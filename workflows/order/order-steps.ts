@@ -1,4 +1,4 @@
-import { log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CartActivities } from '../../activities/carts/cart-activities';
 import type { CatalogActivities } from '../../activities/catalog/catalog-activities';
 import type { InventoryActivities } from '../../activities/inventory/inventory-activities';
@@ -8,7 +8,6 @@ import type { SearchActivities } from '../../activities/search/search-activities
 import type { ShippingActivities } from '../../activities/shipping/shipping-activities';
 import { readModelRetry, stepRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
-import type { TrackedOrder } from './tracked-order';
 
 type OrderSteps = CartActivities & CatalogActivities & InventoryActivities & OrderActivities & PaymentActivities & ShippingActivities;
 
@@ -23,17 +22,4 @@ export const steps = proxyLocalActivities<OrderSteps>({ startToCloseTimeout: '15
 export const followUps = proxyActivities<CartActivities>({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry: stepRetry });
 
 /** Search is a read model: it may lag, and it must never hold up or fail an order. */
-const search = proxyActivities<SearchActivities>({ taskQueue: taskQueues.search, startToCloseTimeout: '10 seconds', retry: readModelRetry });
-
-/** Keeps the order's support-search document current; a miss is noted, never fatal. */
-export const indexOrder = (order: TrackedOrder): Promise<void> => bestEffort(order, 'index the order for support search', () => search.indexOrder(order.id));
-
-/** A step the order does not depend on: its failure is logged and noted on the timeline. */
-export async function bestEffort(order: TrackedOrder, step: string, run: () => Promise<unknown>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    log.warn(`could not ${step}`, { orderId: order.id, error: String(error) });
-    order.note(`could not ${step}`);
-  }
-}
+export const search = proxyActivities<SearchActivities>({ taskQueue: taskQueues.search, startToCloseTimeout: '10 seconds', retry: readModelRetry });

@@ -11,7 +11,8 @@ import { OrderTotal, RiskLevel } from '../shared/search-attributes';
 import type { Saga } from '../shared/saga';
 import { confirmOrder } from './confirm-order';
 import type { CheckoutResult, OrderInput } from './order.messages';
-import { indexOrder, steps } from './order-steps';
+import { indexOrder } from './best-effort';
+import { steps } from './order-steps';
 import { toPostalAddress } from './postal-address';
 import type { TrackedOrder } from './tracked-order';
 

@@ -1,0 +1,16 @@
+import { log } from '@temporalio/workflow';
+import { search } from './order-steps';
+import type { TrackedOrder } from './tracked-order';
+
+/** Keeps the order's support-search document current; a miss is noted, never fatal. */
+export const indexOrder = (order: TrackedOrder): Promise<void> => bestEffort(order, 'index the order for support search', () => search.indexOrder(order.id));
+
+/** A step the order does not depend on: its failure is logged and noted on the timeline. */
+export async function bestEffort(order: TrackedOrder, step: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    log.warn(`could not ${step}`, { orderId: order.id, error: String(error) });
+    order.note(`could not ${step}`);
+  }
+}

@@ -8,20 +8,27 @@ import { createTemporalClient } from '../platform/temporal/create-temporal-clien
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
 import { createApp } from './create-app';
+import { createHttpServer } from './http/http-server';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ serviceName: `${config.serviceName}-api`, level: config.logLevel });
-  const db = createDb({ url: config.postgres.url, poolSize: config.postgres.poolSize, applicationName: 'api' });
+  const db = createDb({
+    url: config.postgres.url,
+    poolSize: config.postgres.poolSize,
+    applicationName: 'api',
+    onConnectionLost: (err) => logger.warn({ err }, 'postgres ended a pooled connection; the next query reconnects'),
+  });
   const redis = createRedis(config.redis);
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection error; carts answer 503 until it is back'));
   const es = createElasticsearch(config.elasticsearch);
   const temporal = await createTemporalClient(config);
 
   if (!(await redisReady(redis))) logger.warn('redis is not reachable yet: carts answer 503 until it is');
   const app = createApp({ config, logger, db, redis, es, temporal, indices: searchIndices(config.elasticsearch.indexPrefix), stripe: createStripe(config) });
-  const server = app.listen(config.api.port, config.api.host);
+  const server = createHttpServer(app).listen(config.api.port, config.api.host);
   await once(server, 'listening');
   logger.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
 

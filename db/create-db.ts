@@ -22,10 +22,18 @@ export interface DbOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** How long a query waits for a connection before it fails (and the API answers 503). */
+  connectionTimeoutMs?: number;
+  /** Told when the server ends an idle pooled connection (a restart, a failover); the pool replaces it. */
+  onConnectionLost?: (error: Error) => void;
 }
 
-export function createPool({ url, poolSize = 10, applicationName = 'order-fulfillment' }: DbOptions): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName, types });
+export function createPool({ url, poolSize = 10, applicationName = 'order-fulfillment', connectionTimeoutMs = 5_000, onConnectionLost }: DbOptions): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName, connectionTimeoutMillis: connectionTimeoutMs, types });
+  // An idle client whose connection the server ended emits 'error' on the pool. Unheard, that
+  // event kills the process; heard, the pool drops the client and the next query connects anew.
+  pool.on('error', (error) => onConnectionLost?.(error));
+  return pool;
 }
 
 export function createDb(options: DbOptions): Kysely<Database> {

@@ -19,9 +19,15 @@ async function main(): Promise<void> {
   });
 
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const db = createDb({ url: config.postgres.url, poolSize: config.postgres.poolSize, applicationName: 'worker' });
+  const db = createDb({
+    url: config.postgres.url,
+    poolSize: config.postgres.poolSize,
+    applicationName: 'worker',
+    onConnectionLost: (err) => logger.warn({ err }, 'postgres ended a pooled connection; the next query reconnects'),
+  });
   const es = createElasticsearch(config.elasticsearch);
   const redis = createRedis(config.redis);
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection error; cache invalidations retry until it is back'));
   if (!(await redisReady(redis))) logger.warn('redis is not reachable yet: cache invalidations retry until it is');
   try {
     const workers = await createWorkers({

@@ -58,6 +58,7 @@ export class ApiRouter {
       Promise.resolve()
         .then(() => {
           if (spec.body && !req.is('application/json')) throw new Problem('unsupported-media-type');
+          throwIfControlCharacters({ path: req.params, query: req.query, ...(spec.body && { body: req.body }) });
           return handler({
             params: parse(spec.params ?? empty, req.params, 'path'),
             query: parse(spec.query ?? empty, req.query, 'query'),
@@ -71,6 +72,32 @@ export class ApiRouter {
     });
     return this;
   }
+}
+
+type Where = 'path' | 'query' | 'body';
+/** C0 controls and DEL, but for tab, line feed and carriage return, which prose may hold. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * One rule for every text field of every route, before any schema: a control character (a NUL
+ * above all) is refused with the field's path, so it never reaches a database, an index, a
+ * workflow or a carrier label.
+ */
+function throwIfControlCharacters(input: Partial<Record<Where, unknown>>): void {
+  const errors: { in: Where; path: string; code: string; message: string }[] = [];
+  const visit = (where: Where, value: unknown, path: string[]): void => {
+    if (typeof value === 'string') {
+      if (CONTROL_CHARACTER.test(value)) errors.push({ in: where, path: path.join('.'), code: 'control-character', message: 'control characters are not allowed' });
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (CONTROL_CHARACTER.test(key)) errors.push({ in: where, path: [...path, key].join('.'), code: 'control-character', message: 'control characters are not allowed in a name' });
+        else visit(where, inner, [...path, key]);
+      }
+    }
+  };
+  for (const [where, value] of Object.entries(input) as [Where, unknown][]) visit(where, value, []);
+  if (errors.length > 0) throw new Problem('validation-failed', `The request has ${errors.length} problem(s).`, { errors });
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: 'path' | 'query' | 'body'): z.output<T> {

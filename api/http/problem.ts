@@ -27,6 +27,9 @@ const refusalProblems = Object.fromEntries(refusalCodes.map((code) => [code, { s
  */
 export const problemTypes = {
   'validation-failed': { status: 400, title: 'The request is not valid' },
+  'malformed-path': { status: 400, title: 'The path is not valid percent-encoding' },
+  'malformed-request': { status: 400, title: 'The request is not valid HTTP' },
+  'request-too-large': { status: 431, title: 'The request line or its headers are too large' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'This role may not do that' },
@@ -108,6 +111,8 @@ function toProblem(error: unknown): Problem {
   if (parserType === 'entity.parse.failed') return new Problem('malformed-json');
   if (parserType === 'entity.too.large') return new Problem('payload-too-large');
   if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') return new Problem('unsupported-media-type');
+  // Express decodes path parameters; a broken %-sequence arrives here as a URIError.
+  if (error instanceof URIError) return new Problem('malformed-path');
   const database = databaseProblem(error);
   if (database) return database;
   return new Problem('internal', 'The error was logged with this request id.');
@@ -119,6 +124,7 @@ function toProblem(error: unknown): Problem {
  */
 function databaseProblem(error: unknown): Problem | undefined {
   const { code, constraint } = error as { code?: string; constraint?: string };
+  if (isDatabaseAway(error)) return new Problem('service-unavailable', 'A dependency (the database) is not answering; retry after Retry-After.', {}, { 'Retry-After': '5' });
   const extensions = constraint ? { constraint } : {};
   switch (code) {
     case '23505':
@@ -132,4 +138,15 @@ function databaseProblem(error: unknown): Problem | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The database is restarting, failing over or unreachable: class 08 (connection exception) and
+ * 57P0x (shut down by the operator, starting up), the socket errors of a refused or dropped
+ * connection, and the pool's own timeout waiting for a connection.
+ */
+function isDatabaseAway(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code && (code.startsWith('08') || /^57P0[1-3]$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE'].includes(code))) return true;
+  return /^(Connection terminated|timeout exceeded when trying to connect)/.test(message ?? '');
 }

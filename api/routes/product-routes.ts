@@ -1,8 +1,8 @@
-import { errors } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
 import { Problem } from '../http/problem';
+import { isSearchOutage } from '../read-models/search-outage';
 import { createProductDetailReader, productDetail, productRef } from '../read-models/product-detail';
 import {
   buildProductSearchRequest,
@@ -77,12 +77,4 @@ export function productRoutes(api: ApiRouter, { db, redis, es, indices }: AppDep
       res.set('X-Cache', found.cache).json(found.detail);
     },
   );
-}
-
-/** Unreachable, timing out or overloaded: the shopper should retry. Anything else is our bug and stays a 500. */
-function isSearchOutage(error: unknown): boolean {
-  if (error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError) {
-    return true;
-  }
-  return error instanceof errors.ResponseError && [429, 502, 503, 504].includes(error.statusCode ?? 0);
 }

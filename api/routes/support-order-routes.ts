@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import type { OrderSearchDocument } from '../../db/order-search-documents';
-import { refusalCodes } from '../../domain/order-state';
+import { orderStatuses, refusalCodes } from '../../domain/order-state';
 import {
   approveRiskUpdate,
   cancelOrderUpdate,
@@ -16,6 +16,7 @@ import type { AppDeps } from '../app-deps';
 import { addressChange, orderIdParam, supportRequest } from '../orders/order-schemas';
 import { Problem } from '../http/problem';
 import type { OrderClient } from '../orders/order-client';
+import { isSearchOutage } from '../read-models/search-outage';
 
 const staff = ['support', 'admin'] as const;
 
@@ -29,7 +30,7 @@ const actions = [
 
 const searchQuery = z.strictObject({
   email: z.email().optional(),
-  status: z.string().regex(/^[a-z_]{3,20}$/).optional(),
+  status: z.enum(orderStatuses).optional(),
   sku: z.string().max(64).optional(),
   orderId: z.uuid().optional(),
   trackingNumber: z.string().max(64).optional(),
@@ -73,11 +74,8 @@ export function supportOrderRoutes(api: ApiRouter, { es, indices }: AppDeps, ord
         const total = typeof result.hits.total === 'number' ? result.hits.total : (result.hits.total?.value ?? 0);
         res.json({ total, page: query.page, pageSize: query.pageSize, items: result.hits.hits.map((hit) => hit._source) });
       } catch (error) {
-        const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
-        if (status === undefined || status >= 500 || status === 429) {
-          throw new Problem('search-unavailable', 'Order search is not answering; order pages still work.', {}, { 'Retry-After': '5' });
-        }
-        throw error;
+        if (!isSearchOutage(error)) throw error;
+        throw new Problem('search-unavailable', 'Order search is not answering; order pages still work.', {}, { 'Retry-After': '5' });
       }
     },
   );

@@ -1,11 +1,12 @@
 /**
- * The order's state machine, run by the checkout workflow. Support actions are Updates whose
- * validators call the `can*` guards: a refused request gets the reason and never enters
- * history. Facts from carriers and payments go through `transition`, which refuses what the
+ * The order's state machine, run by the order workflow (processOrder). Requests are Updates
+ * whose validators call the guards through `transition`: a refused request gets the reason and
+ * never enters history. Facts from carriers and payments go through `transition`, which refuses what the
  * table does not allow.
  *
  * pending becomes confirmed, on_hold (risk review) or rejected. on_hold becomes confirmed
- * (approveRisk) or cancelled (rejectRisk, the review deadline, or a cancel). confirmed can be
+ * (approveRisk), rejected (rejectRisk: the review found it unacceptable, as checkout would
+ * have) or cancelled (the review deadline, or a cancel). confirmed can be
  * cancelled until anything ships, then goes partially_shipped -> shipped -> delivered, and
  * from there returned / refunded -> closed when the return window ends. `orderTransitions` is
  * the whole table.
@@ -121,7 +122,7 @@ export const orderTransitions: Readonly<Record<OrderEventType, Readonly<Partial<
   holdForReview: { pending: 'on_hold' },
   reject: { pending: 'rejected' },
   approveRisk: { on_hold: 'confirmed' },
-  rejectRisk: { on_hold: 'cancelled' },
+  rejectRisk: { on_hold: 'rejected' },
   reviewExpired: { on_hold: 'cancelled' },
   cancel: { on_hold: 'cancelled', confirmed: 'cancelled' },
   hold: { confirmed: 'confirmed', partially_shipped: 'partially_shipped' },

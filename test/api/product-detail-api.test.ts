@@ -164,7 +164,9 @@ describe('GET /products/:id: product detail from PostgreSQL through the Redis ca
           assert.equal(res.body.available, 7);
         }
         const uncached = await stockedProduct();
-        assert.equal((await get(uncached.id, noDb.app)).status, 500, 'proves this app really has no database');
+        const refused = await get(uncached.id, noDb.app);
+        assert.equal(refused.status, 503, 'proves this app really has no database');
+        assert.equal(refused.body.type, '/problems/service-unavailable');
       } finally {
         await noDb.close();
       }

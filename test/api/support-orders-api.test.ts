@@ -70,14 +70,16 @@ describe('risk review and support actions (real workers, Temporal, PostgreSQL, R
     assert.ok(view.body.timeline.some((e: { event: string; actor?: string }) => e.event === 'approveRisk' && e.actor === 'agent-smith'));
   });
 
-  it('support rejects a held order: stock is released and the order is cancelled', async () => {
+  it('support rejects a held order: stock is released and the order is rejected, as checkout would have', async () => {
     const { orderId, sku } = await placeHeldOrder();
     const rejected = await act(orderId, 'reject-risk', 'card reported stolen');
     assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
-    assert.equal(rejected.body.status, 'cancelled');
+    assert.equal(rejected.body.status, 'rejected');
     assert.deepEqual(await stock(sku), { on_hand: 5, reserved: 0 });
     const row = await t.deps.db.selectFrom('orders').select(['status', 'status_reason']).where('id', '=', orderId).executeTakeFirstOrThrow();
-    assert.deepEqual(row, { status: 'cancelled', status_reason: 'card reported stolen' });
+    assert.deepEqual(row, { status: 'rejected', status_reason: 'card reported stolen' });
+    const mails = await t.deps.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).execute();
+    assert.deepEqual(mails.map((m) => m.template).sort(), ['order-on-hold', 'order-rejected']);
   });
 
   it('refuses actions the order does not allow, with the reason, and records nothing', async () => {

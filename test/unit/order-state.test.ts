@@ -32,7 +32,7 @@ const allowed: Record<OrderEventType, [OrderStatus, OrderStatus][]> = {
   holdForReview: [['pending', 'on_hold']],
   reject: [['pending', 'rejected']],
   approveRisk: [['on_hold', 'confirmed']],
-  rejectRisk: [['on_hold', 'cancelled']],
+  rejectRisk: [['on_hold', 'rejected']],
   reviewExpired: [['on_hold', 'cancelled']],
   cancel: [
     ['on_hold', 'cancelled'],

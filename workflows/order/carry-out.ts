@@ -1,5 +1,5 @@
 import type { Saga } from '../shared/saga';
-import { cancelOrder } from './cancel-order';
+import { endOrder } from './end-order';
 import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
 import { steps } from './order-steps';
@@ -17,10 +17,10 @@ export function carryOut(order: TrackedOrder, saga: Saga): CarryOut {
       case 'approveRisk':
         return confirmOrder(order, saga, 'approveRisk', { riskReviewedBy: actor!.id });
       case 'rejectRisk':
-        return cancelOrder(order, event, reason, { riskReviewedBy: actor!.id });
+        return endOrder(order, event, reason, { riskReviewedBy: actor!.id });
       case 'cancel':
       case 'reviewExpired':
-        return cancelOrder(order, event, reason);
+        return endOrder(order, event, reason);
       case 'hold':
       case 'release':
         return order.move(event);

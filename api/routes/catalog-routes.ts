@@ -17,6 +17,7 @@ import type { ApiRouter, ResponseSpec } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
 import { notifyProductsChanged } from '../notify-products-changed';
 import { Problem } from '../http/problem';
+import { SEARCH_CATCH_UP_EVERY } from '../../platform/temporal/schedules';
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes').max(80);
 const uuid = z.uuid();
@@ -317,7 +318,7 @@ export function catalogRoutes(api: ApiRouter, deps: AppDeps): void {
       path: '/admin/search/catch-up',
       operationId: 'catchUpSearch',
       summary: 'Index every product whose search document lags the database',
-      description: 'Also runs every ten minutes on a Temporal schedule (`search-catch-up`).',
+      description: `Also runs every ${SEARCH_CATCH_UP_EVERY} on a Temporal schedule (\`search-catch-up\`).`,
       tag: 'Catalog admin',
       roles: ['admin'],
       responses: { 202: { description: 'Started (or joined the run already going)', schema: z.object({ workflowId: z.string() }) }, ...adminErrors },

@@ -13,6 +13,8 @@ import { Problem } from '../http/problem';
 
 /** Stripe waits for the answer; a slow or unreachable Temporal must not hold it (the event is stored). */
 const SIGNAL_DEADLINE_MS = 2_000;
+/** Stripe's own default: a signature older (or, checked here, newer) than this is refused. */
+const SIGNATURE_TOLERANCE_S = 300;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -121,23 +123,27 @@ export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, tempor
    */
   function verifiedEvent(req: Request): unknown {
     const header = req.headers['stripe-signature'];
+    let event: unknown;
     try {
-      return stripe.webhooks.constructEvent(req.rawBody ?? '', header ?? '', config.stripe.webhookSecret);
+      event = stripe.webhooks.constructEvent(req.rawBody ?? '', header ?? '', config.stripe.webhookSecret, SIGNATURE_TOLERANCE_S);
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
-      const stale = /tolerance/i.test(error.message);
-      throw new Problem('validation-failed', stale ? 'The Stripe-Signature timestamp is too old.' : 'The Stripe-Signature does not match the body.', {
-        errors: [
-          {
-            in: 'header',
-            path: 'Stripe-Signature',
-            code: stale ? 'stale_timestamp' : 'invalid_signature',
-            message: stale ? 'Signed more than 5 minutes ago.' : 'Not signed with this endpoint\'s secret.',
-          },
-        ],
-      });
+      if (/tolerance/i.test(error.message)) throw signatureProblem('stale_timestamp', `Signed more than ${SIGNATURE_TOLERANCE_S / 60} minutes ago.`);
+      throw signatureProblem('invalid_signature', "Not signed with this endpoint's secret.");
     }
+    // The SDK only refuses old signatures; one dated ahead of our clock by more than the
+    // tolerance is as replayable later, so it is refused too.
+    const signedAt = Number(/(?:^|,)t=(\d+)/.exec(String(header))?.[1]);
+    if (signedAt * 1000 > Date.now() + SIGNATURE_TOLERANCE_S * 1000) {
+      throw signatureProblem('future_timestamp', `Signed more than ${SIGNATURE_TOLERANCE_S / 60} minutes in the future.`);
+    }
+    return event;
   }
+}
+
+function signatureProblem(code: 'stale_timestamp' | 'future_timestamp' | 'invalid_signature', message: string): Problem {
+  const detail = code === 'invalid_signature' ? 'The Stripe-Signature does not match the body.' : 'The Stripe-Signature timestamp is outside the tolerance.';
+  return new Problem('validation-failed', detail, { errors: [{ in: 'header', path: 'Stripe-Signature', code, message }] });
 }
 
 function paymentIntentOf(object: StripeEventObject): string | null {

@@ -13,6 +13,9 @@ const everyWithoutOverlap = (every: Duration): Pick<ScheduleDefinition, 'spec' |
   policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: every },
 });
 
+/** How far search availability may trail a checkout; the API documents this same value. */
+export const SEARCH_CATCH_UP_EVERY = '30 seconds';
+
 /** Every schedule of the namespace; scripts/setup-temporal.ts applies them. */
 export const schedules: readonly ScheduleDefinition[] = [
   {
@@ -20,7 +23,7 @@ export const schedules: readonly ScheduleDefinition[] = [
     // Catalog edits wake their product's sync at once. Stock moved by orders is indexed here, many
     // products per bulk write, so search availability lags a checkout by at most this much; this
     // also heals syncs whose signal was lost.
-    ...everyWithoutOverlap('30 seconds'),
+    ...everyWithoutOverlap(SEARCH_CATCH_UP_EVERY),
     action: {
       type: 'startWorkflow',
       workflowType: catchUpSearchIndexWorkflowType,

@@ -30,6 +30,9 @@ elapsed() { local ms=$(( ($(date +%s%N) - _t0) / 1000000 )); printf '%4d.%ds' $(
 log() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
 
+# An API_PORT set by the caller wins over the profile's (a second API beside the first).
+_given_api_port="${API_PORT:-}"
+
 # Profile: ports and data folder. dev and test never share a port or a folder.
 set_profile() {
   PROFILE="$1"
@@ -40,6 +43,7 @@ set_profile() {
           TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; API_PORT=3010 ;;
     *) die "unknown profile '$PROFILE' (dev or test)" ;;
   esac
+  [ -n "$_given_api_port" ] && API_PORT="$_given_api_port"
   STACK_DIR="$ROOT_DIR/.stack/$PROFILE"
   PG_DB=fulfillment
   PG_USER=app

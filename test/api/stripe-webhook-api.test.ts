@@ -168,6 +168,13 @@ describe('Stripe webhooks API (real PostgreSQL and Temporal)', () => {
       // The same event signed now is accepted: only the timestamp was wrong.
       assert.equal((await deliver(t.app, payload)).status, 200);
     });
+
+    it('a timestamp in the future: a correct signature dated an hour ahead', async () => {
+      const { id, payload } = paymentIntentEvent({ paymentIntentId: newPaymentIntentId(), orderId: randomUUID() });
+      await assertRefused(await deliver(t.app, payload, sign(payload, { timestamp: now() + 3_600 })), 'future_timestamp', id);
+      // A clock a little ahead (within the tolerance) is not a replay.
+      assert.equal((await deliver(t.app, payload, sign(payload, { timestamp: now() + 60 }))).status, 200);
+    });
   });
 
   it('signals the running order workflow; out-of-order events both arrive, each with its createdAt', async () => {

@@ -153,8 +153,12 @@ export interface CustomerRecord {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The customer behind a token subject (created on first checkout) and how much they ordered: one round trip for a known customer. */
-export async function identifyCustomer(db: Kysely<Database>, subject: string, email: string): Promise<CustomerRecord> {
+/**
+ * The customer behind a token subject (created on first checkout) and how much they ordered: one
+ * round trip for a known customer. Undefined when the subject is new and the email is already
+ * another account's: an email names one account.
+ */
+export async function identifyCustomer(db: Kysely<Database>, subject: string, email: string): Promise<CustomerRecord | undefined> {
   const since = new Date(Date.now() - DAY_MS);
   const find = () =>
     db
@@ -173,6 +177,6 @@ export async function identifyCustomer(db: Kysely<Database>, subject: string, em
     await createCustomer(db, subject, email);
     found = await find();
   }
-  if (!found) throw new Error(`email ${email} belongs to another customer`);
+  if (!found) return undefined;
   return { id: found.id, ordersLast24h: Number(found.last24h), ordersEver: Number(found.ever) };
 }

@@ -14,6 +14,7 @@ export const businessFailureTypes = [
   'UnknownSku',
   'UnknownWarehouse',
   'CartEmpty',
+  'EmailInUse',
 ] as const;
 
 export type BusinessFailureType = (typeof businessFailureTypes)[number];

@@ -102,6 +102,7 @@ export const checkoutRejectionTypes = [
   'PaymentDeclined',
   'RiskRejected',
   'AddressUndeliverable',
+  'EmailInUse',
 ] as const satisfies readonly BusinessFailureType[];
 
 export type CheckoutRejectionType = (typeof checkoutRejectionTypes)[number];
@@ -116,6 +117,8 @@ export interface CheckoutRejectionDetails {
   RiskRejected: { reasons: string[] };
   /** The carrier refused to quote for the shipping address. */
   AddressUndeliverable: { carrierMessage?: string };
+  /** The email is another account's (emails name one account); nothing more is said about it. */
+  EmailInUse: Record<string, never>;
 }
 
 export type CheckoutRejection = {

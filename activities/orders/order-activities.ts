@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { businessFailure } from '../../domain/business-failure';
 import type { Database, PostalAddress } from '../../db/database';
 import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerRecord, type NewOrder, type StatusChange, type StatusNotification } from '../../db/orders';
 
@@ -24,7 +25,9 @@ export function createOrderActivities({ db }: OrderActivityDeps) {
   return {
     /** The customer row for the token subject (created on first checkout) and what risk scoring needs to know of their orders. */
     async identifyCustomer({ subject, email }: { subject: string; email: string }): Promise<CustomerRecord> {
-      return identifyCustomer(db, subject, email);
+      const found = await identifyCustomer(db, subject, email);
+      if (!found) throw businessFailure('EmailInUse', 'this email belongs to another account: sign in to that account, or check out with another email', {});
+      return found;
     },
 
     /** Idempotent by order id. */

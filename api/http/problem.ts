@@ -48,6 +48,7 @@ export const problemTypes = {
   'payment-declined': { status: 402, title: 'The payment was declined; nothing was charged' },
   'risk-rejected': { status: 422, title: 'The order could not be accepted' },
   'address-undeliverable': { status: 422, title: 'We cannot deliver to this address' },
+  'email-in-use': { status: 409, title: 'This email belongs to another account; sign in to it or use another email. Nothing was charged' },
   'checkout-failed': { status: 503, title: 'Checkout could not complete; nothing was charged. Retry with a new Idempotency-Key' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send application/json' },

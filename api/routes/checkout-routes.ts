@@ -15,6 +15,7 @@ const rejectionProblems: Record<string, ProblemType> = {
   PaymentDeclined: 'payment-declined',
   RiskRejected: 'risk-rejected',
   AddressUndeliverable: 'address-undeliverable',
+  EmailInUse: 'email-in-use',
   CartEmpty: 'cart-empty',
 };
 
@@ -56,7 +57,10 @@ export function checkoutRoutes(api: ApiRouter, orders: OrderClient): void {
         202: { description: 'Held for risk review; support decides' },
         400: { description: 'Invalid body or no Idempotency-Key', problems: ['validation-failed', 'idempotency-key-missing'] },
         402: { description: 'Payment declined', problems: ['payment-declined'] },
-        409: { description: 'Out of stock, prices changed, or the same checkout still running', problems: ['out-of-stock', 'price-changed', 'checkout-in-progress'] },
+        409: {
+          description: 'Out of stock, prices changed, the email belongs to another account, or the same checkout still running',
+          problems: ['out-of-stock', 'price-changed', 'email-in-use', 'checkout-in-progress'],
+        },
         422: { description: 'Key reused, cart empty, or risk rejected', problems: ['idempotency-key-reused', 'cart-empty', 'risk-rejected', 'address-undeliverable'] },
         503: { description: 'Checkout could not complete; nothing was charged', problems: ['checkout-failed'] },
       },

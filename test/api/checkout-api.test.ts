@@ -83,6 +83,25 @@ describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch
     assert.equal((await orderRow(res.body.orderId)).status, 'rejected');
   });
 
+  it("answers at once, with a typed reason, when the email is another account's; nothing is reserved or charged", async () => {
+    const owner = await newShopper(t);
+    const first = await cartWith(t, owner);
+    assert.equal((await postCheckout(t, owner, checkoutBody(owner, first.cartId))).status, 201);
+
+    const other = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, other, { onHand: 4, quantity: 1 });
+    const started = Date.now();
+    const res = await postCheckout(t, other, checkoutBody(other, cartId, { email: owner.email.toUpperCase() }));
+    const tookMs = Date.now() - started;
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.equal(res.body.type, '/problems/email-in-use');
+    assert.equal(res.body.reason, 'EmailInUse');
+    assert.ok(tookMs < 2_000, `answered in ${tookMs} ms`);
+    assert.deepEqual(await stock(sku.sku), { on_hand: 4, reserved: 0 });
+    // The same cart with the shopper's own email goes through.
+    assert.equal((await postCheckout(t, other, checkoutBody(other, cartId))).status, 201);
+  });
+
   it('lets the customer cancel: stock goes back', async () => {
     const shopper = await newShopper(t);
     const { cartId, sku } = await cartWith(t, shopper, { onHand: 4, quantity: 1 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { createOrder as recordOrder, identifyCustomer, setOrderStatus, type NewOrder } from '../../db/orders';
@@ -25,7 +25,7 @@ describe('order repository: status changes with their email, the customer behind
       const email = `${uniqueId('buyer')}@example.com`;
       return {
       orderId: randomUUID(),
-      customerId: (await identifyCustomer(db, uniqueId('subject'), email)).id,
+      customerId: (await identifyCustomer(db, uniqueId('subject'), email))!.id,
       email,
       idempotencyKey: uniqueId('key'),
       currency: 'USD',
@@ -108,7 +108,7 @@ describe('order repository: status changes with their email, the customer behind
     it('creates the customer on first sight, then finds the same one with its order counts', async () => {
       const subject = uniqueId('subject');
       const email = `${subject}@example.com`;
-      const first = await identifyCustomer(db, subject, email);
+      const first = (await identifyCustomer(db, subject, email))!;
       assert.deepEqual({ ...first, id: typeof first.id }, { id: 'string', ordersLast24h: 0, ordersEver: 0 });
 
       const recent = await createOrder(db);
@@ -123,7 +123,17 @@ describe('order repository: status changes with their email, the customer behind
       const email = `${uniqueId('imported')}@example.com`;
       const imported = await db.insertInto('customers').values({ email }).returning('id').executeTakeFirstOrThrow();
       const profile = await identifyCustomer(db, uniqueId('subject'), email.toUpperCase());
-      assert.equal(profile.id, imported.id);
+      assert.equal(profile?.id, imported.id);
+    });
+
+    it("finds nobody for a new subject whose email is another signed-in account's, and changes nothing", async () => {
+      const email = `${uniqueId('owner')}@example.com`;
+      const owner = (await identifyCustomer(db, uniqueId('owner'), email))!;
+      const stranger = uniqueId('stranger');
+      assert.equal(await identifyCustomer(db, stranger, email.toUpperCase()), undefined);
+      const rows = await db.selectFrom('customers').select(['id', 'auth_subject']).where(sql`lower(email)`, '=', email.toLowerCase()).execute();
+      assert.deepEqual(rows.map((r) => r.id), [owner.id]);
+      assert.equal(await db.selectFrom('customers').select('id').where('auth_subject', '=', stranger).executeTakeFirst(), undefined);
     });
   });
 });

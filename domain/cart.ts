@@ -247,6 +247,34 @@ export function removeLine(cart: Cart, sku: string, now: string): CartChange {
   return { ok: true, cart: { ...cart, updatedAt: now, lines: cart.lines.filter((line) => line.sku !== sku) } };
 }
 
+export interface PriceRefresh {
+  cart: Cart;
+  /** Lines whose price moved to the catalog's current one, up or down. */
+  changes: { sku: string; was: Money; now: Money }[];
+  /** Lines that can no longer be bought (unknown, inactive, or now priced in another currency): left as they are, for the shopper to remove. */
+  unavailable: string[];
+}
+
+/**
+ * Takes the catalog's current prices into the cart: how a shopper accepts a price change that
+ * checkout reported. Quantities and the order of lines stay; only prices move.
+ */
+export function refreshLinePrices(cart: Cart, current: ReadonlyMap<string, { unitPrice: Money; active: boolean }>, now: string): PriceRefresh {
+  const changes: PriceRefresh['changes'] = [];
+  const unavailable: string[] = [];
+  const lines = cart.lines.map((line) => {
+    const price = current.get(line.sku);
+    if (!price || !price.active || price.unitPrice.currency !== line.unitPrice.currency) {
+      unavailable.push(line.sku);
+      return line;
+    }
+    if (price.unitPrice.amount === line.unitPrice.amount) return line;
+    changes.push({ sku: line.sku, was: line.unitPrice, now: price.unitPrice });
+    return { ...line, unitPrice: price.unitPrice };
+  });
+  return { cart: changes.length === 0 ? cart : { ...cart, updatedAt: now, lines }, changes, unavailable };
+}
+
 export function clearLines(cart: Cart, now: string): Cart {
   return { ...cart, updatedAt: now, lines: [] };
 }

@@ -12,6 +12,8 @@ import {
   cartCurrency,
   lineTotal,
   mergeCarts,
+  refreshLinePrices,
+  type PriceRefresh,
   priceCart,
   removeLine,
   setLineQuantity,
@@ -68,7 +70,7 @@ const lineView = z.object({
   productName: z.string(),
   attributes: z.record(z.string(), z.string()),
   quantity: z.number().int(),
-  unitPrice: moneyView.describe('The price when the line was added'),
+  unitPrice: moneyView.describe('The price when the line was added (or last repriced)'),
   lineTotal: moneyView,
   weightGrams: z.number().int().nullable(),
   addedAt: z.string(),
@@ -111,6 +113,13 @@ const mergeView = cartView.extend({
         limitedBy: z.enum(['stock', 'line-quantity', 'line-count', 'currency']).nullable(),
       }),
     ),
+  }),
+});
+
+const repriceView = cartView.extend({
+  repriced: z.object({
+    changes: z.array(z.object({ sku: z.string(), was: moneyView, now: moneyView })).describe('Lines whose price moved to the current one'),
+    unavailable: z.array(z.string()).describe('SKUs no longer for sale (or now in another currency): remove them before checking out'),
   }),
 });
 
@@ -258,6 +267,31 @@ export function cartRoutes(api: ApiRouter, { db, redis }: AppDeps): void {
       const current = await readForWrite(params.cartId, callerCustomer(principal));
       const result = await store.update(current, (cart, now) => removeLine(cart, params.sku, now));
       res.json(view(written(result, params.cartId), query));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/carts/:cartId/reprice',
+      operationId: 'repriceCart',
+      summary: "Take the catalog's current prices into the cart",
+      description: `How a shopper accepts new prices after checkout answered 409 price-changed: every line still for sale takes the catalog's current price (up or down), quantities stay, and the answer lists what changed. Then check out again with a new Idempotency-Key. Repeating it changes nothing. ${optionalAuth}`,
+      tag: 'Cart',
+      roles: 'optional',
+      params: z.object({ cartId }),
+      query: destinationQuery,
+      responses: { 200: { description: 'The cart at current prices, and what changed', schema: repriceView }, ...cartProblems },
+    },
+    async ({ params, query, principal, res }) => {
+      const current = await readForWrite(params.cartId, callerCustomer(principal));
+      const prices = await currentPrices(db, current.cart.lines.map((line) => line.sku));
+      let refresh: PriceRefresh | undefined;
+      const result = await store.update(current, (cart, now) => {
+        refresh = refreshLinePrices(cart, prices, now);
+        return { ok: true, cart: refresh.cart };
+      });
+      res.json({ ...view(written(result, params.cartId), query), repriced: { changes: refresh!.changes, unavailable: refresh!.unavailable } });
     },
   );
 
@@ -435,6 +469,18 @@ async function findSellableSku(db: Kysely<Database>, skuCode: string): Promise<{
     },
     available: row.available ?? 0,
   };
+}
+
+/** The catalog's price of each SKU now, and whether it is for sale (the variant and its product active). */
+async function currentPrices(db: Kysely<Database>, skus: string[]): Promise<Map<string, { unitPrice: ReturnType<typeof money>; active: boolean }>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('product_variants as v')
+    .innerJoin('products as p', 'p.id', 'v.product_id')
+    .select(['v.sku', 'v.price_amount', 'v.currency', 'v.active', 'p.status'])
+    .where('v.sku', 'in', skus)
+    .execute();
+  return new Map(rows.map((r) => [r.sku, { unitPrice: money(r.price_amount, r.currency), active: r.active && r.status === 'active' }]));
 }
 
 async function availableBySku(db: Kysely<Database>, skus: string[]): Promise<Map<string, number>> {

@@ -4,6 +4,7 @@ import { absolutePath } from 'swagger-ui-dist';
 import type { AnyRouteSpec } from '../http/api-router';
 import { buildOpenApi } from '../http/openapi';
 import { Problem, problemTypes, problemTypeUri, type ProblemType } from '../http/problem';
+import { problemExplanations } from '../http/problem-explanations';
 
 const description = `Order fulfillment API. Storefronts, support staff and admins call it; long-running work runs
 as Temporal workflows whose ids are the business keys (e.g. \`restock-<receiptId>\`).
@@ -45,10 +46,34 @@ export function docsRouter(routes: () => AnyRouteSpec[], version: string): Route
   router.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
+  // JSON for a client, a page for a person following the link in a browser.
   router.get('/problems/:type', (req, res, next) => {
     const type = req.params.type as ProblemType;
     if (!(type in problemTypes)) return next(new Problem('not-found', `No problem type ${req.params.type}.`));
-    res.json({ type: problemTypeUri(type), ...problemTypes[type] });
+    const { status, title } = problemTypes[type];
+    const explanation = problemExplanations[type];
+    res.format({
+      'application/json': () => res.json({ type: problemTypeUri(type), status, title, explanation }),
+      'text/html': () => res.type('html').send(problemPage(type, status, title, explanation)),
+      default: () => res.json({ type: problemTypeUri(type), status, title, explanation }),
+    });
   });
   return router;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** `code` spans, the only markup the explanations use. */
+const withCode = (text: string): string => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
+function problemPage(type: ProblemType, status: number, title: string, explanation: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#222}code{background:#f2f2f2;padding:0 .25em;border-radius:3px}.meta{color:#666}</style></head>
+<body><main>
+<p class="meta">HTTP ${status} · problem type <code>${escapeHtml(problemTypeUri(type))}</code></p>
+<h1>${escapeHtml(title)}</h1>
+<p>${withCode(explanation)}</p>
+<p class="meta">Errors from this API are <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a> problem details: switch on <code>type</code>, show <code>detail</code>. The API is described at <a href="/docs">/docs</a>.</p>
+</main></body></html>`;
 }

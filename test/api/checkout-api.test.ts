@@ -102,6 +102,35 @@ describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch
     assert.equal((await postCheckout(t, other, checkoutBody(other, cartId))).status, 201);
   });
 
+  it('a price change is a 409 with the new totals; repricing the cart accepts them, and the next checkout is placed at the new price', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2, price: 2500 });
+    await t.deps.db.updateTable('product_variants').set({ price_amount: 2700 }).where('sku', '=', sku.sku).execute();
+
+    const changed = await postCheckout(t, shopper, checkoutBody(shopper, cartId));
+    assert.equal(changed.status, 409, JSON.stringify(changed.body));
+    assert.equal(changed.body.type, '/problems/price-changed');
+    assert.deepEqual(changed.body.details.lines, [{ sku: sku.sku, was: { amount: 2500, currency: 'USD' }, now: { amount: 2700, currency: 'USD' } }]);
+    assert.equal(changed.body.details.totals.subtotal.amount, 5400);
+    assert.deepEqual(await stock(sku.sku), { on_hand: 5, reserved: 0 });
+
+    const repriced = await request(t.app).post(`/carts/${cartId}/reprice`).set('Authorization', shopper.bearer);
+    assert.equal(repriced.status, 200, JSON.stringify(repriced.body));
+    assert.deepEqual(repriced.body.repriced, { changes: [{ sku: sku.sku, was: { amount: 2500, currency: 'USD' }, now: { amount: 2700, currency: 'USD' } }], unavailable: [] });
+    assert.equal(repriced.body.lines[0].unitPrice.amount, 2700);
+    assert.equal(repriced.body.lines[0].quantity, 2);
+    const again = await request(t.app).post(`/carts/${cartId}/reprice`).set('Authorization', shopper.bearer);
+    assert.deepEqual(again.body.repriced, { changes: [], unavailable: [] });
+    // Another customer cannot reprice this cart.
+    const stranger = await newShopper(t);
+    assert.equal((await request(t.app).post(`/carts/${cartId}/reprice`).set('Authorization', stranger.bearer)).status, 404);
+
+    const placed = await postCheckout(t, shopper, checkoutBody(shopper, cartId));
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    assert.equal(placed.body.totals.subtotal.amount, 5400);
+    assert.equal((await orderRow(placed.body.orderId)).total_amount, placed.body.totals.total.amount);
+  });
+
   it('lets the customer cancel: stock goes back', async () => {
     const shopper = await newShopper(t);
     const { cartId, sku } = await cartWith(t, shopper, { onHand: 4, quantity: 1 });

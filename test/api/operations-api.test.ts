@@ -63,7 +63,14 @@ describe('health, readiness and docs', () => {
 
   it('describes each problem type at its type URI, and answers unknown routes with a 404 problem', async () => {
     const type = await request(t.app).get('/problems/validation-failed');
-    assert.deepEqual(type.body, { type: '/problems/validation-failed', status: 400, title: 'The request is not valid' });
+    assert.deepEqual({ ...type.body, explanation: typeof type.body.explanation }, { type: '/problems/validation-failed', status: 400, title: 'The request is not valid', explanation: 'string' });
+    assert.match(type.body.explanation, /errors.*member lists each fault/);
+    // A person following the link in a browser gets a page that says the same in words.
+    const page = await request(t.app).get('/problems/out-of-stock').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-type']!, /text\/html/);
+    assert.match(page.text, /<h1>Not enough stock for some lines; nothing was charged<\/h1>/);
+    assert.match(page.text, /<code>details\.lines<\/code>/);
     const missing = await request(t.app).get('/no-such-route');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.type, '/problems/not-found');
@@ -87,6 +94,7 @@ describe('health, readiness and docs', () => {
       assert.equal(page.status, 200, code);
       assert.equal(page.body.status, 409, code);
       assert.ok(page.body.title.length > 10, code);
+      assert.ok(page.body.explanation.length > 40, code);
     }
     assert.equal((await request(t.app).get('/problems/order-action-refused')).status, 404);
   });

@@ -13,6 +13,7 @@ import {
   mergeCarts,
   newCart,
   priceCart,
+  refreshLinePrices,
   removeLine,
   setLineQuantity,
   type Cart,
@@ -280,6 +281,37 @@ describe('cart rules', () => {
       assert.deepEqual(defaultDestination('GBP'), { country: 'GB', speed: 'standard' });
       assert.deepEqual(defaultDestination('JPY'), { country: 'US', speed: 'standard' });
       assert.deepEqual(defaultDestination(null), { country: 'US', speed: 'standard' });
+    });
+  });
+
+  describe('refreshLinePrices', () => {
+    const cart = ok(add(ok(add(ok(add(empty, 'UP', 2, 10, 1000)), 'DOWN', 1, 10, 3000)), 'SAME', 3, 10, 500));
+    const prices = new Map([
+      ['UP', { unitPrice: money(1100, 'USD'), active: true }],
+      ['DOWN', { unitPrice: money(2999, 'USD'), active: true }],
+      ['SAME', { unitPrice: money(500, 'USD'), active: true }],
+    ]);
+
+    it('takes current prices up and down, keeping quantities and order, and lists what changed', () => {
+      const refreshed = refreshLinePrices(cart, prices, T2);
+      assert.deepEqual(refreshed.changes, [
+        { sku: 'UP', was: money(1000, 'USD'), now: money(1100, 'USD') },
+        { sku: 'DOWN', was: money(3000, 'USD'), now: money(2999, 'USD') },
+      ]);
+      assert.deepEqual(refreshed.cart.lines.map((l) => [l.sku, l.quantity, l.unitPrice.amount]), [['UP', 2, 1100], ['DOWN', 1, 2999], ['SAME', 3, 500]]);
+      assert.equal(refreshed.cart.updatedAt, T2);
+      assert.deepEqual(refreshLinePrices(refreshed.cart, prices, T2).changes, []);
+    });
+
+    it('leaves lines no longer for sale as they are and names them', () => {
+      const current = new Map(prices);
+      current.set('UP', { unitPrice: money(1100, 'USD'), active: false });
+      current.set('DOWN', { unitPrice: money(2999, 'EUR'), active: true });
+      current.delete('SAME');
+      const refreshed = refreshLinePrices(cart, current, T2);
+      assert.deepEqual(refreshed.unavailable, ['UP', 'DOWN', 'SAME']);
+      assert.deepEqual(refreshed.changes, []);
+      assert.equal(refreshed.cart, cart, 'nothing changed, so the same cart');
     });
   });
 });

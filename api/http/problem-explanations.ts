@@ -1,0 +1,50 @@
+import type { ProblemType } from './problem';
+
+/**
+ * What each problem means and what the caller can do about it, in words: the page a problem's
+ * `type` URI resolves to. Every problem type has one (the compiler holds the list complete).
+ */
+export const problemExplanations: Record<ProblemType, string> = {
+  'validation-failed':
+    'Some part of the request (path, query, body or a header) does not match what the operation accepts. The `errors` member lists each fault with where it is (`in`), the field (`path`), a stable `code` and a message. Fix those fields and send the request again; nothing was changed. Text fields never accept control characters such as NUL (code `control-character`).',
+  'malformed-path': 'The URL path contains a broken percent-encoding (for example `%E0%A4%A`). Encode each path segment with encodeURIComponent and send the request again.',
+  'malformed-request': 'The server could not read the request as HTTP. Check the client or proxy that sent it.',
+  'request-too-large': 'The request line or its headers are larger than the server accepts (about 16 KB in all). Send long filters in fewer, shorter parameters, and drop oversized cookies or headers.',
+  'malformed-json': 'The body is not valid JSON. Send `Content-Type: application/json` with a well-formed JSON document.',
+  unauthorized: 'The operation needs a bearer token (`Authorization: Bearer <JWT>`), and none was sent, or it is expired, badly signed or from another issuer. Sign in again to get a fresh token.',
+  forbidden: "The token is valid, but its role may not use this operation (customers use the storefront, support staff the support operations, admins the catalog and stock). Use an account with the right role.",
+  'not-found': 'Nothing exists at this address, or it exists but is not yours: a customer only ever sees their own orders and carts. Check the id.',
+  'receipt-conflict': 'This receipt id was already used for a receipt with other lines or another warehouse. A receipt id names one delivery: posting the same receipt again is safe, changing it is not. Use a new receipt id for a new delivery.',
+  'already-exists': 'Something with this unique key (a slug, a SKU, ...) exists already; the `constraint` member names the rule. Choose another key, or change the existing resource instead.',
+  'unknown-reference': 'The request refers to something that does not exist (a category, a seller, a warehouse); the `constraint` member names the reference. Create it first or fix the id.',
+  'constraint-violated': 'The change would break a rule the data keeps (for example a negative price, or stock below what is reserved); the `constraint` member names the rule. Nothing was changed.',
+  'insufficient-stock': 'The cart line would hold more than is available. The problem says how many are available; lower the quantity.',
+  'cart-limit-exceeded': 'The cart would exceed a limit (units per line, or lines per cart). Lower the quantity or split the order.',
+  'idempotency-key-missing': 'Checkout needs an `Idempotency-Key` header (1 to 255 visible ASCII characters), for example a UUID made when the shopper pressed "Buy". Send the same key when you retry, so a retry never makes a second order.',
+  'idempotency-key-reused': 'This Idempotency-Key was already used for a checkout with a different body. A key names one checkout attempt: to check out something else, make a new key.',
+  'cart-empty': 'The cart has no lines, has expired (carts live 30 days) or is not yours. Add items and check out again with a new Idempotency-Key.',
+  'out-of-stock': 'Some lines cannot be served now; `details.lines` gives, per SKU, what was requested and what is available. Nothing was reserved or charged. Lower the quantities in the cart and check out again with a new Idempotency-Key.',
+  'price-changed': 'Prices changed since the items were put in the cart. `details.lines` shows each old and new unit price and `details.totals` the order at current prices. Nothing was reserved or charged. Show the shopper the new totals; to accept them, refresh the cart\'s prices (`POST /carts/{cartId}/reprice`) and check out again with a new Idempotency-Key.',
+  'payment-declined': 'The payment provider declined the payment method (`details.declineCode` says why, when the provider does). Nothing was reserved or charged. Ask the shopper for another payment method and check out again with a new Idempotency-Key.',
+  'risk-rejected': 'The order could not be accepted after a risk review. Nothing was charged. The shopper may contact support.',
+  'address-undeliverable': 'We cannot ship to this address in this currency (`details.carrierMessage` may say why). Nothing was charged. Correct the address and check out again with a new Idempotency-Key.',
+  'email-in-use': 'The email given for the order belongs to another customer account, and one email names one account. Nothing was reserved or charged. Sign in to that account, or check out with another email and a new Idempotency-Key.',
+  'checkout-failed': 'Checkout could not complete because a step kept failing past its retries (an outage, not a business reason). Everything it had done was undone: nothing is reserved or charged. Retry later with a new Idempotency-Key.',
+  'payload-too-large': 'The body is larger than the operation accepts (256 KB). Send less at once.',
+  'unsupported-media-type': 'The operation takes a JSON body: send `Content-Type: application/json`.',
+  'service-unavailable': 'A dependency this operation needs (the database, the cache, the workflow service) is not answering. Nothing was changed. Retry after the number of seconds in `Retry-After`; operations that do not need it keep working meanwhile.',
+  'search-unavailable': 'Search is not answering. Product pages and orders still work; retry the search after the number of seconds in `Retry-After`.',
+  internal: 'Something went wrong on our side. It was logged with the `requestId` of this answer: quote it when you report the problem.',
+  'checkout-in-progress': 'The order is still being checked out (or this Idempotency-Key\'s checkout is still running). Retry after a moment; a retry with the same key and body gets the same answer, never a second order.',
+  'already-shipped': 'Something has already left the warehouse, so the order can no longer be cancelled or re-addressed. Ask for a return or a refund instead.',
+  'order-final': 'The order has ended (rejected, cancelled or closed): the `status` member says how. Nothing about it can change any more.',
+  'not-on-hold': 'Only an order held for risk review can be approved or rejected; this one is not (or no longer: someone else decided first). Reload the order to see its status.',
+  'in-risk-review': 'The order is held for risk review. Approve or reject it first; fulfillment can be held after that.',
+  'nothing-left-to-ship': 'Nothing of the order is left to ship, so there is nothing to hold.',
+  'already-held': 'Fulfillment of this order is already held. Release it when it may go on.',
+  'not-held': 'Fulfillment of this order is not held, so there is nothing to release.',
+  'label-purchased': 'A shipping label with the current address has been bought, so the address can no longer be changed here. Cancel the shipment first.',
+  'illegal-transition': 'The order cannot do that in its current status. Reload the order to see its status and timeline.',
+  'reason-required': 'Every support action needs a reason, for the audit. Say why and send the request again.',
+  'customer-not-allowed': 'A customer may cancel their own order; every other action is for support staff.',
+};

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database';
 import type { VersionedDocument } from './product-search-documents';
 
@@ -19,16 +19,16 @@ export interface OrderSearchDocument {
   updatedAt: string;
 }
 
-/** The order as support searches it; versioned by its last update so a late write cannot roll it back. */
-export async function loadOrderSearchDocument(db: Kysely<Database>, orderId: string): Promise<VersionedDocument<OrderSearchDocument> | undefined> {
-  const order = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!order) return undefined;
-  const [items, shipments] = await Promise.all([
-    db.selectFrom('order_items').select('sku').where('order_id', '=', orderId).orderBy('sku').execute(),
-    db.selectFrom('shipments').select('tracking_number').where('order_id', '=', orderId).where('tracking_number', 'is not', null).execute(),
+/** Orders as support searches them; versioned by search_version so a late write cannot roll one back. */
+export async function loadOrderSearchDocuments(db: Kysely<Database>, orderIds: string[]): Promise<VersionedDocument<OrderSearchDocument>[]> {
+  if (orderIds.length === 0) return [];
+  const [orders, items, shipments] = await Promise.all([
+    db.selectFrom('orders').selectAll().where('id', 'in', orderIds).execute(),
+    db.selectFrom('order_items').select(['order_id', 'sku']).where('order_id', 'in', orderIds).orderBy('sku').execute(),
+    db.selectFrom('shipments').select(['order_id', 'tracking_number']).where('order_id', 'in', orderIds).where('tracking_number', 'is not', null).execute(),
   ]);
-  return {
-    version: order.updated_at.getTime(),
+  return orders.map((order) => ({
+    version: order.search_version,
     document: {
       orderId: order.id,
       customerId: order.customer_id,
@@ -38,12 +38,29 @@ export async function loadOrderSearchDocument(db: Kysely<Database>, orderId: str
       riskLevel: order.risk_level,
       currency: order.currency,
       total: order.total_amount,
-      skus: items.map((i) => i.sku),
-      trackingNumbers: shipments.map((s) => s.tracking_number!),
+      skus: items.filter((i) => i.order_id === order.id).map((i) => i.sku),
+      trackingNumbers: shipments.filter((s) => s.order_id === order.id).map((s) => s.tracking_number!),
       shipToName: order.shipping_address.name ?? null,
       shipToCountry: order.shipping_address.country ?? null,
       createdAt: order.created_at.toISOString(),
       updatedAt: order.updated_at.toISOString(),
     },
-  };
+  }));
+}
+
+/** Records what the index now holds; never ahead of the order, never backwards. */
+export async function markOrdersIndexed(db: Kysely<Database>, indexed: { id: string; version: number }[]): Promise<void> {
+  if (indexed.length === 0) return;
+  const values = sql.join(indexed.map(({ id, version }) => sql`(${id}::uuid, ${version}::bigint)`));
+  await sql`
+    update orders o set search_indexed_version = v.version
+    from (values ${values}) as v(id, version)
+    where o.id = v.id and v.version > o.search_indexed_version and v.version <= o.search_version
+  `.execute(db);
+}
+
+/** Orders changed since they were last indexed (after an Elasticsearch outage, say), oldest change first. */
+export async function findStaleOrderIds(db: Kysely<Database>, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('orders').select('id').whereRef('search_indexed_version', '<', 'search_version').orderBy('updated_at').limit(limit).execute();
+  return rows.map((r) => r.id);
 }

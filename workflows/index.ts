@@ -1,3 +1,4 @@
+export { catchUpOrderIndex } from './search/catch-up-order-index';
 export { catchUpSearchIndex } from './search/catch-up-search-index';
 export { processOrder } from './order/process-order';
 export { redeliverPaymentEvents } from './housekeeping/redeliver-payment-events';

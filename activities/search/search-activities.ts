@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { loadOrderSearchDocument } from '../../db/order-search-documents';
+import { findStaleOrderIds, loadOrderSearchDocuments, markOrdersIndexed } from '../../db/order-search-documents';
 import { findStaleProductIds, loadProductSearchDocuments, markProductsIndexed } from '../../db/product-search-documents';
 import { ensureSearchIndices, type SearchIndices } from '../../platform/search-indices';
 
@@ -12,7 +12,7 @@ export interface SearchActivityDeps {
   indices: SearchIndices;
 }
 
-export interface ProductsIndexed {
+export interface DocumentsIndexed {
   indexed: number;
   /** Already newer in the index: a late or retried write that must not roll it back. */
   superseded: number;
@@ -40,53 +40,72 @@ export function createSearchActivities({ db, es, indices }: SearchActivityDeps) 
      * product's search_version as an external version, so Elasticsearch itself refuses to let
      * an older state overwrite a newer one; running this twice is harmless.
      */
-    async indexProducts(productIds: string[]): Promise<ProductsIndexed> {
+    async indexProducts(productIds: string[]): Promise<DocumentsIndexed> {
       await ensureIndices();
-      const documents = await loadProductSearchDocuments(db, productIds);
-      if (documents.length === 0) return { indexed: 0, superseded: 0, missing: productIds.length };
-      const response = await es.bulk({
-        operations: documents.flatMap(({ version, document }) => [
-          { index: { _index: indices.products.name, _id: document.id, version, version_type: 'external_gte' as const } },
-          document,
-        ]),
-      });
-      let indexed = 0;
-      let superseded = 0;
-      const failures: string[] = [];
-      const written: { id: string; version: number }[] = [];
-      for (const [position, item] of response.items.entries()) {
-        const result = item.index;
-        if (!result) continue;
-        const { document, version } = documents[position]!;
-        if (result.status >= 200 && result.status < 300) {
-          indexed += 1;
-          written.push({ id: document.id, version });
-        } else if (result.status === 409) {
-          // The index already holds this version or a newer one: as far as we are concerned, it is current.
-          superseded += 1;
-          written.push({ id: document.id, version });
-        } else failures.push(`${result._id}: ${result.error?.type ?? result.status} ${result.error?.reason ?? ''}`);
-      }
-      await markProductsIndexed(db, written);
-      if (failures.length > 0) throw new Error(`indexing failed for ${failures.length} products: ${failures.slice(0, 5).join('; ')}`);
-      log.info('products indexed', { indexed, superseded });
-      return { indexed, superseded, missing: productIds.length - documents.length };
+      const documents = (await loadProductSearchDocuments(db, productIds)).map(({ version, document }) => ({ id: document.id, version, document }));
+      const result = await bulkIndex(indices.products.name, documents, productIds.length, (written) => markProductsIndexed(db, written));
+      log.info('products indexed', { indexed: result.indexed, superseded: result.superseded });
+      return result;
     },
 
-    /** Writes the order's support-search document; versioned by its last update, so safe to repeat. */
+    /** Orders whose support-search document lags their database state, oldest change first. */
+    async findStaleOrders(limit: number): Promise<string[]> {
+      return findStaleOrderIds(db, limit);
+    },
+
+    /** Writes the current state of orders to the orders index, versioned like products: safe to repeat, never backwards. */
+    async indexOrders(orderIds: string[]): Promise<DocumentsIndexed> {
+      await ensureIndices();
+      return bulkIndex(indices.orders.name, await orderDocuments(orderIds), orderIds.length, (written) => markOrdersIndexed(db, written));
+    },
+
+    /** One order's document, right after it changed (the catch-up heals a miss). */
     async indexOrder(orderId: string): Promise<'indexed' | 'superseded' | 'missing'> {
       await ensureIndices();
-      const loaded = await loadOrderSearchDocument(db, orderId);
-      if (!loaded) return 'missing';
-      try {
-        await es.index({ index: indices.orders.name, id: orderId, document: loaded.document, version: loaded.version, version_type: 'external_gte' });
-        return 'indexed';
-      } catch (error) {
-        if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 409) return 'superseded';
-        throw error;
-      }
+      const result = await bulkIndex(indices.orders.name, await orderDocuments([orderId]), 1, (written) => markOrdersIndexed(db, written));
+      return result.indexed ? 'indexed' : result.superseded ? 'superseded' : 'missing';
     },
   };
+
+  async function orderDocuments(orderIds: string[]) {
+    return (await loadOrderSearchDocuments(db, orderIds)).map(({ version, document }) => ({ id: document.orderId, version, document }));
+  }
+
+  /**
+   * One bulk write with external versions. What Elasticsearch already holds at that version or
+   * newer counts as written; what was written is recorded (`mark`) before any failure is raised,
+   * so a retry only redoes the rest.
+   */
+  async function bulkIndex(
+    index: string,
+    documents: { id: string; version: number; document: object }[],
+    asked: number,
+    mark: (written: { id: string; version: number }[]) => Promise<void>,
+  ): Promise<DocumentsIndexed> {
+    const result = { indexed: 0, superseded: 0, missing: asked - documents.length };
+    if (documents.length === 0) return result;
+    const response = await es.bulk({
+      operations: documents.flatMap(({ id, version, document }) => [{ index: { _index: index, _id: id, version, version_type: 'external_gte' as const } }, document]),
+    });
+    const written: { id: string; version: number }[] = [];
+    const failures: string[] = [];
+    for (const [position, item] of response.items.entries()) {
+      const outcome = item.index;
+      if (!outcome) continue;
+      const { id, version } = documents[position]!;
+      if (outcome.status >= 200 && outcome.status < 300) {
+        result.indexed += 1;
+        written.push({ id, version });
+      } else if (outcome.status === 409) {
+        // The index already holds this version or a newer one: as far as we are concerned, it is current.
+        result.superseded += 1;
+        written.push({ id, version });
+      } else failures.push(`${outcome._id}: ${outcome.error?.type ?? outcome.status} ${outcome.error?.reason ?? ''}`);
+    }
+    await mark(written);
+    if (failures.length > 0) throw new Error(`indexing failed for ${failures.length} documents in ${index}: ${failures.slice(0, 5).join('; ')}`);
+    return result;
+  }
 }
 
 export type SearchActivities = ReturnType<typeof createSearchActivities>;

@@ -32,6 +32,10 @@ export interface OrderTable {
   confirmed_at: NullableTimestamp;
   cancelled_at: NullableTimestamp;
   closed_at: NullableTimestamp;
+  /** Bumped by a trigger on every change of the order: the version its search document carries. */
+  search_version: Generated<number>;
+  /** The version last written to the orders index; below search_version means the index lags. */
+  search_indexed_version: Generated<number>;
 }
 
 export interface OrderItemTable {

@@ -1,5 +1,6 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
+import { catchUpOrderIndexWorkflowType, orderSearchCatchUpScheduleId } from '../../workflows/search/catch-up-order-index.messages';
 import { catchUpSearchIndexWorkflowType, searchCatchUpScheduleId } from '../../workflows/search/catch-up-search-index.messages';
 import { paymentEventRedeliveryScheduleId, redeliverPaymentEventsWorkflowType } from '../../workflows/housekeeping/redeliver-payment-events.messages';
 import { expiredReservationSweepScheduleId, releaseExpiredReservationsWorkflowType } from '../../workflows/housekeeping/release-expired-reservations.messages';
@@ -31,6 +32,19 @@ export const schedules: readonly ScheduleDefinition[] = [
       taskQueue: taskQueues.search,
       args: [],
       staticSummary: 'Index products whose search document lags the database',
+    },
+  },
+  {
+    scheduleId: orderSearchCatchUpScheduleId,
+    // Each order indexes itself as it changes; this heals the ones written while search was away.
+    ...everyWithoutOverlap('1 minute'),
+    action: {
+      type: 'startWorkflow',
+      workflowType: catchUpOrderIndexWorkflowType,
+      workflowId: orderSearchCatchUpScheduleId,
+      taskQueue: taskQueues.search,
+      args: [],
+      staticSummary: 'Index orders whose support-search document lags the database',
     },
   },
   {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
+import { findStaleOrderIds, markOrdersIndexed } from '../../db/order-search-documents';
 import { createOrder as recordOrder, identifyCustomer, setOrderStatus, type NewOrder } from '../../db/orders';
 import { createOrder, createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
 
@@ -134,6 +135,31 @@ describe('order repository: status changes with their email, the customer behind
       const rows = await db.selectFrom('customers').select(['id', 'auth_subject']).where(sql`lower(email)`, '=', email.toLowerCase()).execute();
       assert.deepEqual(rows.map((r) => r.id), [owner.id]);
       assert.equal(await db.selectFrom('customers').select('id').where('auth_subject', '=', stranger).executeTakeFirst(), undefined);
+    });
+  });
+
+  describe('search version', () => {
+    it('every change of an order bumps its search version; recording what was indexed changes neither the version nor updated_at', async () => {
+      const order = await createOrder(db);
+      const read = () => db.selectFrom('orders').select(['search_version', 'search_indexed_version', 'updated_at']).where('id', '=', order.id).executeTakeFirstOrThrow();
+      const created = await read();
+      assert.deepEqual([created.search_version, created.search_indexed_version], [1, 0]);
+      assert.ok((await findStaleOrderIds(db, 100_000)).includes(order.id));
+
+      await setOrderStatus(db, order.id, { status: 'confirmed' });
+      await db.updateTable('orders').set({ shipping_address: { name: 'B', line1: '2 Elm St', city: 'Springfield', postal_code: '12345', country: 'US' } }).where('id', '=', order.id).execute();
+      const changed = await read();
+      assert.equal(changed.search_version, 3);
+
+      await markOrdersIndexed(db, [{ id: order.id, version: 3 }]);
+      const indexed = await read();
+      assert.deepEqual([indexed.search_version, indexed.search_indexed_version], [3, 3]);
+      assert.equal(indexed.updated_at.getTime(), changed.updated_at.getTime());
+      assert.equal((await findStaleOrderIds(db, 100_000)).includes(order.id), false);
+      // Never backwards, never ahead of the order.
+      await markOrdersIndexed(db, [{ id: order.id, version: 2 }]);
+      await markOrdersIndexed(db, [{ id: order.id, version: 9 }]);
+      assert.equal((await read()).search_indexed_version, 3);
     });
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql, type Kysely } from 'kysely';
-import { createSearchActivities, type ProductsIndexed } from '../../activities/search/search-activities';
+import { createSearchActivities, type DocumentsIndexed } from '../../activities/search/search-activities';
 import type { Database } from '../../db/database';
 import type { SearchIndices } from '../../platform/search-indices';
 import { createOrder } from './db-fixtures';
@@ -193,7 +193,7 @@ export async function createCatalogFixture({
     async index(items) {
       const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
       const { indexProducts } = createSearchActivities({ db, es, indices });
-      const result = (await env.run(indexProducts, items.map((item) => item.id))) as ProductsIndexed;
+      const result = (await env.run(indexProducts, items.map((item) => item.id))) as DocumentsIndexed;
       if (result.indexed !== items.length) throw new Error(`indexed ${JSON.stringify(result)} of ${items.length} products`);
       await es.indices.refresh({ index: indices.products.name });
     },

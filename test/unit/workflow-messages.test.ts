@@ -7,6 +7,8 @@ import { restockWorkflowType, type RestockWorkflow } from '../../workflows/inven
 import { restock } from '../../workflows/inventory/restock';
 import { processOrderWorkflowType, type ProcessOrderWorkflow } from '../../workflows/order/order.messages';
 import { processOrder } from '../../workflows/order/process-order';
+import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
+import { catchUpOrderIndex } from '../../workflows/search/catch-up-order-index';
 import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../../workflows/search/catch-up-search-index.messages';
 import { catchUpSearchIndex } from '../../workflows/search/catch-up-search-index';
 import { syncProductSearchWorkflowType, type SyncProductSearchWorkflow } from '../../workflows/search/sync-product-search.messages';
@@ -24,6 +26,7 @@ describe('workflow message files match their workflows', () => {
     [processOrderWorkflowType, processOrder satisfies ProcessOrderWorkflow],
     [restockWorkflowType, restock satisfies RestockWorkflow],
     [catchUpSearchIndexWorkflowType, catchUpSearchIndex satisfies CatchUpSearchIndexWorkflow],
+    [catchUpOrderIndexWorkflowType, catchUpOrderIndex satisfies CatchUpOrderIndexWorkflow],
     [syncProductSearchWorkflowType, syncProductSearch satisfies SyncProductSearchWorkflow],
     [redeliverPaymentEventsWorkflowType, redeliverPaymentEvents satisfies RedeliverPaymentEventsWorkflow],
     [releaseExpiredReservationsWorkflowType, releaseExpiredReservations satisfies ReleaseExpiredReservationsWorkflow],

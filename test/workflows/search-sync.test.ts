@@ -3,6 +3,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import type { Database } from '../../db/database';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
+import { findStaleOrderIds } from '../../db/order-search-documents';
+import { setOrderStatus } from '../../db/orders';
+import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
 import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from '../../workflows/search/catch-up-search-index.messages';
 import {
   productChanged,
@@ -11,9 +14,9 @@ import {
   type SyncProductSearchWorkflow,
 } from '../../workflows/search/sync-product-search.messages';
 import { taskQueues } from '../../workflows/shared/task-queues';
-import { createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
+import { createOrder, createStockedSku, createTestDb, uniqueId } from '../support/db-fixtures';
 import { indexedDocument } from '../support/search-fixtures';
-import { testConfig, testStack } from '../support/test-stack';
+import { testConfig, testIndices, testStack } from '../support/test-stack';
 import { createTestWorkers, type TestWorkers } from '../support/test-workers';
 
 describe('search sync workflows (real Temporal, PostgreSQL, Elasticsearch)', () => {
@@ -70,5 +73,28 @@ describe('search sync workflows (real Temporal, PostgreSQL, Elasticsearch)', () 
     const rows = await db.selectFrom('products').select(['search_version', 'search_indexed_version']).where('id', 'in', ids).execute();
     assert.ok(rows.every((r) => r.search_indexed_version === r.search_version));
     assert.equal((await indexedDocument(db, es, ids[1]!)).available, 2);
+  });
+
+  it('catches up orders whose support-search document lags (changed while search was away), at their latest version', async () => {
+    const orders = await Promise.all([createOrder(db), createOrder(db)]);
+    const ids = orders.map((o) => o.id);
+    // A change nobody indexed: the trigger moves the version, the index does not follow.
+    await setOrderStatus(db, ids[0]!, { status: 'confirmed' });
+    assert.ok((await findStaleOrderIds(db, 10_000)).includes(ids[0]!));
+
+    const result = await client().workflow.execute<CatchUpOrderIndexWorkflow>(catchUpOrderIndexWorkflowType, {
+      workflowId: uniqueId('order-search-catch-up-test'),
+      taskQueue: taskQueues.search,
+      args: [],
+    });
+    assert.ok(result.indexed >= 2, JSON.stringify(result));
+    const rows = await db.selectFrom('orders').select(['id', 'status', 'search_version', 'search_indexed_version']).where('id', 'in', ids).execute();
+    assert.ok(rows.every((r) => r.search_indexed_version === r.search_version), JSON.stringify(rows));
+    for (const row of rows) {
+      const doc = await es.get<{ status: string }>({ index: testIndices().orders.name, id: row.id });
+      assert.equal(doc._version, row.search_version);
+      assert.equal(doc._source!.status, row.status);
+    }
+    assert.equal(rows.find((r) => r.id === ids[0])!.search_version, 2);
   });
 });

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Client as Elasticsearch } from '@elastic/elasticsearch';
 import type { Database } from '../../db/database';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
+import { findSearchDrift } from '../../activities/search/find-search-drift';
 import { findStaleOrderIds } from '../../db/order-search-documents';
 import { setOrderStatus } from '../../db/orders';
 import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
@@ -96,5 +97,23 @@ describe('search sync workflows (real Temporal, PostgreSQL, Elasticsearch)', () 
       assert.equal(doc._source!.status, row.status);
     }
     assert.equal(rows.find((r) => r.id === ids[0])!.search_version, 2);
+    assert.deepEqual(await findSearchDrift({ db, es, indices: testIndices() }, { orderIds: ids, productIds: [] }), []);
+
+    // The reconciliation sees a change nobody indexed, and an index entry with no row behind it.
+    await setOrderStatus(db, ids[1]!, { status: 'confirmed' });
+    const ghost = '00000000-0000-4000-8000-00000000dead';
+    await es.index({ index: testIndices().orders.name, id: ghost, document: { orderId: ghost }, refresh: true });
+    try {
+      const drift = await findSearchDrift({ db, es, indices: testIndices() }, { orderIds: [...ids, ghost], productIds: [] });
+      assert.deepEqual(
+        drift.map(({ id, kind, databaseVersion, indexVersion }) => ({ id, kind, databaseVersion, indexVersion })),
+        [
+          { id: ids[1], kind: 'lagging', databaseVersion: 2, indexVersion: 1 },
+          { id: ghost, kind: 'orphan', databaseVersion: null, indexVersion: 1 },
+        ],
+      );
+    } finally {
+      await es.delete({ index: testIndices().orders.name, id: ghost, refresh: true });
+    }
   });
 });

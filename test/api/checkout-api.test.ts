@@ -131,6 +131,38 @@ describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch
     assert.equal((await orderRow(placed.body.orderId)).total_amount, placed.body.totals.total.amount);
   });
 
+  it('the same key sent to two API instances at once makes one order, one workflow and one authorization, and every caller gets the same answer', async () => {
+    const second = createTestApp();
+    try {
+      await redisReady(second.deps.redis);
+      const shopper = await newShopper(t);
+      const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
+      const key = uniqueId('key');
+      const body = checkoutBody(shopper, cartId);
+      const answers = await Promise.all(
+        [t, second, t, second, t, second].map((instance) => request(instance.app).post('/checkout').set('Authorization', shopper.bearer).set('Idempotency-Key', key).send(body)),
+      );
+      assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201, 201, 201], JSON.stringify(answers.map((a) => a.body)));
+      const orderId = answers[0]!.body.orderId as string;
+      for (const answer of answers) assert.deepEqual(answer.body, answers[0]!.body);
+      const [orders, payments, reservations] = await Promise.all([
+        t.deps.db.selectFrom('orders').select('id').where('idempotency_key', '=', `${shopper.subject}/${key}`).execute(),
+        t.deps.db.selectFrom('payments').select('status').where('order_id', '=', orderId).execute(),
+        t.deps.db.selectFrom('inventory_reservations').select('quantity').where('order_id', '=', orderId).execute(),
+      ]);
+      assert.deepEqual(orders, [{ id: orderId }]);
+      assert.deepEqual(payments, [{ status: 'authorized' }]);
+      assert.deepEqual(reservations, [{ quantity: 2 }]);
+      assert.deepEqual(await stock(sku.sku), { on_hand: 5, reserved: 2 });
+      // One run under the order's id, never continued or restarted by the duplicates.
+      const history = await t.deps.temporal.workflow.getHandle(`order-${orderId}`).fetchHistory();
+      assert.equal(history.events!.filter((e) => e.workflowExecutionStartedEventAttributes).length, 1);
+      assert.equal(history.events![0]!.workflowExecutionStartedEventAttributes!.continuedExecutionRunId ?? '', '');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('lets the customer cancel: stock goes back', async () => {
     const shopper = await newShopper(t);
     const { cartId, sku } = await cartWith(t, shopper, { onHand: 4, quantity: 1 });

@@ -79,6 +79,66 @@ describe('checkout workflow: compensation, review deadline, replay (real Tempora
     });
   }
 
+  /** Fails with a retryable error `times` times (or always), then does the real work; counts every attempt. */
+  const flaky = (name: keyof Activities, real: Activities, times: number) => {
+    const attempts = { count: 0 };
+    const run = async (...args: unknown[]): Promise<unknown> => {
+      attempts.count += 1;
+      if (attempts.count <= times) throw ApplicationFailure.retryable(`injected transient failure ${attempts.count} in ${name}`, 'InjectedTransientFault');
+      return (real[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+    return { run, attempts };
+  };
+
+  it('retries a step that fails twice and then succeeds: the order is confirmed once, with one reservation', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
+    let reserve: ReturnType<typeof flaky> | undefined;
+    const workers = await createTestWorkers({
+      activityOverrides: (real) => {
+        reserve = flaky('reserveStock', real.orders, 2);
+        return { reserveStock: reserve.run };
+      },
+    });
+    try {
+      const result = await withWorkers(workers.workers, () => startCheckout(shopper, cartId));
+      assert.equal(result.status, 'confirmed', JSON.stringify(result));
+      assert.equal(reserve!.attempts.count, 3);
+      const reservations = await db.selectFrom('inventory_reservations').select(['quantity', 'status']).where('order_id', '=', result.orderId).execute();
+      assert.deepEqual(reservations, [{ quantity: 2, status: 'reserved' }]);
+      assert.equal((await db.selectFrom('inventory').select('reserved').where('sku', '=', sku.sku).executeTakeFirstOrThrow()).reserved, 2);
+      assert.equal((await leftovers(result.orderId)).authorizedPayments, 1);
+      assert.deepEqual(await findInventoryDrift(db, { skus: [sku.sku] }), []);
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('compensates a step that keeps failing once its attempts are spent: stock released, nothing authorized, the order rejected', async function () {
+    // The bounded policy (8 attempts, backoff to 10 s) is what is under test, so this takes its ~35 s.
+    this.timeout(120_000);
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
+    let authorize: ReturnType<typeof flaky> | undefined;
+    const workers = await createTestWorkers({
+      activityOverrides: (real) => {
+        authorize = flaky('authorizePayment', real.orders, Number.POSITIVE_INFINITY);
+        return { authorizePayment: authorize.run };
+      },
+    });
+    try {
+      const result = await withWorkers(workers.workers, () => startCheckout(shopper, cartId));
+      assert.equal(result.status, 'failed', JSON.stringify(result));
+      assert.equal(authorize!.attempts.count, 8);
+      const left = await leftovers(result.orderId);
+      assert.deepEqual({ reservations: left.activeReservations, authorized: left.authorizedPayments, status: left.order?.status }, { reservations: 0, authorized: 0, status: 'rejected' });
+      assert.equal((await db.selectFrom('inventory').select('reserved').where('sku', '=', sku.sku).executeTakeFirstOrThrow()).reserved, 0);
+      assert.deepEqual(await findInventoryDrift(db, { skus: [sku.sku] }), []);
+    } finally {
+      await workers.close();
+    }
+  });
+
   it('confirms although the side steps after the decision fail: clearing the cart, indexing', async () => {
     const shopper = await newShopper(t);
     const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });

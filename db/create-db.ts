@@ -30,9 +30,13 @@ export interface DbOptions {
 
 export function createPool({ url, poolSize = 10, applicationName = 'order-fulfillment', connectionTimeoutMs = 5_000, onConnectionLost }: DbOptions): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName, connectionTimeoutMillis: connectionTimeoutMs, types });
-  // An idle client whose connection the server ended emits 'error' on the pool. Unheard, that
-  // event kills the process; heard, the pool drops the client and the next query connects anew.
-  pool.on('error', (error) => onConnectionLost?.(error));
+  // A connection the server ends (a restart, a failover) emits 'error': on the pool for an idle
+  // client, on the client itself for one checked out between two queries (inside a transaction).
+  // Unheard, either event kills the process; heard, the query in flight fails and is retried by
+  // its caller, the pool drops the client, and the next query connects anew.
+  const lost = (error: Error) => onConnectionLost?.(error);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   return pool;
 }
 

@@ -6,6 +6,7 @@
 #   scripts/stack.sh stop   [--profile dev|test]
 #   scripts/stack.sh status [--profile dev|test]
 #   scripts/stack.sh env    [--profile dev|test]    # prints `export ...` lines for the app
+#   scripts/stack.sh restart SERVICE [--profile dev|test] [--down SECONDS]   # stop, stay down, start (fault drills)
 #
 # start is idempotent: a service already running is reused. A service whose URL is already in
 # the environment (DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL, TEMPORAL_ADDRESS, STRIPE_API_BASE)
@@ -14,11 +15,14 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 command="${1:-status}"; shift || true
-profile=dev; with_temporal=1
+target=""
+if [ "$command" = restart ]; then target="${1:-}"; shift || true; fi
+profile=dev; with_temporal=1; down_for=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) profile="$2"; shift 2 ;;
     --no-temporal) with_temporal=0; shift ;;
+    --down) down_for="$2"; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -236,6 +240,20 @@ cmd_status() {
   printf '%-14s %-8s %-9s\n' total "" "$(( total / 1024 ))MB"
 }
 
+# What runs from our own data folder is ours to restart, whatever URLs the environment names.
+cmd_restart() {
+  [[ " ${services[*]} temporal " == *" $target "* ]] || die "restart which service? one of: ${services[*]}"
+  "${target}_running" || die "$target is not running from $STACK_DIR"
+  log "restarting $target"
+  "${target}_stop"
+  local waited=0
+  while "${target}_running" && [ "$waited" -lt 100 ]; do sleep 0.1; waited=$(( waited + 1 )); done
+  [ "$down_for" = 0 ] || { log "$target stays down for ${down_for}s"; sleep "$down_for"; }
+  "${target}_start"
+  wait_for "$target" 60 "${target}_ready" || die "$target did not come back in 60s"
+  log "$target is back"
+}
+
 cmd_env() {
   for v in NODE_ENV DATABASE_URL REDIS_URL ELASTICSEARCH_URL TEMPORAL_ADDRESS STRIPE_API_BASE STRIPE_API_KEY \
            STRIPE_WEBHOOK_SECRET JWT_SECRET API_PORT TEMPORAL_CLI_PATH; do
@@ -248,5 +266,6 @@ case "$command" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) die "unknown command '$command' (start, stop, status, env)" ;;
+  restart) cmd_restart ;;
+  *) die "unknown command '$command' (start, stop, status, env, restart)" ;;
 esac

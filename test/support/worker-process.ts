@@ -4,6 +4,8 @@ import { testConfig, testStack } from './test-stack';
 
 export interface WorkerProcess {
   readonly pid: number;
+  /** Still the same process, not exited. */
+  running(): boolean;
   /** What the process wrote so far (its JSON logs and any crash), for failure messages. */
   output(): string;
   /** SIGKILL: no graceful shutdown, no chance to report anything to Temporal. Resolves once it is gone. */
@@ -20,16 +22,25 @@ export interface WorkerProcessOptions {
 }
 
 const ROOT = path.resolve(__dirname, '../..');
-const READY = /"msg":"workers running"/;
 const OUTPUT_LIMIT = 200_000;
 
 /**
  * The real worker entry point (workers/main.ts) in a process of its own, against the test stack
  * and this run's Temporal dev server, so a test can kill it the way a crash or an OOM kill would.
  */
-export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_000 }: WorkerProcessOptions): Promise<WorkerProcess> {
+export function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_000 }: WorkerProcessOptions): Promise<WorkerProcess> {
+  return startAppProcess('workers/main.ts', /"msg":"workers running"/, { STRIPE_API_BASE: stripeApiBase }, readyTimeoutMs);
+}
+
+/** The real API entry point (api/main.ts) in a process of its own, listening on `port`. */
+export function startApiProcess(port: number, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
+  return startAppProcess('api/main.ts', /"msg":"api listening"/, { API_PORT: String(port), API_HOST: '127.0.0.1' }, readyTimeoutMs);
+}
+
+/** An entry point of the app in its own process, against the test stack; resolves once it logs `ready`. */
+async function startAppProcess(entry: string, ready: RegExp, env: NodeJS.ProcessEnv, readyTimeoutMs: number): Promise<WorkerProcess> {
   const config = testConfig();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -42,7 +53,7 @@ export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_0
       ELASTICSEARCH_INDEX_PREFIX: config.elasticsearch.indexPrefix,
       TEMPORAL_ADDRESS: testStack().temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
-      STRIPE_API_BASE: stripeApiBase,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -57,9 +68,9 @@ export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_0
 
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker process not running after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${entry} not running after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
       const onData = () => {
-        if (!READY.test(output)) return;
+        if (!ready.test(output)) return;
         clearTimeout(timer);
         child.stdout!.off('data', onData);
         resolve();
@@ -67,7 +78,7 @@ export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_0
       child.stdout!.on('data', onData);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`worker process exited (${code ?? signal}) before it was running:\n${output}`));
+        reject(new Error(`${entry} exited (${code ?? signal}) before it was running:\n${output}`));
       });
     });
   } catch (error) {
@@ -77,6 +88,7 @@ export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_0
 
   return {
     pid: child.pid!,
+    running: () => child.exitCode === null && child.signalCode === null,
     output: () => output,
     kill: () => killAndWait(child, exited),
     stop: async (graceMs = 10_000) => {

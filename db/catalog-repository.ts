@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, VariantAttributes } from './database';
+import type { Money } from '../domain/money';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -201,4 +202,23 @@ export async function findProductWithVariants(db: Db, id: string) {
     .orderBy('sku')
     .execute();
   return { ...product, variants };
+}
+
+/** A SKU's price as the catalog has it now, and whether it is for sale (the variant and its product active). */
+export interface CurrentPrice {
+  sku: string;
+  unitPrice: Money;
+  active: boolean;
+}
+
+/** Prices as the catalog has them now: checkout and a cart's reprice never trust a price a client or cart holds. */
+export async function findCurrentPrices(db: Db, skus: string[]): Promise<CurrentPrice[]> {
+  if (skus.length === 0) return [];
+  const rows = await db
+    .selectFrom('product_variants as v')
+    .innerJoin('products as p', 'p.id', 'v.product_id')
+    .select(['v.sku', 'v.price_amount', 'v.currency', 'v.active', 'p.status'])
+    .where('v.sku', 'in', skus)
+    .execute();
+  return rows.map((r) => ({ sku: r.sku, unitPrice: { amount: r.price_amount, currency: r.currency }, active: r.active && r.status === 'active' }));
 }

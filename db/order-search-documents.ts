@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './database';
 import type { VersionedDocument } from './product-search-documents';
+import { findStaleIds, markIndexed } from './search-state';
 
 export interface OrderSearchDocument {
   orderId: string;
@@ -48,19 +49,7 @@ export async function loadOrderSearchDocuments(db: Kysely<Database>, orderIds: s
   }));
 }
 
-/** Records what the index now holds; never ahead of the order, never backwards. */
-export async function markOrdersIndexed(db: Kysely<Database>, indexed: { id: string; version: number }[]): Promise<void> {
-  if (indexed.length === 0) return;
-  const values = sql.join(indexed.map(({ id, version }) => sql`(${id}::uuid, ${version}::bigint)`));
-  await sql`
-    update orders o set search_indexed_version = v.version
-    from (values ${values}) as v(id, version)
-    where o.id = v.id and v.version > o.search_indexed_version and v.version <= o.search_version
-  `.execute(db);
-}
+export const markOrdersIndexed = (db: Kysely<Database>, indexed: { id: string; version: number }[]): Promise<void> => markIndexed(db, 'orders', indexed);
 
 /** Orders changed since they were last indexed (after an Elasticsearch outage, say), oldest change first. */
-export async function findStaleOrderIds(db: Kysely<Database>, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom('orders').select('id').whereRef('search_indexed_version', '<', 'search_version').orderBy('updated_at').limit(limit).execute();
-  return rows.map((r) => r.id);
-}
+export const findStaleOrderIds = (db: Kysely<Database>, limit: number): Promise<string[]> => findStaleIds(db, 'orders', limit);

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database';
+import { findStaleIds, markIndexed } from './search-state';
 
 /** The products read model as Elasticsearch stores it; `version` orders writes. */
 export interface ProductSearchDocument {
@@ -118,24 +119,7 @@ export async function loadProductSearchDocuments(
 }
 
 /** Records what search now holds, so a sweep can find products whose index lags behind. */
-export async function markProductsIndexed(db: Kysely<Database>, indexed: { id: string; version: number }[]): Promise<void> {
-  if (indexed.length === 0) return;
-  const values = sql.join(indexed.map(({ id, version }) => sql`(${id}::uuid, ${version}::bigint)`));
-  await sql`
-    update products p set search_indexed_version = v.version
-    from (values ${values}) as v(id, version)
-    where p.id = v.id and v.version > p.search_indexed_version and v.version <= p.search_version
-  `.execute(db);
-}
+export const markProductsIndexed = (db: Kysely<Database>, indexed: { id: string; version: number }[]): Promise<void> => markIndexed(db, 'products', indexed);
 
 /** Products changed since they were last indexed, oldest first. */
-export async function findStaleProductIds(db: Kysely<Database>, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('products')
-    .select('id')
-    .whereRef('search_indexed_version', '<', 'search_version')
-    .orderBy('updated_at')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
-}
+export const findStaleProductIds = (db: Kysely<Database>, limit: number): Promise<string[]> => findStaleIds(db, 'products', limit);

@@ -5,6 +5,7 @@ import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { searchIndices } from '../platform/search-indices';
+import { runMain } from './lib/run-main';
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -24,12 +25,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

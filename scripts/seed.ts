@@ -1,5 +1,6 @@
 import { createDb } from '../db/create-db';
 import { type SeedProgress, type SeedSummary, seedCatalog } from './seed/seed-catalog';
+import { runMain } from './lib/run-main';
 
 const USAGE = 'usage: tsx scripts/seed.ts [--products N]   (default 1200)';
 
@@ -64,12 +65,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -24,6 +24,7 @@ import {
 } from '../../domain/cart';
 import { money } from '../../domain/money';
 import { shippingSpeeds } from '../../domain/shipping-estimate';
+import { findCurrentPrices } from '../../db/catalog-repository';
 import type { Database } from '../../db/database';
 import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
@@ -285,7 +286,7 @@ export function cartRoutes(api: ApiRouter, { db, redis }: AppDeps): void {
     },
     async ({ params, query, principal, res }) => {
       const current = await readForWrite(params.cartId, callerCustomer(principal));
-      const prices = await currentPrices(db, current.cart.lines.map((line) => line.sku));
+      const prices = new Map((await findCurrentPrices(db, current.cart.lines.map((line) => line.sku))).map((price) => [price.sku, price]));
       let refresh: PriceRefresh | undefined;
       const result = await store.update(current, (cart, now) => {
         refresh = refreshLinePrices(cart, prices, now);
@@ -469,18 +470,6 @@ async function findSellableSku(db: Kysely<Database>, skuCode: string): Promise<{
     },
     available: row.available ?? 0,
   };
-}
-
-/** The catalog's price of each SKU now, and whether it is for sale (the variant and its product active). */
-async function currentPrices(db: Kysely<Database>, skus: string[]): Promise<Map<string, { unitPrice: ReturnType<typeof money>; active: boolean }>> {
-  if (skus.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('product_variants as v')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select(['v.sku', 'v.price_amount', 'v.currency', 'v.active', 'p.status'])
-    .where('v.sku', 'in', skus)
-    .execute();
-  return new Map(rows.map((r) => [r.sku, { unitPrice: money(r.price_amount, r.currency), active: r.active && r.status === 'active' }]));
 }
 
 async function availableBySku(db: Kysely<Database>, skus: string[]): Promise<Map<string, number>> {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
@@ -9,19 +8,11 @@ import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutBody, newShopper, type Shopper } from '../support/checkout-fixtures';
 import { uniqueId } from '../support/db-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testConfig, testStack } from '../support/test-stack';
+import { freePort, testConfig, testStack } from '../support/test-stack';
 import { startApiProcess, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Answer {
   status: number;

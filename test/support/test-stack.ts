@@ -82,7 +82,8 @@ export async function withWorkers<T>(workers: Worker[], body: () => Promise<T>):
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now, for a server a test starts. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, VariantAttributes } from './database';
-import type { Money } from '../domain/money';
+import type { CurrentPrice } from '../domain/pricing';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -202,13 +202,6 @@ export async function findProductWithVariants(db: Db, id: string) {
     .orderBy('sku')
     .execute();
   return { ...product, variants };
-}
-
-/** A SKU's price as the catalog has it now, and whether it is for sale (the variant and its product active). */
-export interface CurrentPrice {
-  sku: string;
-  unitPrice: Money;
-  active: boolean;
 }
 
 /** Prices as the catalog has them now: checkout and a cart's reprice never trust a price a client or cart holds. */

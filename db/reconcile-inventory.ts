@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { createDb } from './create-db';
 import type { Database } from './database';
+import { runMain } from '../platform/run-main';
 
 export interface InventoryDrift {
   sku: string;
@@ -95,14 +96,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(main);

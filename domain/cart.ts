@@ -1,4 +1,5 @@
 import { add, money, multiply, sum, type Money } from './money';
+import { unavailableReason, type CurrentPrice } from './pricing';
 import { estimateShipping, shipmentSize, type ShippingEstimate, type ShippingSpeed } from './shipping-estimate';
 import { estimateTax, taxRateFor, type TaxEstimate } from './tax';
 
@@ -259,12 +260,12 @@ export interface PriceRefresh {
  * Takes the catalog's current prices into the cart: how a shopper accepts a price change that
  * checkout reported. Quantities and the order of lines stay; only prices move.
  */
-export function refreshLinePrices(cart: Cart, current: ReadonlyMap<string, { unitPrice: Money; active: boolean }>, now: string): PriceRefresh {
+export function refreshLinePrices(cart: Cart, current: ReadonlyMap<string, Pick<CurrentPrice, 'unitPrice' | 'active'>>, now: string): PriceRefresh {
   const changes: PriceRefresh['changes'] = [];
   const unavailable: string[] = [];
   const lines = cart.lines.map((line) => {
     const price = current.get(line.sku);
-    if (!price || !price.active || price.unitPrice.currency !== line.unitPrice.currency) {
+    if (unavailableReason(line, price) || !price) {
       unavailable.push(line.sku);
       return line;
     }

@@ -38,6 +38,14 @@ export type Repricing =
    */
   | { kind: 'unavailable'; unavailable: UnavailableLine[] };
 
+/** Why a line can no longer be bought at the catalog's current price for its SKU, if it cannot. */
+export function unavailableReason(line: Pick<CheckoutLine, 'unitPrice'>, price: Pick<CurrentPrice, 'unitPrice' | 'active'> | undefined): UnavailableReason | undefined {
+  if (!price) return 'unknown';
+  if (!price.active) return 'inactive';
+  if (price.unitPrice.currency !== line.unitPrice.currency) return 'currency-changed';
+  return undefined;
+}
+
 /**
  * Compares the snapshot with the catalog's current prices. Lines keep their order. A SKU
  * listed twice in either input is a caller bug and throws.
@@ -56,9 +64,9 @@ export function repriceLines(snapshot: readonly CheckoutLine[], current: readonl
     if (seen.has(line.sku)) throw new RangeError(`the snapshot lists ${line.sku} twice`);
     seen.add(line.sku);
     const price = prices.get(line.sku);
-    if (!price || !price.active || price.unitPrice.currency !== line.unitPrice.currency) {
-      const reason: UnavailableReason = !price ? 'unknown' : !price.active ? 'inactive' : 'currency-changed';
-      unavailable.push({ sku: line.sku, requested: line.quantity, available: 0, reason });
+    const reason = unavailableReason(line, price);
+    if (reason || !price) {
+      unavailable.push({ sku: line.sku, requested: line.quantity, available: 0, reason: reason ?? 'unknown' });
       continue;
     }
     if (price.unitPrice.amount !== line.unitPrice.amount) changes.push({ sku: line.sku, was: line.unitPrice, now: price.unitPrice });

@@ -5,7 +5,7 @@ import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { searchIndices } from '../platform/search-indices';
-import { runMain } from './lib/run-main';
+import { runMain } from '../platform/run-main';
 
 async function main(): Promise<number> {
   const config = loadConfig();

@@ -1,6 +1,6 @@
 import { createDb } from '../db/create-db';
 import { type SeedProgress, type SeedSummary, seedCatalog } from './seed/seed-catalog';
-import { runMain } from './lib/run-main';
+import { runMain } from '../platform/run-main';
 
 const USAGE = 'usage: tsx scripts/seed.ts [--products N]   (default 1200)';
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { findCurrentPrices, type CurrentPrice } from '../../db/catalog-repository';
+import { findCurrentPrices } from '../../db/catalog-repository';
+import type { CurrentPrice } from '../../domain/pricing';
 import type { Database } from '../../db/database';
 
 export type { CurrentPrice };

@@ -53,22 +53,20 @@ export function createSearchActivities({ db, es, indices }: SearchActivityDeps) 
       return findStaleOrderIds(db, limit);
     },
 
-    /** Writes the current state of orders to the orders index, versioned like products: safe to repeat, never backwards. */
-    async indexOrders(orderIds: string[]): Promise<DocumentsIndexed> {
-      await ensureIndices();
-      return bulkIndex(indices.orders.name, await orderDocuments(orderIds), orderIds.length, (written) => markOrdersIndexed(db, written));
-    },
+    indexOrders,
 
     /** One order's document, right after it changed (the catch-up heals a miss). */
     async indexOrder(orderId: string): Promise<'indexed' | 'superseded' | 'missing'> {
-      await ensureIndices();
-      const result = await bulkIndex(indices.orders.name, await orderDocuments([orderId]), 1, (written) => markOrdersIndexed(db, written));
+      const result = await indexOrders([orderId]);
       return result.indexed ? 'indexed' : result.superseded ? 'superseded' : 'missing';
     },
   };
 
-  async function orderDocuments(orderIds: string[]) {
-    return (await loadOrderSearchDocuments(db, orderIds)).map(({ version, document }) => ({ id: document.orderId, version, document }));
+  /** Writes the current state of orders to the orders index, versioned like products: safe to repeat, never backwards. */
+  async function indexOrders(orderIds: string[]): Promise<DocumentsIndexed> {
+    await ensureIndices();
+    const documents = (await loadOrderSearchDocuments(db, orderIds)).map(({ version, document }) => ({ id: document.orderId, version, document }));
+    return bulkIndex(indices.orders.name, documents, orderIds.length, (written) => markOrdersIndexed(db, written));
   }
 
   /**

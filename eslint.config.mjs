@@ -87,6 +87,15 @@ export default tseslint.config(
     restrict([], [{ group: layer(depth, 'api', 'workers', 'activities'), message: 'Shared plumbing never depends on the layers built on it.' }]),
   ),
   {
+    // A sandbox stands for a third party (Stripe, a carrier): it shares no code with the system it serves.
+    files: ['sandboxes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([], [
+        { group: ['../../*', '!../../sandboxes', '../../sandboxes/../*'], message: 'A sandbox stands for a third party: it imports nothing from the application.' },
+      ]),
+    },
+  },
+  {
     // Past MAX_DEPTH the rules above match no file: refuse such a file rather than leave it unchecked.
     files: [`{${LAYERED.join(',')}}/${'*/'.repeat(MAX_DEPTH)}**/*.ts`],
     rules: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local stack: real PostgreSQL, Redis, Elasticsearch, Temporal dev server and stripe-mock on
-# loopback, each on its own port, data under .stack/<profile>/ (git-ignored). No Docker.
+# The local stack: real PostgreSQL, Redis, Elasticsearch, Temporal dev server, stripe-mock and the
+# Stripe sandbox in front of it (sandboxes/stripe) on loopback, each on its own port, data under
+# .stack/<profile>/ (git-ignored). No Docker.
 #
 #   scripts/stack.sh start  [--profile dev|test] [--no-temporal]
 #   scripts/stack.sh stop   [--profile dev|test]
@@ -34,11 +35,11 @@ external=" "
 [ -n "${REDIS_URL:-}" ] && external+="redis "
 [ -n "${ELASTICSEARCH_URL:-}" ] && external+="elasticsearch "
 [ -n "${TEMPORAL_ADDRESS:-}" ] && external+="temporal "
-[ -n "${STRIPE_API_BASE:-}" ] && external+="stripe-mock "
+[ -n "${STRIPE_API_BASE:-}" ] && external+="stripe-mock stripe-sandbox "
 export_profile_env
 is_external() { [[ "$external" == *" $1 "* ]]; }
 
-services=(postgres redis elasticsearch stripe-mock)
+services=(postgres redis elasticsearch stripe-mock stripe-sandbox)
 [ "$with_temporal" -eq 1 ] && services+=(temporal)
 
 require() { # path hint
@@ -148,6 +149,26 @@ stripe-mock_start() {
 stripe-mock_stop() { stop_pidfile "$(stripe_dir)/stripe-mock.pid" 5; }
 stripe-mock_pids() { cat "$(stripe_dir)/stripe-mock.pid" 2>/dev/null || true; }
 
+# ---------------------------------------------------------------- Stripe sandbox
+# Keeps PaymentIntents, captures and refunds, and sends signed webhooks (to the API in dev; the
+# tests register their own endpoints). Its journal keeps what it knows across restarts.
+sandbox_dir() { echo "$STACK_DIR/stripe-sandbox"; }
+stripe-sandbox_running() { pid_alive "$(sandbox_dir)/stripe-sandbox.pid"; }
+stripe-sandbox_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$STRIPE_SANDBOX_PORT/_sandbox/health" 2>/dev/null; }
+stripe-sandbox_start() {
+  require "$ROOT_DIR/node_modules/.bin/tsx" "npm ci"
+  local dir; dir="$(sandbox_dir)"; mkdir -p "$dir"
+  local webhook=""
+  [ "$PROFILE" = dev ] && webhook="http://127.0.0.1:$API_PORT/webhooks/stripe"
+  # exec: the pid file names node itself, and no shell is left holding our caller's stdout.
+  (cd "$ROOT_DIR" && exec env STRIPE_MOCK_URL="http://127.0.0.1:$STRIPE_PORT" STRIPE_SANDBOX_PORT="$STRIPE_SANDBOX_PORT" \
+    STRIPE_SANDBOX_WEBHOOK_URL="$webhook" STRIPE_SANDBOX_JOURNAL="$dir/journal.jsonl" STRIPE_WEBHOOK_SECRET="$STRIPE_WEBHOOK_SECRET" \
+    nohup node --import tsx sandboxes/stripe/main.ts >"$dir/stripe-sandbox.log" 2>&1) &
+  echo $! >"$dir/stripe-sandbox.pid"
+}
+stripe-sandbox_stop() { stop_pidfile "$(sandbox_dir)/stripe-sandbox.pid" 5; }
+stripe-sandbox_pids() { cat "$(sandbox_dir)/stripe-sandbox.pid" 2>/dev/null || true; }
+
 # ---------------------------------------------------------------- Temporal
 temporal_dir() { echo "$STACK_DIR/temporal"; }
 temporal_running() { pid_alive "$(temporal_dir)/temporal.pid"; }
@@ -183,7 +204,8 @@ url_of() {
     postgres) echo "$DATABASE_URL" ;;
     redis) echo "$REDIS_URL" ;;
     elasticsearch) echo "$ELASTICSEARCH_URL" ;;
-    stripe-mock) echo "$STRIPE_API_BASE" ;;
+    stripe-mock) echo "http://127.0.0.1:$STRIPE_PORT  (behind the sandbox)" ;;
+    stripe-sandbox) echo "$STRIPE_API_BASE  (control: /_sandbox)" ;;
     temporal) echo "$TEMPORAL_ADDRESS$([ "$PROFILE" = dev ] && echo "  (Web UI http://127.0.0.1:$TEMPORAL_UI_PORT)")" ;;
   esac
 }
@@ -210,7 +232,7 @@ cmd_start() {
   done
   for s in "${services[@]}"; do
     is_external "$s" && continue
-    local t; case "$s" in postgres) t=30;; redis) t=10;; elasticsearch) t=180;; stripe-mock) t=15;; temporal) t=60;; esac
+    local t; case "$s" in postgres) t=30;; redis) t=10;; elasticsearch) t=180;; stripe-mock) t=15;; stripe-sandbox) t=30;; temporal) t=60;; esac
     wait_for "$s" "$t" "${s}_ready" || die "$s did not become ready in ${t}s; logs in $STACK_DIR/$s*"
     if declare -F "${s}_after_ready" >/dev/null; then "${s}_after_ready"; fi
   done

@@ -38,9 +38,9 @@ set_profile() {
   PROFILE="$1"
   case "$PROFILE" in
     dev)  PG_PORT=54320; REDIS_PORT=63790; ES_PORT=19200; ES_TRANSPORT_PORT=19300
-          TEMPORAL_PORT=7233; TEMPORAL_UI_PORT=8233; STRIPE_PORT=12111; API_PORT=3000 ;;
+          TEMPORAL_PORT=7233; TEMPORAL_UI_PORT=8233; STRIPE_PORT=12111; STRIPE_SANDBOX_PORT=12113; API_PORT=3000 ;;
     test) PG_PORT=54330; REDIS_PORT=63791; ES_PORT=19201; ES_TRANSPORT_PORT=19301
-          TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; API_PORT=3010 ;;
+          TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; STRIPE_SANDBOX_PORT=12123; API_PORT=3010 ;;
     *) die "unknown profile '$PROFILE' (dev or test)" ;;
   esac
   [ -n "$_given_api_port" ] && API_PORT="$_given_api_port"
@@ -56,8 +56,9 @@ export_profile_env() {
   export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
   export ELASTICSEARCH_URL="${ELASTICSEARCH_URL:-http://127.0.0.1:$ES_PORT}"
   export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
-  export STRIPE_API_BASE="${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_PORT}"
-  # stripe-mock accepts any well-formed test key; these are local-only placeholders, not secrets.
+  # The Stripe sandbox (sandboxes/stripe), which checks every request with stripe-mock behind it.
+  export STRIPE_API_BASE="${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_SANDBOX_PORT}"
+  # The sandbox accepts any well-formed test key; these are local-only placeholders, not secrets.
   export STRIPE_API_KEY="${STRIPE_API_KEY:-sk_test_localstack}"
   export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_stack}"
   export JWT_SECRET="${JWT_SECRET:-local-$PROFILE-signing-secret-not-for-production}"

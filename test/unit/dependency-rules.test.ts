@@ -43,6 +43,7 @@ describe('dependency rules', function () {
     ['db/migrations/bad.ts', "import { createInventoryActivities } from '../../activities/inventory/inventory-activities';\nexport const a = createInventoryActivities;", /Shared plumbing never depends/],
     ['platform/temporal/bad.ts', "import { createApp } from '../../api/create-app';\nexport const a = createApp;", /Shared plumbing never depends/],
     ['domain/pricing/bad.ts', "import { createDb } from '../../db/create-db';\nexport const d = createDb;", /imports only domain/],
+    ['sandboxes/stripe/bad.ts', "import { money } from '../../domain/money';\nexport const m = money;", /imports nothing from the application/],
     // Deeper than the generated rules reach: refused rather than left unchecked.
     ['workflows/order/a/b/c/bad.ts', 'export const x = 1;', /do not reach this file/],
   ];

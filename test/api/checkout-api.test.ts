@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import request from 'supertest';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { uniqueId } from '../support/db-fixtures';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { redisReady } from '../support/cart-fixtures';
+import { eventually } from '../support/eventually';
+import { holdLock } from '../support/hold-lock';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch, stripe-mock)', () => {
@@ -160,6 +164,56 @@ describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch
       assert.equal(history.events![0]!.workflowExecutionStartedEventAttributes!.continuedExecutionRunId ?? '', '');
     } finally {
       await second.close();
+    }
+  });
+
+  it('past the in-flight updates Temporal allows one order, the same checkout from yet another API instance is a 409 checkout-in-progress with Retry-After; retried later it gets the answer', async () => {
+    // Each instance shares one update among its own identical requests, so only distinct instances
+    // add updates; the server admits ten in flight per workflow (history.maxInFlightUpdates).
+    const MAX_IN_FLIGHT = 10;
+    // The client retries RESOURCE_EXHAUSTED itself (10 attempts, about 40 s of backoff) before the API
+    // sees it; the duplicates' client gives up after two, so the refusal comes in seconds.
+    const connection = await Connection.connect({
+      address: testStack().temporalAddress,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2 }))],
+    });
+    const temporal = new Client({ connection });
+    const instances = [t, ...Array.from({ length: MAX_IN_FLIGHT + 1 }, () => createTestApp({ temporal }))];
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
+    const key = uniqueId('key');
+    const body = checkoutBody(shopper, cartId);
+    const send = (instance: TestApp) => request(instance.app).post('/checkout').set('Authorization', shopper.bearer).set('Idempotency-Key', key).send(body);
+    // The checkout stays in progress while its reservation waits on the stock row.
+    const lock = await holdLock(t.deps.db, (trx) => trx.selectFrom('inventory').select('sku').where('sku', '=', sku.sku).forUpdate().execute());
+    try {
+      const first = send(t).then((res) => res);
+      await lock.blocking();
+      const settled: request.Response[] = [];
+      const others = instances.slice(1).map((instance) => send(instance).then((res) => (settled.push(res), res)));
+      const refused = await eventually(async () => settled, (answers) => answers.length === instances.length - MAX_IN_FLIGHT, { what: 'the duplicates past the limit refused' });
+      for (const res of refused) {
+        assert.equal(res.status, 409, JSON.stringify(res.body));
+        assert.equal(res.body.type, '/problems/checkout-in-progress');
+        assert.equal(res.headers['retry-after'], '1');
+      }
+      await lock.release();
+      const answers = [await first, ...(await Promise.all(others))];
+      const orderId = (await first).body.orderId as string;
+      assert.deepEqual(
+        answers.map((a) => a.status).sort(),
+        [...Array.from({ length: MAX_IN_FLIGHT }, () => 201), ...Array.from({ length: instances.length - MAX_IN_FLIGHT }, () => 409)],
+      );
+      assert.deepEqual(refused.map((res) => res.body.orderId), refused.map(() => orderId));
+      const retried = await send(instances[instances.length - 1]!);
+      assert.equal(retried.status, 201, JSON.stringify(retried.body));
+      assert.deepEqual(retried.body, (await first).body);
+      assert.deepEqual(await t.deps.db.selectFrom('inventory_reservations').select('quantity').where('order_id', '=', orderId).execute(), [{ quantity: 2 }]);
+      assert.deepEqual(await stock(sku.sku), { on_hand: 5, reserved: 2 });
+    } finally {
+      await lock.release();
+      await Promise.all(instances.slice(1).map((instance) => instance.close()));
+      await connection.close();
     }
   });
 

@@ -10,15 +10,7 @@ import { authorizes, startStripeRecorder, type RecordedStripeRequest, type Strip
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
-
-/** Rejects when `promise` has not settled within `ms`: every wait in this test is bounded. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} (waited ${ms} ms)`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+import { within } from '../support/within';
 
 // No in-process workers here: the worker processes started below are the only ones serving the task queues.
 describe('checkout when the worker process is killed mid-authorization (workers/main.ts, SIGKILL)', () => {

@@ -113,13 +113,14 @@ export async function createStockedSku(db: Kysely<Database>, onHand: number, pri
 
 export async function createOrder(
   db: Kysely<Database>,
-  overrides: { idempotencyKey?: string; totalAmount?: number } = {},
+  overrides: { id?: string; idempotencyKey?: string; totalAmount?: number } = {},
 ): Promise<{ id: string; idempotencyKey: string }> {
   const idempotencyKey = overrides.idempotencyKey ?? uniqueId('checkout');
   const total = overrides.totalAmount ?? 5000;
   const order = await db
     .insertInto('orders')
     .values({
+      ...(overrides.id && { id: overrides.id }),
       email: `${idempotencyKey.toLowerCase()}@example.com`,
       currency: 'USD',
       subtotal_amount: total,

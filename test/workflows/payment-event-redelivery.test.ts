@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { recordPaymentEvent } from '../../db/payment-events';
-import { cancelOrderUpdate, orderStatusQuery, orderWorkflowId, type PaymentEvent } from '../../workflows/order/order.messages';
+import { cancelOrderUpdate, orderStatusQuery, orderWorkflowId } from '../../workflows/order/order.messages';
 import { redeliverPaymentEventsWorkflowType, type RedeliverPaymentEventsWorkflow } from '../../workflows/housekeeping/redeliver-payment-events.messages';
 import { REDELIVERY_GRACE_SECONDS } from '../../workflows/housekeeping/redeliver-payment-events';
 import { taskQueues } from '../../workflows/shared/task-queues';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { createOrder, createPayment, uniqueId } from '../support/db-fixtures';
+import { storedPaymentEvent } from '../support/payment-event-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
@@ -38,24 +37,7 @@ describe('payment event redelivery (real Temporal, PostgreSQL)', function () {
       args: [],
     });
 
-  /** A webhook that was stored but whose signal failed, received `ageSeconds` ago. */
-  async function storedEvent(orderId: string | null, ageSeconds: number, paymentIntentId = `pi_${randomUUID().replaceAll('-', '')}`) {
-    const event: PaymentEvent = {
-      provider: 'stripe',
-      eventId: `evt_${randomUUID().replaceAll('-', '')}`,
-      type: 'payment_intent.amount_capturable_updated',
-      paymentIntentId,
-      createdAt: Math.floor(Date.now() / 1000),
-      amountCapturable: 5000,
-    };
-    const { id } = await recordPaymentEvent(db(), { event, orderId, paymentIdHint: null, raw: { id: event.eventId } });
-    await db()
-      .updateTable('payment_events')
-      .set({ received_at: sql<Date>`now() - make_interval(secs => ${ageSeconds})` })
-      .where('id', '=', id)
-      .execute();
-    return { id, event };
-  }
+  const storedEvent = (orderId: string | null, ageSeconds: number, paymentIntentId?: string) => storedPaymentEvent(db(), orderId, ageSeconds, paymentIntentId);
 
   const processedAt = async (id: number) =>
     (await db().selectFrom('payment_events').select('processed_at').where('id', '=', id).executeTakeFirstOrThrow()).processed_at;

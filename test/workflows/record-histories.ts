@@ -4,6 +4,11 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
+import { reserveStock } from '../../db/reservations';
+import { redeliverPaymentEventsWorkflowType, type RedeliverPaymentEventsWorkflow } from '../../workflows/housekeeping/redeliver-payment-events.messages';
+import { REDELIVERY_GRACE_SECONDS } from '../../workflows/housekeeping/redeliver-payment-events';
+import { releaseExpiredReservationsWorkflowType, type ReleaseExpiredReservationsWorkflow } from '../../workflows/housekeeping/release-expired-reservations.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 import {
   approveRiskUpdate,
   cancelOrderUpdate,
@@ -14,7 +19,8 @@ import {
   updateShippingAddressUpdate,
   type SupportRequest,
 } from '../../workflows/order/order.messages';
-import { uniqueId } from '../support/db-fixtures';
+import { createOrder, createStockedSku, uniqueId } from '../support/db-fixtures';
+import { storedPaymentEvent } from '../support/payment-event-fixtures';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -25,9 +31,9 @@ import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers
  * Records the order workflow's histories that test/workflows/replay.test.ts replays. Not part of
  * the suite (the name does not end in .test.ts): run it when the order workflow's shape changes
  * before anything runs in production, and commit the files it writes:
- *   bash scripts/test.sh test/workflows/record-histories.ts
+ *   bash scripts/test.sh test/workflows/record-histories.ts (or -g one of them)
  */
-describe('record order histories for replay', function () {
+describe('record order and housekeeping histories for replay', function () {
   this.timeout(120_000);
   const folder = path.join(__dirname, 'histories');
   const support: SupportRequest = { actor: { id: 'agent-1', role: 'support' }, reason: 'recorded for replay' };
@@ -111,6 +117,44 @@ describe('record order histories for replay', function () {
     const handle = client().workflow.getHandle(orderWorkflowId(orderId));
     await handle.result();
     await save('order-rejected-out-of-stock', handle.workflowId);
+  });
+
+  it('order-rejected-price-changed', async () => {
+    const shopper = await newShopper(t);
+    const { cartId, sku } = await cartWith(t, shopper, { price: 2500 });
+    await db.updateTable('product_variants').set({ price_amount: 2600 }).where('sku', '=', sku.sku).execute();
+    const result = await startCheckout(shopper, cartId);
+    assert.equal(result.status === 'rejected' && result.reason.type, 'PriceChanged');
+    const handle = client().workflow.getHandle(orderWorkflowId(result.orderId));
+    await handle.result();
+    await save('order-rejected-price-changed', handle.workflowId);
+  });
+
+  it('expired-reservation-sweep', async () => {
+    // Stock of a cancelled order left reserved past its expiry, and a pending order whose workflow never ran.
+    const sku = await createStockedSku(db, 10);
+    const expired = new Date(Date.now() - 60 * 60 * 1000);
+    for (const status of ['cancelled', 'pending'] as const) {
+      const order = await createOrder(db);
+      assert.equal((await reserveStock(db, order.id, [{ sku: sku.sku, warehouseId: sku.warehouseId, quantity: 1 }], expired)).kind, 'reserved');
+      await db.updateTable('orders').set({ status }).where('id', '=', order.id).execute();
+    }
+    const workflowId = uniqueId('expired-reservation-sweep');
+    const result = await client().workflow.execute<ReleaseExpiredReservationsWorkflow>(releaseExpiredReservationsWorkflowType, { workflowId, taskQueue: taskQueues.inventory, args: [] });
+    assert.ok(result.released > 0, JSON.stringify(result));
+    await save('expired-reservation-sweep', workflowId);
+  });
+
+  it('payment-event-redelivery', async () => {
+    const shopper = await newShopper(t);
+    const { cartId } = await cartWith(t, shopper);
+    const { orderId, status } = await startCheckout(shopper, cartId);
+    assert.equal(status, 'confirmed');
+    await storedPaymentEvent(db, orderId, REDELIVERY_GRACE_SECONDS * 5);
+    const workflowId = uniqueId('payment-event-redelivery');
+    const result = await client().workflow.execute<RedeliverPaymentEventsWorkflow>(redeliverPaymentEventsWorkflowType, { workflowId, taskQueue: taskQueues.orders, args: [] });
+    assert.ok(result.delivered > 0, JSON.stringify(result));
+    await save('payment-event-redelivery', workflowId);
   });
 
   it('order-continued-as-new, then the continued run cancelled', async () => {

@@ -147,7 +147,8 @@ function databaseProblem(error: unknown): Problem | undefined {
  * connection, and the pool's own timeout waiting for a connection.
  */
 function isDatabaseAway(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string };
-  if (code && (code.startsWith('08') || /^57P0[1-3]$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE'].includes(code))) return true;
+  const { code, message } = error as { code?: unknown; message?: string };
+  // Other clients' codes are numbers (gRPC status codes): only PostgreSQL and socket codes are strings.
+  if (typeof code === 'string' && (code.startsWith('08') || /^57P0[1-3]$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE'].includes(code))) return true;
   return /^(Connection terminated|timeout exceeded when trying to connect)/.test(message ?? '');
 }

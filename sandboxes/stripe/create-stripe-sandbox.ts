@@ -28,7 +28,8 @@ interface Answer {
   body: Json;
 }
 
-const API_VERSION = '2025-03-31.basil';
+// The version the pinned SDK speaks (stripe-node's API_VERSION); events are rendered in it.
+const API_VERSION = '2026-10-28.endive';
 
 /**
  * A stateful stand-in for Stripe's API: stripe-mock checks each request's shape, then the

@@ -56,6 +56,8 @@ export function createWebhookSender(store: SandboxStore, options: WebhookOptions
   }
 
   function retry(endpoint: WebhookEndpoint, event: StripeEvent, attemptNo: number): void {
+    // An endpoint deleted meanwhile gets nothing more.
+    if (store.get<WebhookEndpoint>(endpoint.id, 'webhook_endpoint')?.status !== 'enabled') return;
     if (attemptNo > options.attempts) {
       options.log('webhook given up', { eventId: event.id, url: endpoint.url, attempts: options.attempts });
       return;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Kysely } from 'kysely';
@@ -23,8 +25,10 @@ import { createOrder, createStockedSku, uniqueId } from '../support/db-fixtures'
 import { storedPaymentEvent } from '../support/payment-event-fixtures';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
+import { eventually } from '../support/eventually';
+import { createStripe } from '../../platform/create-stripe';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testStack } from '../support/test-stack';
+import { testConfig, testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 /**
@@ -40,14 +44,24 @@ describe('record order and housekeeping histories for replay', function () {
   let t: TestApp;
   let db: Kysely<Database>;
   let workers: RunningTestWorkers;
+  // The API listens for the Stripe sandbox's webhooks, so card orders record their payment events.
+  let server: http.Server;
+  const stripe = createStripe(testConfig());
+  let endpointId: string;
 
   before(async () => {
     t = createTestApp();
     db = t.deps.db;
     await redisReady(t.deps.redis);
     workers = await runTestWorkers();
+    server = http.createServer(t.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    endpointId = (await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${port}/webhooks/stripe`, enabled_events: ['*'] })).id;
   });
   after(async () => {
+    await stripe.webhookEndpoints.del(endpointId);
+    await new Promise((resolve) => server.close(resolve));
     await Promise.all([workers.stop(), t.close()]);
   });
 
@@ -128,6 +142,37 @@ describe('record order and housekeeping histories for replay', function () {
     const handle = client().workflow.getHandle(orderWorkflowId(result.orderId));
     await handle.result();
     await save('order-rejected-price-changed', handle.workflowId);
+  });
+
+  const card = (paymentMethodId: string) => ({ provider: 'stripe' as const, paymentMethodId });
+  const signalledEvents = (orderId: string, count: number) =>
+    eventually(
+      () => db.selectFrom('payment_events as e').innerJoin('payments as p', 'p.id', 'e.payment_id').select('e.processed_at').where('p.order_id', '=', orderId).execute(),
+      (rows) => rows.length >= count && rows.every((row) => row.processed_at !== null),
+      { what: `${count} payment events signalled to order ${orderId}` },
+    );
+
+  it('order-card-authorized-with-payment-events-then-cancelled', async () => {
+    const shopper = await newShopper(t);
+    const { cartId } = await cartWith(t, shopper);
+    const { orderId, status } = await startCheckout(shopper, cartId, { request: { cartId, email: shopper.email, shippingAddress: usAddress, billingAddress: usAddress, shippingSpeed: 'standard', paymentMethod: card('pm_card_visa') } });
+    assert.equal(status, 'confirmed');
+    await signalledEvents(orderId, 3);
+    const handle = client().workflow.getHandle(orderWorkflowId(orderId));
+    await handle.executeUpdate(cancelOrderUpdate, { args: [support] });
+    await handle.result();
+    await signalledEvents(orderId, 4);
+    await save('order-card-authorized-with-payment-events-then-cancelled', handle.workflowId);
+  });
+
+  it('order-card-declined', async () => {
+    const shopper = await newShopper(t);
+    const { cartId } = await cartWith(t, shopper);
+    const result = await startCheckout(shopper, cartId, { request: { cartId, email: shopper.email, shippingAddress: usAddress, billingAddress: usAddress, shippingSpeed: 'standard', paymentMethod: card('pm_card_chargeDeclined') } });
+    assert.equal(result.status === 'rejected' && result.reason.type, 'PaymentDeclined');
+    const handle = client().workflow.getHandle(orderWorkflowId(result.orderId));
+    await handle.result();
+    await save('order-card-declined', handle.workflowId);
   });
 
   it('expired-reservation-sweep', async () => {

@@ -11,7 +11,7 @@ import { OrderTotal, RiskLevel } from '../shared/search-attributes';
 import type { Saga } from '../shared/saga';
 import { confirmOrder } from './confirm-order';
 import type { CheckoutResult, OrderInput } from './order.messages';
-import { indexOrder } from './best-effort';
+import { indexOrder, indexRejectedOrder } from './best-effort';
 import { steps } from './order-steps';
 import { toPostalAddress } from './postal-address';
 import type { TrackedOrder } from './tracked-order';
@@ -133,10 +133,13 @@ async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: Order
 /** Undoes what was taken and answers with the reason. Before the order row exists this moves nothing and mails nobody. */
 async function rejectOrder(order: TrackedOrder, saga: Saga, reason: Rejection): Promise<void> {
   await saga.compensate((step) => order.note(`compensated: ${step}`));
-  if (order.status === 'pending') await order.move('reject', { reason: reason.message, notification: { template: 'order-rejected', payload: { reason: reason.type } } });
+  const recorded = order.status === 'pending';
+  if (recorded) await order.move('reject', { reason: reason.message, notification: { template: 'order-rejected', payload: { reason: reason.type } } });
   order.result = { status: 'rejected', orderId: order.id, reason } as CheckoutResult;
   order.note('rejected', `${reason.type}: ${reason.message}`);
+  if (recorded) await indexRejectedOrder(order);
 }
+
 
 /** Totals, or a typed rejection when we cannot ship there in this currency (never a crash in workflow code). */
 function totalsFor({ request }: OrderInput, priced: CheckoutLine[], shippingQuote?: Money) {

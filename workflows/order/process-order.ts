@@ -1,6 +1,7 @@
 import { allHandlersFinished, CancellationScope, condition, log, TemporalFailure } from '@temporalio/workflow';
 import { Saga } from '../shared/saga';
 import { awaitFulfillment } from './await-fulfillment';
+import { indexRejectedOrder } from './best-effort';
 import { carryOut } from './carry-out';
 import { Inbox } from './inbox';
 import type { CheckoutResult, OrderInput } from './order.messages';
@@ -49,9 +50,11 @@ async function endAfterFailure(order: TrackedOrder, saga: Saga, error: unknown):
   if (!(error instanceof TemporalFailure)) throw error;
   log.error('order failed; compensating', { orderId: order.id, error: String(error) });
   await saga.compensate((step) => order.note(`compensated: ${step}`));
+  const recorded = order.status === 'pending';
   await CancellationScope.nonCancellable(async () => {
-    if (order.status === 'pending') await order.move('reject', { reason: 'checkout failed; nothing was charged' });
+    if (recorded) await order.move('reject', { reason: 'checkout failed; nothing was charged' });
   });
   order.result ??= { status: 'failed', orderId: order.id, reason: { type: 'CheckoutFailed', message: 'checkout could not complete; nothing was charged' } };
   order.note('failed', String(error));
+  if (recorded) await indexRejectedOrder(order);
 }

@@ -61,11 +61,19 @@ export class TrackedOrder {
     const next = transition(this.state, { type: event });
     // Requests are judged before they get here, so a refusal now is a bug: fail the task and wait for a fix.
     if (!next.ok) throw new Error(`illegal order transition: ${next.refusal.message}`);
+    const previous = this.state;
     this.state = next.state;
     upsertSearchAttributes([...this.learnt, { key: OrderStatusAttribute, value: this.status.toUpperCase() }]);
     this.learnt = [];
+    try {
+      await steps.setOrderStatus({ orderId: this.id, status: this.status, ...change });
+    } catch (error) {
+      // The row did not move, so neither did the order: what compensates must see it as it is.
+      this.state = previous;
+      upsertSearchAttributes([{ key: OrderStatusAttribute, value: previous.status.toUpperCase() }]);
+      throw error;
+    }
     if (change.reason !== undefined && change.reason !== null) this.view.statusReason = change.reason;
-    await steps.setOrderStatus({ orderId: this.id, status: this.status, ...change });
   }
 
   receivePaymentEvent(event: PaymentEvent): void {

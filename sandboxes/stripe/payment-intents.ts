@@ -166,6 +166,21 @@ export function chargeOf(ctx: SandboxContext, intent: PaymentIntent): Charge {
   return charge;
 }
 
+/**
+ * Stripe's search, for the one clause shape callers use to find an order's intents:
+ * `metadata['key']:'value'`, joined with AND.
+ */
+export function searchPaymentIntents(ctx: SandboxContext, params: Json): Json {
+  const query = typeof params.query === 'string' ? params.query : '';
+  const clauses = query.split(/\s+AND\s+/).map((clause) => /^metadata\['([^']+)'\]:'([^']*)'$/.exec(clause.trim()));
+  if (clauses.some((clause) => !clause)) throw invalidRequest(`The sandbox searches only by metadata['key']:'value' clauses joined with AND, not: ${query}`, { param: 'query' });
+  const data = ctx.store
+    .all<PaymentIntent>('payment_intent')
+    .filter((intent) => clauses.every((clause) => intent.metadata[clause![1]!] === clause![2]))
+    .sort((a, b) => Number(b.created) - Number(a.created));
+  return { object: 'search_result', url: '/v1/payment_intents/search', has_more: false, next_page: null, data };
+}
+
 export function render(ctx: SandboxContext, intent: PaymentIntent, expand: string[]): Json {
   return expand.includes('latest_charge') && intent.latest_charge ? { ...intent, latest_charge: chargeOf(ctx, intent) } : intent;
 }

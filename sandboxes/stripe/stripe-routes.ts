@@ -6,6 +6,7 @@ import {
   createPaymentIntent,
   findPaymentIntent,
   renderWith,
+  searchPaymentIntents,
 } from './payment-intents';
 import { createRefund, findRefund } from './refunds';
 import type { SandboxContext } from './sandbox-context';
@@ -36,6 +37,7 @@ const found = <T extends StripeObject>(ctx: SandboxContext, id: string, object: 
 export function stripeRoutes(webhookSecret: string): Route[] {
   return [
     route('POST', '/v1/payment_intents', (ctx, params) => renderWith(ctx, params)(createPaymentIntent(ctx, params))),
+    route('GET', '/v1/payment_intents/search', (ctx, params) => searchPaymentIntents(ctx, params)),
     route('GET', '/v1/payment_intents/:id', (ctx, params, id) => renderWith(ctx, params)(findPaymentIntent(ctx, id))),
     route('POST', '/v1/payment_intents/:id/confirm', (ctx, params, id) => renderWith(ctx, params)(confirmPaymentIntent(ctx, findPaymentIntent(ctx, id), params))),
     route('POST', '/v1/payment_intents/:id/capture', (ctx, params, id) => renderWith(ctx, params)(capturePaymentIntent(ctx, findPaymentIntent(ctx, id), params))),

@@ -16,7 +16,7 @@ import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers
 
 const ROOT = path.resolve(__dirname, '../..');
 
-describe('Elasticsearch stopped and brought back (real workers, Temporal, PostgreSQL, Elasticsearch)', () => {
+describe('Elasticsearch stopped for 60 s and brought back (real workers, Temporal, PostgreSQL, Elasticsearch)', () => {
   let t: TestApp;
   let workers: RunningTestWorkers;
   let support: string;
@@ -37,7 +37,7 @@ describe('Elasticsearch stopped and brought back (real workers, Temporal, Postgr
       const shopper = await newShopper(t);
       return { shopper, ...(await cartWith(t, shopper, { onHand: 3, quantity: 1 })) };
     }));
-    const restart = promisify(execFile)('bash', [path.join(ROOT, 'scripts/stack.sh'), 'restart', 'elasticsearch', '--profile', 'test', '--down', '15'], { cwd: ROOT });
+    const restart = promisify(execFile)('bash', [path.join(ROOT, 'scripts/stack.sh'), 'restart', 'elasticsearch', '--profile', 'test', '--down', '60'], { cwd: ROOT });
     await eventually(() => t.deps.es.ping().then(() => true, () => false), (up) => !up, { what: 'Elasticsearch stopped', timeoutMs: 30_000 });
 
     const placed: string[] = [];

@@ -14,7 +14,9 @@ export interface StripeSandbox {
   readonly url: string;
   requests(filter?: RequestFilter): Promise<RecordedRequest[]>;
   /** The PaymentIntent as the sandbox keeps it (GET /v1/payment_intents/:id). */
-  paymentIntent(id: string): Promise<Record<string, unknown> & { id: string; status: string; amount_capturable: number; amount_received: number }>;
+  paymentIntent(
+    id: string,
+  ): Promise<Record<string, unknown> & { id: string; status: string; amount_capturable: number; amount_received: number; cancellation_reason: string | null; metadata: Record<string, string> }>;
   /** Scope it with idempotencyKeyPrefix: the sandbox is shared by every suite of the run. */
   fault(fault: Omit<Fault, 'times'> & { times?: number }): Promise<void>;
   clearFaults(): Promise<void>;

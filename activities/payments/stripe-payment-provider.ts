@@ -116,6 +116,15 @@ export function createStripePaymentProvider({ stripe }: StripePaymentProviderDep
           },
         };
       } catch (error) {
+        // Released by the card network past capture_before, or cancelled: no retry can capture it.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.payment_intent?.status === 'canceled') {
+          throw ApplicationFailure.create({
+            type: 'AuthorizationExpired',
+            message: `PaymentIntent ${request.externalId} is canceled (${error.payment_intent.cancellation_reason ?? 'no reason given'}); its authorization can no longer be captured`,
+            nonRetryable: true,
+            cause: error,
+          });
+        }
         throw refuseKeyReuse(error);
       }
     },
@@ -141,7 +150,8 @@ function asDecline(error: unknown): AuthorizeResult | undefined {
       status: 'declined',
       externalId: error.payment_intent?.id ?? null,
       code: error.code ?? 'card_declined',
-      declineCode: error.decline_code ?? null,
+      // The SDK turns a missing decline_code (expired_card, incorrect_cvc) into ''.
+      declineCode: error.decline_code || null,
       message: error.message,
     };
   }

@@ -93,15 +93,25 @@ export async function createStripeSandbox(options: StripeSandboxOptions) {
     const key = req.get('idempotency-key') ?? null;
     const recorded = requests.add({ at: new Date().toISOString(), method, path: url.pathname, idempotencyKey: key, form: Object.fromEntries(new URLSearchParams(form)) });
     const requestId = newId('req');
+    const fault = faults.take(method, url.pathname, key);
     const send = (answer: Answer, replayed = false) => {
       recorded.status = answer.status;
       recorded.response = answer.body;
-      res.status(answer.status).set({ 'request-id': requestId, 'stripe-version': API_VERSION, ...(replayed && { 'idempotent-replayed': 'true' }) }).json(answer.body);
+      if (replayed) recorded.replayed = true;
+      // Any answer can be lost on the way back, a replayed one too: each lost answer counts down the fault.
+      const lost = fault?.effect === 'lose-answer';
+      if (lost) recorded.lost = true;
+      const sent = lost ? apiError('The answer was lost on the way back (fault: lose-answer).') : answer;
+      res.status(sent.status).set({ 'request-id': requestId, 'stripe-version': API_VERSION, ...(replayed && !lost && { 'idempotent-replayed': 'true' }) }).json(sent.body);
     };
 
-    const fault = faults.take(method, url.pathname);
     if (fault?.effect === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1_000));
-    if (fault?.effect === 'fail') return send(apiError('The sandbox failed this request on purpose (fault: fail).'));
+    if (fault?.effect === 'fail') {
+      recorded.status = 500;
+      recorded.response = apiError('The sandbox failed this request on purpose (fault: fail).').body;
+      res.status(500).set({ 'request-id': requestId, 'stripe-version': API_VERSION }).json(recorded.response);
+      return;
+    }
 
     const fingerprint = `${method} ${url.pathname} ${raw.toString('utf8')}`;
     if (key && method === 'POST') {
@@ -131,7 +141,6 @@ export async function createStripeSandbox(options: StripeSandboxOptions) {
       }
       if (key && method === 'POST') store.keepAnswer(key, { fingerprint, ...answer });
       flush();
-      if (fault?.effect === 'lose-answer') return send(apiError('The answer was lost on the way back (fault: lose-answer).'));
       send(answer);
     } finally {
       if (key) inFlight.delete(key);
@@ -158,7 +167,7 @@ export async function createStripeSandbox(options: StripeSandboxOptions) {
       res.status(400).json({ error: 'a fault needs a path and an effect: fail, lose-answer or delay' });
       return;
     }
-    faults.add({ method: fault.method, path: fault.path, effect: fault.effect as Fault['effect'], times: Number(fault.times ?? 1), delayMs: fault.delayMs });
+    faults.add({ method: fault.method, path: fault.path, idempotencyKeyPrefix: fault.idempotencyKeyPrefix, effect: fault.effect as Fault['effect'], times: Number(fault.times ?? 1), delayMs: fault.delayMs });
     res.status(201).json(fault);
   });
   app.delete('/_sandbox/faults', (_req, res) => {

@@ -8,8 +8,13 @@ export interface RecordedRequest {
   idempotencyKey: string | null;
   /** The form body as sent, flat: `metadata[orderId]`, `expand[0]`. */
   form: Record<string, string>;
+  /** The sandbox's answer: for a lost one, what it did and kept, not the 500 the caller got. */
   status?: number;
   response?: Json;
+  /** Answered from what was kept under the Idempotency-Key. */
+  replayed?: boolean;
+  /** A lose-answer fault took it: the caller got a 500 instead. */
+  lost?: boolean;
 }
 
 export interface RequestFilter {

@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 import Stripe from 'stripe';
 import { createManualPaymentProvider } from '../../activities/payments/manual-payment-provider';
 import { createPaymentActivities, type PaymentActivities } from '../../activities/payments/payment-activities';
-import type { PaymentProvider } from '../../activities/payments/payment-provider';
 import { createStripePaymentProvider } from '../../activities/payments/stripe-payment-provider';
 import type { Database } from '../../db/database';
 import { recordPaymentEvent } from '../../db/payment-events';
@@ -15,35 +14,22 @@ import { asBusinessFailure } from '../../domain/business-failure';
 import { money } from '../../domain/money';
 import { createStripe } from '../../platform/create-stripe';
 import { createOrder, createTestDb, uniqueId } from '../support/db-fixtures';
-import {
-  authorizes,
-  declines,
-  failsWith,
-  losesAnswers,
-  startStripeRecorder,
-  type RecordedStripeRequest,
-  type StripeAnswer,
-  type StripeRecorder,
-} from '../support/stripe-recorder';
+import { eventually } from '../support/eventually';
+import { paymentIntentIds, stripeSandbox, type RecordedRequest } from '../support/stripe-sandbox';
 import { quietLogger, testConfig } from '../support/test-stack';
 
-describe('payment activities (real PostgreSQL; stripe-mock behind a recording proxy)', () => {
+describe('payment activities (real PostgreSQL; the Stripe sandbox)', () => {
+  const sandbox = stripeSandbox();
   let db: Kysely<Database>;
-  let recorder: StripeRecorder;
-  let stripeProvider: PaymentProvider;
+  let stripe: Stripe;
   let activities: PaymentActivities;
 
-  before(async () => {
+  before(() => {
     db = createTestDb();
-    const config = testConfig();
-    if (!config.stripe.apiBase) throw new Error('STRIPE_API_BASE must point at stripe-mock');
-    recorder = await startStripeRecorder(config.stripe.apiBase);
-    stripeProvider = createStripePaymentProvider({ stripe: createStripe({ stripe: { ...config.stripe, apiBase: recorder.url } }) });
-    activities = createPaymentActivities({ db, providers: { stripe: stripeProvider, manual: createManualPaymentProvider() } });
+    stripe = createStripe(testConfig());
+    activities = createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } });
   });
-  beforeEach(() => recorder.reset());
   after(async () => {
-    await recorder.close();
     await db.destroy();
   });
 
@@ -55,40 +41,44 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
     ) as Promise<R>;
 
   const card = (paymentMethodId = 'pm_card_visa') => ({ provider: 'stripe' as const, paymentMethodId });
-  const isCreate = (r: RecordedStripeRequest) => r.method === 'POST' && r.path === '/v1/payment_intents';
-  const isCancel = (r: RecordedStripeRequest) => r.method === 'POST' && /^\/v1\/payment_intents\/[^/]+\/cancel$/.test(r.path);
-  const creates = () => recorder.requests.filter(isCreate);
-  const cancels = () => recorder.requests.filter(isCancel);
+  // The sandbox serves every suite of the run: only requests under this order's keys are its own.
+  const requestsOf = (orderId: string, keyPart = '') => sandbox.requests({ idempotencyKeyPrefix: `order-${orderId}/${keyPart}` });
+  const creates = (orderId: string) => sandbox.requests({ method: 'POST', path: '/v1/payment_intents', idempotencyKeyPrefix: `order-${orderId}/` });
+  const cancels = async (orderId: string) =>
+    (await sandbox.requests({ method: 'POST', path: '/v1/payment_intents/*', idempotencyKeyPrefix: `order-${orderId}/` })).filter((r) => r.path.endsWith('/cancel'));
   const paymentsOf = (orderId: string) =>
     db
       .selectFrom('payments')
       .select(['id', 'provider', 'status', 'external_id', 'currency', 'authorized_amount', 'captured_amount', 'refunded_amount', 'failure_code'])
       .where('order_id', '=', orderId)
       .execute();
-  const answerBody = (request: RecordedStripeRequest | undefined): Record<string, unknown> => {
+  const answerBody = (request: RecordedRequest | undefined): Record<string, unknown> => {
     assert.ok(request?.response, 'the request was answered');
-    return request.response.body;
+    return request.response;
   };
 
-  /** Every write reached Stripe with one of our keys, never one the SDK made up (stripe-node-retry-...). */
-  function assertWorkflowKeys(): void {
-    for (const write of recorder.requests.filter((r) => r.method === 'POST')) {
-      assert.ok(write.idempotencyKey, `${write.path} without an Idempotency-Key`);
-      assert.match(write.idempotencyKey, /^order-[0-9a-f-]{36}\//, `${write.path} carried ${write.idempotencyKey}`);
-    }
+  /**
+   * Every write about the order reached Stripe with one of its keys, never one the SDK made up
+   * (stripe-node-retry-...): writes are found by the order in their metadata or the intent in their path.
+   */
+  async function assertWorkflowKeys(orderId: string, intentIds: string[]): Promise<void> {
+    const writes = (await sandbox.requests({ method: 'POST' })).filter(
+      (r) => r.form['metadata[orderId]'] === orderId || intentIds.some((id) => r.path.includes(id) || r.form.payment_intent === id),
+    );
+    assert.ok(writes.length > 0, 'the order wrote to Stripe');
+    for (const write of writes) assert.ok(write.idempotencyKey?.startsWith(`order-${orderId}/`), `${write.path} carried ${write.idempotencyKey}`);
   }
 
   describe('authorizePayment', () => {
     it('sends one PaymentIntent: manual capture, confirmed, the pm id, the order and workflow in metadata, the derived key', async () => {
       const order = await createOrder(db);
       const key = `order-${order.id}/authorize`;
-      const captureBefore = Math.floor(Date.now() / 1000) + 6 * 24 * 3600;
-      recorder.rewrite(authorizes(captureBefore));
+      const before = Math.floor(Date.now() / 1000);
 
       const result = await run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: key });
 
-      assert.equal(recorder.requests.length, 1);
-      const [create] = creates();
+      assert.equal((await requestsOf(order.id)).length, 1);
+      const [create] = await creates(order.id);
       assert.equal(create?.idempotencyKey, key);
       assert.deepEqual(create?.form, {
         amount: '5000',
@@ -105,21 +95,25 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
         'metadata[paymentId]': paymentIdFor(key),
         'expand[0]': 'latest_charge',
       });
-      assert.equal(create?.response?.status, 200, 'stripe-mock accepted the request as valid');
-      const externalId = answerBody(create).id;
-      assert.match(String(externalId), /^pi_/);
+      assert.equal(create?.status, 200, 'stripe-mock accepted the request as valid, and the card authorized');
+      const answer = answerBody(create) as { id: string; latest_charge: { payment_method_details: { card: { capture_before: number } } } };
+      const captureBefore = answer.latest_charge.payment_method_details.card.capture_before;
+      assert.ok(Math.abs(captureBefore - (before + 7 * 24 * 3600)) < 60, `capture_before ${captureBefore} is seven days away`);
       assert.deepEqual(result, {
         status: 'authorized',
         paymentId: paymentIdFor(key),
-        externalId,
+        externalId: answer.id,
         authorizationExpiresAt: new Date(captureBefore * 1000).toISOString(),
       });
+      const intent = await sandbox.paymentIntent(answer.id);
+      assert.deepEqual([intent.status, intent.amount_capturable, intent.amount_received], ['requires_capture', 5000, 0]);
+      assert.deepEqual(intent.metadata, { orderId: order.id, workflowId: `order-${order.id}`, paymentId: paymentIdFor(key) });
       assert.deepEqual(await paymentsOf(order.id), [
         {
           id: paymentIdFor(key),
           provider: 'stripe',
           status: 'authorized',
-          external_id: externalId,
+          external_id: answer.id,
           currency: 'USD',
           authorized_amount: 5000,
           captured_amount: 0,
@@ -127,7 +121,7 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
           failure_code: null,
         },
       ]);
-      assertWorkflowKeys();
+      await assertWorkflowKeys(order.id, [answer.id]);
     });
 
     it('after a lost answer, the retry sends the same key (as do the SDK retries in between) and authorizes once', async () => {
@@ -135,7 +129,7 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
       const key = `order-${order.id}/authorize`;
       const input = { orderId: order.id, amount: money(4200, 'EUR'), paymentMethod: card(), idempotencyKey: key };
       // The SDK tries three times (maxNetworkRetries: 2); all three answers are lost, so the activity fails.
-      recorder.rewrite(losesAnswers(3, isCreate, authorizes()));
+      await sandbox.fault({ method: 'POST', path: '/v1/payment_intents', idempotencyKeyPrefix: key, effect: 'lose-answer', times: 3 });
 
       const error = await run(order.id, activities.authorizePayment, input).then(
         () => assert.fail('the first attempt should fail'),
@@ -147,29 +141,42 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
         (await paymentsOf(order.id)).map((p) => [p.status, p.external_id]),
         [['pending', null]],
       );
+      const [lost] = await creates(order.id);
+      const held = await sandbox.paymentIntent(String(answerBody(lost).id));
+      assert.equal(held.status, 'requires_capture', 'Stripe authorized although nobody heard it');
 
       const retried = await run(order.id, activities.authorizePayment, input);
       const again = await run(order.id, activities.authorizePayment, input);
 
-      assert.equal(creates().length, 4, 'three lost, one answered; the run after success does not call Stripe');
-      assert.deepEqual(new Set(creates().map((r) => r.idempotencyKey)), new Set([key]));
-      assert.ok(creates().every((r) => JSON.stringify(r.form) === JSON.stringify(creates()[0]?.form)), 'every retry sent the same parameters');
+      const sent = await creates(order.id);
+      assert.equal(sent.length, 4, 'three lost, one answered; the run after success does not call Stripe');
+      assert.deepEqual(new Set(sent.map((r) => r.idempotencyKey)), new Set([key]));
+      assert.ok(sent.every((r) => JSON.stringify(r.form) === JSON.stringify(sent[0]?.form)), 'every retry sent the same parameters');
+      assert.deepEqual(
+        sent.map((r) => [Boolean(r.replayed), Boolean(r.lost)]),
+        [
+          [false, true],
+          [true, true],
+          [true, true],
+          [true, false],
+        ],
+        'the first request did the work; every later one got its kept answer',
+      );
+      assert.deepEqual(paymentIntentIds(sent), new Set([held.id]), 'exactly one PaymentIntent was created');
       assert.deepEqual(again, retried);
-      assert.equal(retried.externalId, answerBody(creates()[3]).id);
+      assert.equal(retried.externalId, held.id);
       const rows = await paymentsOf(order.id);
       assert.equal(rows.length, 1);
       assert.equal(rows[0]?.status, 'authorized');
       assert.equal(rows[0]?.authorized_amount, 4200);
       assert.equal(rows[0]?.currency, 'EUR');
-      assertWorkflowKeys();
+      await assertWorkflowKeys(order.id, [held.id]);
     });
 
     it('a declined card is a PaymentDeclined business failure with the decline code; a retry does not ask Stripe again', async () => {
       const order = await createOrder(db);
       const key = `order-${order.id}/authorize`;
-      const input = { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card('pm_card_visa_chargeDeclinedInsufficientFunds'), idempotencyKey: key };
-      // stripe-mock cannot decline: the 402 card_error Stripe sends is put in place of its answer.
-      recorder.rewrite(declines('insufficient_funds'));
+      const input = { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card('pm_card_chargeDeclinedInsufficientFunds'), idempotencyKey: key };
 
       const expected = { paymentId: paymentIdFor(key), code: 'card_declined', declineCode: 'insufficient_funds' };
       const isDecline = (error: unknown) => {
@@ -182,29 +189,42 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
       await assert.rejects(run(order.id, activities.authorizePayment, input), isDecline);
       await assert.rejects(run(order.id, activities.authorizePayment, input), isDecline);
 
-      assert.equal(creates().length, 1);
-      assert.equal(creates()[0]?.response?.status, 402);
-      const failedIntent = (answerBody(creates()[0]).error as { payment_intent: { id: string } }).payment_intent;
+      const sent = await creates(order.id);
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0]?.status, 402);
+      const failedIntent = (answerBody(sent[0]).error as { payment_intent: { id: string } }).payment_intent;
+      const intent = await sandbox.paymentIntent(failedIntent.id);
+      assert.equal(intent.status, 'requires_payment_method');
+      assert.equal((intent.last_payment_error as { decline_code: string }).decline_code, 'insufficient_funds');
       const [row] = await paymentsOf(order.id);
       assert.equal(row?.status, 'failed');
       assert.equal(row?.failure_code, 'card_declined:insufficient_funds');
       assert.equal(row?.external_id, failedIntent.id);
       assert.equal(row?.authorized_amount, 0);
-      assertWorkflowKeys();
+      await assertWorkflowKeys(order.id, [failedIntent.id]);
     });
 
-    it("does not take stripe-mock's own answer (status requires_payment_method, even for a declining test card) for an authorization", async () => {
-      const order = await createOrder(db);
-      const key = `order-${order.id}/authorize`;
-
-      await assert.rejects(
-        run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card('pm_card_chargeDeclined'), idempotencyKey: key }),
-        (error: unknown) => error instanceof ApplicationFailure && error.type === 'PaymentDeclined',
-      );
-      const [create] = creates();
-      assert.equal(create?.response?.status, 200, 'stripe-mock answers 200 for any test card');
-      assert.equal(answerBody(create).status, 'requires_payment_method');
-      assert.equal((await paymentsOf(order.id))[0]?.status, 'failed');
+    it("declines each documented test card with its code, and a card that needs 3-D Secure (checkout has no step for it)", async () => {
+      const cases = [
+        ['pm_card_chargeDeclined', 'card_declined', 'generic_decline'],
+        ['pm_card_chargeDeclinedExpiredCard', 'expired_card', null],
+        ['pm_card_authenticationRequired', 'authentication_required', 'authentication_required'],
+      ] as const;
+      for (const [paymentMethodId, code, declineCode] of cases) {
+        const order = await createOrder(db);
+        const key = `order-${order.id}/authorize`;
+        await assert.rejects(
+          run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card(paymentMethodId), idempotencyKey: key }),
+          (error: unknown) => {
+            assert.ok(error instanceof ApplicationFailure && error.type === 'PaymentDeclined', String(error));
+            assert.deepEqual(error.details?.[0], { paymentId: paymentIdFor(key), code, declineCode }, paymentMethodId);
+            return true;
+          },
+        );
+        const [row] = await paymentsOf(order.id);
+        assert.equal(row?.status, 'failed', paymentMethodId);
+        assert.equal((await sandbox.paymentIntent(row!.external_id!)).status, 'requires_payment_method', paymentMethodId);
+      }
     });
 
     it('declines a payment method id that is not a pm_ id without calling Stripe', async () => {
@@ -218,14 +238,11 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
         }),
         (error: unknown) => error instanceof ApplicationFailure && error.type === 'PaymentDeclined' && (error.details?.[0] as { code: string }).code === 'invalid_payment_method',
       );
-      assert.equal(recorder.requests.length, 0);
+      assert.equal((await requestsOf(order.id)).length, 0);
     });
 
     it('declines a PaymentMethod that Stripe does not know (resource_missing on payment_method)', async () => {
       const order = await createOrder(db);
-      recorder.rewrite(
-        failsWith(400, () => ({ type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: "No such PaymentMethod: 'pm_gone'" }), isCreate),
-      );
       await assert.rejects(
         run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card('pm_gone'), idempotencyKey: `order-${order.id}/authorize` }),
         (error: unknown) => {
@@ -234,17 +251,33 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
           return true;
         },
       );
-      assert.equal(creates().length, 1, 'a 400 is not retried by the SDK');
+      const sent = await creates(order.id);
+      assert.equal(sent.length, 1, 'a 400 is not retried by the SDK');
+      assert.deepEqual([sent[0]?.status, (answerBody(sent[0]).error as { param: string }).param], [400, 'payment_method']);
+      assert.deepEqual(
+        (await paymentsOf(order.id)).map((p) => [p.status, p.external_id, p.failure_code]),
+        [['failed', null, 'resource_missing']],
+      );
     });
 
     it('turns Stripe refusing a reused key (idempotency_error) into a non-retryable failure, not endless retries', async () => {
       const order = await createOrder(db);
-      recorder.rewrite(
-        failsWith(400, () => ({ type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' }), isCreate),
-      );
+      const key = `order-${order.id}/authorize`;
+      // The key already went to Stripe with other parameters (say, an earlier build sent another amount).
+      await stripe.paymentIntents.create({ amount: 4900, currency: 'usd' }, { idempotencyKey: key });
+
       await assert.rejects(
-        run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: `order-${order.id}/authorize` }),
+        run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: key }),
         (error: unknown) => error instanceof ApplicationFailure && error.type === 'IdempotencyKeyConflict' && error.nonRetryable && asBusinessFailure(error) === undefined,
+      );
+      const sent = await creates(order.id);
+      assert.deepEqual(
+        sent.map((r) => [r.status, (r.response?.error as { type?: string } | undefined)?.type ?? null]),
+        [
+          [200, null],
+          [400, 'idempotency_error'],
+        ],
+        'the SDK does not retry the refusal',
       );
       assert.equal((await paymentsOf(order.id))[0]?.status, 'pending');
     });
@@ -252,7 +285,6 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
     it('refuses a key already used for another order, and an unknown order, without calling the provider', async () => {
       const [first, second] = [await createOrder(db), await createOrder(db)];
       const key = `order-${first.id}/authorize`;
-      recorder.rewrite(authorizes());
       await run(first.id, activities.authorizePayment, { orderId: first.id, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: key });
 
       await assert.rejects(
@@ -264,7 +296,8 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
         run(nowhere, activities.authorizePayment, { orderId: nowhere, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: `order-${nowhere}/authorize` }),
         (error: unknown) => error instanceof ApplicationFailure && error.type === 'UnknownOrder' && error.nonRetryable,
       );
-      assert.equal(creates().length, 1);
+      assert.equal((await creates(first.id)).length, 1);
+      assert.equal((await requestsOf(nowhere)).length, 0);
       assert.deepEqual(await paymentsOf(second.id), []);
     });
   });
@@ -273,11 +306,13 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
     async function authorized(amount = 5000) {
       const order = await createOrder(db, { totalAmount: amount });
       const key = `order-${order.id}/authorize`;
-      recorder.rewrite(authorizes());
       const payment = await run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(amount, 'USD'), paymentMethod: card(), idempotencyKey: key });
-      recorder.reset();
       return { orderId: order.id, payment, cancelKey: `order-${order.id}/cancel-payment` };
     }
+    const released = async (paymentIntentId: string, reason = 'abandoned') => {
+      const intent = await sandbox.paymentIntent(paymentIntentId);
+      assert.deepEqual([intent.status, intent.amount_capturable, intent.cancellation_reason], ['canceled', 0, reason], 'the hold is released at Stripe');
+    };
 
     it('cancels the authorized PaymentIntent with its own key, once', async () => {
       const { orderId, payment, cancelKey } = await authorized();
@@ -287,60 +322,65 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
 
       assert.deepEqual(first, { cancelledPaymentIds: [payment.paymentId] });
       assert.deepEqual(second, { cancelledPaymentIds: [] });
-      assert.equal(recorder.requests.length, 1);
-      const [cancel] = cancels();
+      assert.equal((await requestsOf(orderId, 'cancel-payment')).length, 1);
+      const [cancel] = await cancels(orderId);
       assert.equal(cancel?.path, `/v1/payment_intents/${payment.externalId}/cancel`);
       assert.equal(cancel?.idempotencyKey, `${cancelKey}/${payment.paymentId}`);
       assert.deepEqual(cancel?.form, { cancellation_reason: 'abandoned' });
-      assert.equal(cancel?.response?.status, 200);
+      assert.equal(cancel?.status, 200);
+      await released(payment.externalId);
       const [row] = await paymentsOf(orderId);
       assert.equal(row?.status, 'cancelled');
       assert.equal(row?.authorized_amount, 5000, 'what was authorized stays as history');
       assert.equal(row?.captured_amount, 0);
-      assertWorkflowKeys();
+      await assertWorkflowKeys(orderId, [payment.externalId]);
     });
 
     it('a cancel whose answer was lost is retried with the same key', async () => {
       const { orderId, payment, cancelKey } = await authorized();
-      recorder.rewrite(losesAnswers(3, isCancel));
+      await sandbox.fault({ method: 'POST', path: `/v1/payment_intents/${payment.externalId}/cancel`, idempotencyKeyPrefix: cancelKey, effect: 'lose-answer', times: 3 });
 
       await assert.rejects(run(orderId, activities.cancelPayment, { orderId, idempotencyKey: cancelKey }), (e: unknown) => e instanceof Stripe.errors.StripeAPIError);
       assert.equal((await paymentsOf(orderId))[0]?.status, 'authorized');
+      await released(payment.externalId);
       const done = await run(orderId, activities.cancelPayment, { orderId, idempotencyKey: cancelKey });
 
       assert.deepEqual(done, { cancelledPaymentIds: [payment.paymentId] });
-      assert.equal(cancels().length, 4);
-      assert.deepEqual(new Set(cancels().map((r) => r.idempotencyKey)), new Set([`${cancelKey}/${payment.paymentId}`]));
+      const sent = await cancels(orderId);
+      assert.equal(sent.length, 4);
+      assert.deepEqual(new Set(sent.map((r) => r.idempotencyKey)), new Set([`${cancelKey}/${payment.paymentId}`]));
+      assert.deepEqual(
+        sent.map((r) => Boolean(r.replayed)),
+        [false, true, true, true],
+        'one cancel was carried out; the retries got its kept answer',
+      );
       assert.equal((await paymentsOf(orderId))[0]?.status, 'cancelled');
     });
 
     it('counts a PaymentIntent Stripe reports as already cancelled as cancelled', async () => {
       const { orderId, payment, cancelKey } = await authorized();
-      recorder.rewrite(
-        failsWith(
-          400,
-          (intent) => ({ type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: 'already canceled', payment_intent: { ...intent, status: 'canceled' } }),
-          isCancel,
-        ),
-      );
+      // Cancelled elsewhere (the dashboard, or by us past Stripe's idempotency window).
+      await stripe.paymentIntents.cancel(payment.externalId, { cancellation_reason: 'requested_by_customer' }, { idempotencyKey: uniqueId('dashboard') });
+
       assert.deepEqual(await run(orderId, activities.cancelPayment, { orderId, idempotencyKey: cancelKey }), { cancelledPaymentIds: [payment.paymentId] });
-      assert.equal(cancels()[0]?.response?.status, 400);
+      const [cancel] = await cancels(orderId);
+      assert.equal(cancel?.status, 400);
+      assert.equal((answerBody(cancel).error as { code: string }).code, 'payment_intent_unexpected_state');
+      await released(payment.externalId, 'requested_by_customer');
       assert.equal((await paymentsOf(orderId))[0]?.status, 'cancelled');
     });
 
     it('refuses, without retrying, to cancel a PaymentIntent that was captured', async () => {
-      const { orderId, cancelKey } = await authorized();
-      recorder.rewrite(
-        failsWith(
-          400,
-          (intent) => ({ type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: 'already captured', payment_intent: { ...intent, status: 'succeeded' } }),
-          isCancel,
-        ),
-      );
+      const { orderId, payment, cancelKey } = await authorized();
+      await stripe.paymentIntents.capture(payment.externalId, {}, { idempotencyKey: `order-${orderId}/capture` });
+
       await assert.rejects(
         run(orderId, activities.cancelPayment, { orderId, idempotencyKey: cancelKey }),
         (error: unknown) => error instanceof ApplicationFailure && error.type === 'PaymentAlreadyCaptured' && error.nonRetryable,
       );
+      assert.equal((await cancels(orderId)).length, 1);
+      const intent = await sandbox.paymentIntent(payment.externalId);
+      assert.deepEqual([intent.status, intent.amount_received], ['succeeded', 5000], 'the captured money stays captured');
       assert.equal((await paymentsOf(orderId))[0]?.status, 'authorized');
     });
 
@@ -351,21 +391,20 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
       });
 
       const declinedOrder = await createOrder(db);
-      recorder.rewrite(declines());
       await assert.rejects(
         run(declinedOrder.id, activities.authorizePayment, {
           orderId: declinedOrder.id,
           amount: money(5000, 'USD'),
-          paymentMethod: card(),
+          paymentMethod: card('pm_card_chargeDeclined'),
           idempotencyKey: `order-${declinedOrder.id}/authorize`,
         }),
       );
-      recorder.reset();
       assert.deepEqual(
         await run(declinedOrder.id, activities.cancelPayment, { orderId: declinedOrder.id, idempotencyKey: `order-${declinedOrder.id}/cancel-payment` }),
         { cancelledPaymentIds: [] },
       );
-      assert.equal(recorder.requests.length, 0);
+      assert.equal((await requestsOf(empty.id)).length, 0);
+      assert.equal((await requestsOf(declinedOrder.id, 'cancel-payment')).length, 0);
       assert.equal((await paymentsOf(declinedOrder.id))[0]?.status, 'failed');
     });
 
@@ -373,39 +412,41 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
       const order = await createOrder(db);
       const key = `order-${order.id}/authorize`;
       const cancelKey = `order-${order.id}/cancel-payment`;
-      const authorizing = authorizes();
-      let compensation: Promise<unknown> | undefined;
-      // The compensation runs while Stripe is still answering the authorization (a timed-out attempt).
-      recorder.rewrite(async (request, upstream): Promise<StripeAnswer | undefined> => {
-        if (!isCreate(request)) return undefined;
-        compensation = run(order.id, activities.cancelPayment, { orderId: order.id, idempotencyKey: cancelKey });
-        await compensation;
-        return authorizing(request, upstream);
-      });
-
-      await assert.rejects(
-        run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: key }),
-        (error: unknown) => error instanceof ApplicationFailure && error.type === 'PaymentCancelled' && error.nonRetryable,
+      // Stripe takes its time with the authorization (a timed-out attempt); the compensation runs meanwhile.
+      await sandbox.fault({ method: 'POST', path: '/v1/payment_intents', idempotencyKeyPrefix: key, effect: 'delay', delayMs: 5_000 });
+      const authorizing = run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: key });
+      const outcome = authorizing.then(
+        () => assert.fail('the late authorization should not stand'),
+        (e: unknown) => e,
       );
-      assert.deepEqual(await compensation, { cancelledPaymentIds: [paymentIdFor(key)] });
-      const externalId = answerBody(creates()[0]).id;
-      assert.equal(cancels().length, 1);
-      assert.equal(cancels()[0]?.path, `/v1/payment_intents/${externalId}/cancel`);
-      assert.equal(cancels()[0]?.idempotencyKey, `${key}/release`);
+      await eventually(() => creates(order.id), (sent) => sent.length === 1, { what: 'the authorization reached Stripe' });
+
+      const compensation = await run(order.id, activities.cancelPayment, { orderId: order.id, idempotencyKey: cancelKey });
+      assert.equal((await creates(order.id))[0]?.status, undefined, 'the compensation finished while Stripe was still answering');
+
+      const error = await outcome;
+      assert.ok(error instanceof ApplicationFailure && error.type === 'PaymentCancelled' && error.nonRetryable, String(error));
+      assert.deepEqual(compensation, { cancelledPaymentIds: [paymentIdFor(key)] });
+      const externalId = String(answerBody((await creates(order.id))[0]).id);
+      const sent = await cancels(order.id);
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0]?.path, `/v1/payment_intents/${externalId}/cancel`);
+      assert.equal(sent[0]?.idempotencyKey, `${key}/release`);
+      await released(externalId);
       assert.deepEqual(
         (await paymentsOf(order.id)).map((p) => [p.status, p.external_id]),
         [['cancelled', externalId]],
       );
-      assertWorkflowKeys();
+      await assertWorkflowKeys(order.id, [externalId]);
     });
 
     it("releases a payment whose authorization answer was lost, found through the PaymentIntent's webhook event", async () => {
       const order = await createOrder(db);
       const key = `order-${order.id}/authorize`;
-      recorder.rewrite(losesAnswers(3, isCreate));
+      await sandbox.fault({ method: 'POST', path: '/v1/payment_intents', idempotencyKeyPrefix: key, effect: 'lose-answer', times: 3 });
       await assert.rejects(run(order.id, activities.authorizePayment, { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: card(), idempotencyKey: key }));
-      recorder.reset();
-      const paymentIntentId = `pi_${randomUUID().replaceAll('-', '')}`;
+      const [paymentIntentId] = paymentIntentIds(await creates(order.id));
+      assert.ok(paymentIntentId, 'Stripe created the PaymentIntent whose answer was lost');
       const recorded = await recordPaymentEvent(db, {
         event: { provider: 'stripe', eventId: uniqueId('evt'), type: 'payment_intent.amount_capturable_updated', paymentIntentId, createdAt: 1_800_000_000 },
         orderId: order.id,
@@ -418,9 +459,10 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
 
       assert.deepEqual(result, { cancelledPaymentIds: [paymentIdFor(key)] });
       assert.deepEqual(
-        cancels().map((r) => [r.path, r.idempotencyKey]),
-        [[`/v1/payment_intents/${paymentIntentId}/cancel`, `order-${order.id}/cancel-payment/${paymentIdFor(key)}`]],
+        (await cancels(order.id)).map((r) => [r.path, r.idempotencyKey, r.status]),
+        [[`/v1/payment_intents/${paymentIntentId}/cancel`, `order-${order.id}/cancel-payment/${paymentIdFor(key)}`, 200]],
       );
+      await released(paymentIntentId);
       assert.deepEqual(
         (await paymentsOf(order.id)).map((p) => [p.status, p.external_id]),
         [['cancelled', paymentIntentId]],
@@ -442,7 +484,7 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
 
       const cancelled = await run(order.id, activities.cancelPayment, { orderId: order.id, idempotencyKey: `order-${order.id}/cancel-payment` });
       assert.deepEqual(cancelled, { cancelledPaymentIds: [paymentIdFor(key)] });
-      assert.equal(recorder.requests.length, 0, 'nothing reached Stripe');
+      assert.equal((await requestsOf(order.id)).length, 0, 'nothing reached Stripe');
       assert.equal((await paymentsOf(order.id))[0]?.status, 'cancelled');
     });
 
@@ -458,35 +500,6 @@ describe('payment activities (real PostgreSQL; stripe-mock behind a recording pr
         status: 'succeeded',
         amount: money(400, 'USD'),
       });
-    });
-  });
-
-  describe('Stripe adapter: capture and refund', () => {
-    it('captures part of an authorization, keeping the rest, with the caller key', async () => {
-      const captured = await stripeProvider.capture({ externalId: 'pi_123', amount: money(2000, 'USD'), idempotencyKey: 'capture-o-1/capture', finalCapture: false });
-
-      assert.equal(recorder.requests.length, 1);
-      const [request] = recorder.requests;
-      assert.deepEqual([request?.method, request?.path, request?.idempotencyKey], ['POST', '/v1/payment_intents/pi_123/capture', 'capture-o-1/capture']);
-      assert.deepEqual(request?.form, { amount_to_capture: '2000', final_capture: 'false' });
-      assert.equal(request?.response?.status, 200);
-      const intent = answerBody(request);
-      assert.deepEqual(captured, {
-        externalId: intent.id,
-        captured: money(2000, 'USD'),
-        totals: { captured: money(Number(intent.amount_received), 'USD'), capturable: money(Number(intent.amount_capturable), 'USD') },
-      });
-    });
-
-    it('refunds an amount with the caller key', async () => {
-      const refunded = await stripeProvider.refund({ externalId: 'pi_123', amount: money(500, 'USD'), idempotencyKey: 'refund-r-1/refund' });
-
-      const [request] = recorder.requests;
-      assert.deepEqual([request?.method, request?.path, request?.idempotencyKey], ['POST', '/v1/refunds', 'refund-r-1/refund']);
-      assert.deepEqual(request?.form, { payment_intent: 'pi_123', amount: '500' });
-      const refund = answerBody(request);
-      assert.deepEqual(refunded, { refundId: refund.id, status: refund.status, amount: money(500, 'USD') });
-      assert.equal(refunded.status, 'succeeded');
     });
   });
 });

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
-import { createStripe } from '../../platform/create-stripe';
 import { orderWorkflowId } from '../../workflows/order/order.messages';
 import { addToCart, createCart, redisReady } from '../support/cart-fixtures';
 import { checkoutBody, newShopper, type Shopper } from '../support/checkout-fixtures';
 import { createStockedSku, uniqueId } from '../support/db-fixtures';
-import { authorizes, startStripeRecorder, type RecordedStripeRequest, type StripeRecorder } from '../support/stripe-recorder';
+import { paymentIntentIds, stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testConfig, testStack } from '../support/test-stack';
+import { testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 interface Answer {
@@ -17,9 +16,9 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis, stripe-mock)', () => {
+describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis, the Stripe sandbox)', () => {
+  const sandbox = stripeSandbox();
   let t: TestApp;
-  let recorder: StripeRecorder;
   let workers: RunningTestWorkers;
   let server: Server;
   let baseUrl: string;
@@ -27,20 +26,16 @@ describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis,
   before(async () => {
     t = createTestApp();
     await redisReady(t.deps.redis);
-    const config = testConfig();
-    if (!config.stripe.apiBase) throw new Error('STRIPE_API_BASE must point at stripe-mock');
-    recorder = await startStripeRecorder(config.stripe.apiBase);
-    workers = await runTestWorkers({ stripe: createStripe({ stripe: { ...config.stripe, apiBase: recorder.url } }) });
+    workers = await runTestWorkers();
     // One real listener for the burst: supertest would open a server per request.
     server = t.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  beforeEach(() => recorder.reset());
   after(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await Promise.all([workers.stop(), t.close(), recorder.close()]);
+    await Promise.all([workers.stop(), t.close()]);
   });
 
   const checkout = async (shopper: Shopper, body: object, idempotencyKey: string): Promise<Answer> => {
@@ -125,7 +120,6 @@ describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis,
 
   it('answers 100 identical concurrent requests under one Idempotency-Key with one order, one workflow and one authorization', async function () {
     this.timeout(120_000);
-    recorder.rewrite(authorizes());
     const shopper = await newShopper(t);
     const sku = await createStockedSku(t.deps.db, 10, 4200);
     const cartId = await createCart(t.app, shopper.bearer);
@@ -151,14 +145,18 @@ describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis,
     assert.equal(runs.length, 1, JSON.stringify(runs));
     assert.deepEqual(await visibleRuns(`OrderId="${orderId}"`), runs);
 
-    const isCreate = (r: RecordedStripeRequest) => r.method === 'POST' && r.path === '/v1/payment_intents';
-    const creates = recorder.requests.filter((r) => isCreate(r) && r.form['metadata[orderId]'] === orderId);
-    assert.equal(creates.length, 1, 'one PaymentIntent create reached the provider');
-    assert.equal(creates[0]!.idempotencyKey, `order-${orderId}/authorize`);
+    const provider = await sandbox.requests({ idempotencyKeyPrefix: `${orderWorkflowId(orderId)}/` });
+    assert.deepEqual(
+      provider.map((r) => [r.method, r.path, r.idempotencyKey]),
+      [['POST', '/v1/payment_intents', `${orderWorkflowId(orderId)}/authorize`]],
+      'one PaymentIntent create reached the provider',
+    );
+    const [paymentIntentId] = paymentIntentIds(provider);
+    const total = (first.body.totals as { total: { amount: number } }).total.amount;
     const payments = await t.deps.db.selectFrom('payments').select(['status', 'external_id', 'authorized_amount']).where('order_id', '=', orderId).execute();
-    assert.deepEqual(payments, [
-      { status: 'authorized', external_id: creates[0]!.response?.body.id, authorized_amount: (first.body.totals as { total: { amount: number } }).total.amount },
-    ]);
+    assert.deepEqual(payments, [{ status: 'authorized', external_id: paymentIntentId, authorized_amount: total }]);
+    const intent = await sandbox.paymentIntent(paymentIntentId!);
+    assert.deepEqual([intent.status, intent.amount_capturable, intent.metadata.orderId], ['requires_capture', total, orderId]);
   });
 
   /** Run ids the visibility store lists for a query; it indexes asynchronously, so wait (bounded) for the first. */

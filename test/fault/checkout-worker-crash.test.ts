@@ -6,7 +6,8 @@ import { orderWorkflowId } from '../../workflows/order/order.messages';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { uniqueId } from '../support/db-fixtures';
-import { authorizes, startStripeRecorder, type RecordedStripeRequest, type StripeRecorder } from '../support/stripe-recorder';
+import { eventually } from '../support/eventually';
+import { paymentIntentIds, stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -14,21 +15,18 @@ import { within } from '../support/within';
 
 // No in-process workers here: the worker processes started below are the only ones serving the task queues.
 describe('checkout when the worker process is killed mid-authorization (workers/main.ts, SIGKILL)', () => {
+  const sandbox = stripeSandbox();
   let t: TestApp;
-  let recorder: StripeRecorder;
   const processes: WorkerProcess[] = [];
 
   before(async () => {
     t = createTestApp();
     await redisReady(t.deps.redis);
-    const apiBase = testConfig().stripe.apiBase;
-    if (!apiBase) throw new Error('STRIPE_API_BASE must point at stripe-mock');
-    recorder = await startStripeRecorder(apiBase);
   });
   after(async function () {
     this.timeout(60_000);
     await Promise.all(processes.map((p) => p.stop()));
-    await Promise.all([recorder.close(), t.close()]);
+    await t.close();
   });
 
   it('completes the order once, with one authorization and the same idempotency key on every provider request', async function () {
@@ -39,41 +37,28 @@ describe('checkout when the worker process is killed mid-authorization (workers/
     const orderId = orderIdFor(shopper.subject, key);
     const authorizeKey = `${orderWorkflowId(orderId)}/authorize`;
 
-    // stripe-mock processes the first create; its answer is held until that worker is dead, so it never learns the outcome.
-    let firstCreateArrived!: () => void;
-    const arrived = new Promise<void>((resolve) => {
-      firstCreateArrived = resolve;
-    });
-    let releaseAnswer!: () => void;
-    const workerKilled = new Promise<void>((resolve) => {
-      releaseAnswer = resolve;
-    });
-    const isCreate = (r: RecordedStripeRequest) => r.method === 'POST' && r.path === '/v1/payment_intents';
-    const authorize = authorizes();
-    let creates = 0;
-    recorder.rewrite(async (request, upstream) => {
-      if (isCreate(request) && (creates += 1) === 1) {
-        firstCreateArrived();
-        await workerKilled;
-      }
-      return authorize(request, upstream);
-    });
+    // Stripe is slow with the first create; the worker dies meanwhile, so it never learns that Stripe authorized.
+    await sandbox.fault({ method: 'POST', path: '/v1/payment_intents', idempotencyKeyPrefix: authorizeKey, effect: 'delay', delayMs: 3_000 });
+    const providerRequests = () => sandbox.requests({ idempotencyKeyPrefix: `${orderWorkflowId(orderId)}/` });
+    const stripeApiBase = testConfig().stripe.apiBase!;
 
-    const first = await startWorkerProcess({ stripeApiBase: recorder.url });
+    const first = await startWorkerProcess({ stripeApiBase });
     processes.push(first);
     const body = checkoutBody(shopper, cartId, { paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } });
     // then() sends the request now; it waits for the answer through the crash and the retry.
     const answer = postCheckout(t, shopper, body, key).then((res) => res);
 
-    await within(arrived, 90_000, `the authorization never reached Stripe; worker output:\n${first.output()}`);
+    await eventually(providerRequests, (sent) => sent.length === 1, { timeoutMs: 90_000, what: `the authorization reaching Stripe; worker output:\n${first.output()}` });
     await first.kill();
-    releaseAnswer();
+    const [cutOff] = await eventually(providerRequests, (sent) => sent[0]?.status !== undefined, { what: 'Stripe finishing the cut-off create' });
+    const [authorizedMeanwhile] = paymentIntentIds([cutOff!]);
+    assert.equal((await sandbox.paymentIntent(authorizedMeanwhile!)).status, 'requires_capture', 'Stripe authorized although the worker never heard it');
 
     // Cut off mid-step: the stock is held and the payment is pending, its provider outcome unknown.
     assert.deepEqual(await stockOf(sku.sku), { on_hand: 5, reserved: 2 });
     assert.deepEqual(await paymentsOf(orderId), [{ status: 'pending', external_id: null, authorized_amount: 0 }]);
 
-    processes.push(await startWorkerProcess({ stripeApiBase: recorder.url }));
+    processes.push(await startWorkerProcess({ stripeApiBase }));
     const res = await within(answer, 120_000, 'checkout did not answer after the worker restarted');
 
     assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -87,16 +72,19 @@ describe('checkout when the worker process is killed mid-authorization (workers/
     assert.deepEqual(reservations, [{ quantity: 2, status: 'reserved' }]);
     assert.deepEqual(await findInventoryDrift(t.deps.db, { skus: [sku.sku] }), []);
 
-    const providerRequests = recorder.requests;
-    assert.equal(providerRequests.length, 2, JSON.stringify(providerRequests.map((r) => `${r.method} ${r.path}`)));
-    assert.ok(providerRequests.every(isCreate), 'only the cut-off create and its retry reached the provider');
+    const sent = await providerRequests();
     assert.deepEqual(
-      providerRequests.map((r) => r.idempotencyKey),
-      [authorizeKey, authorizeKey],
+      sent.map((r) => [r.method, r.path, r.idempotencyKey, Boolean(r.replayed)]),
+      [
+        ['POST', '/v1/payment_intents', authorizeKey, false],
+        ['POST', '/v1/payment_intents', authorizeKey, true],
+      ],
+      'only the cut-off create and its retry reached the provider; the retry got the kept answer',
     );
-    assert.deepEqual(providerRequests[1]!.form, providerRequests[0]!.form, 'the retry asked for the same PaymentIntent');
+    assert.deepEqual(sent[1]!.form, sent[0]!.form, 'the retry asked for the same PaymentIntent');
+    assert.deepEqual(paymentIntentIds(sent), new Set([authorizedMeanwhile]), 'one PaymentIntent');
     const total = (res.body.totals as { total: { amount: number } }).total.amount;
-    assert.deepEqual(await paymentsOf(orderId), [{ status: 'authorized', external_id: providerRequests[1]!.response?.body.id, authorized_amount: total }]);
+    assert.deepEqual(await paymentsOf(orderId), [{ status: 'authorized', external_id: authorizedMeanwhile, authorized_amount: total }]);
 
     // The kill really cut the step: the workflow task running it timed out with the worker, and the
     // new worker ran the authorization again; the history holds one result for it.

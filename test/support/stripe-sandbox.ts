@@ -14,12 +14,19 @@ export interface StripeSandbox {
   readonly url: string;
   requests(filter?: RequestFilter): Promise<RecordedRequest[]>;
   /** The PaymentIntent as the sandbox keeps it (GET /v1/payment_intents/:id). */
-  paymentIntent(id: string): Promise<Record<string, unknown> & { id: string; status: string; amount_capturable: number; amount_received: number }>;
+  paymentIntent(
+    id: string,
+  ): Promise<Record<string, unknown> & { id: string; status: string; amount_capturable: number; amount_received: number; cancellation_reason: string | null; metadata: Record<string, string> }>;
+  /** Scope it with idempotencyKeyPrefix: the sandbox is shared by every suite of the run. */
   fault(fault: Omit<Fault, 'times'> & { times?: number }): Promise<void>;
   clearFaults(): Promise<void>;
   expire(paymentIntentId: string): Promise<void>;
   webhookDeliveries(type?: string): Promise<Delivery[]>;
 }
+
+/** The PaymentIntent ids a set of requests got back (a lost answer counts: the sandbox did the work). */
+export const paymentIntentIds = (requests: RecordedRequest[]): Set<string> =>
+  new Set(requests.map((r) => r.response?.id).filter((id): id is string => typeof id === 'string' && id.startsWith('pi_')));
 
 export function stripeSandbox(url = testConfig().stripe.apiBase): StripeSandbox {
   if (!url) throw new Error('STRIPE_API_BASE must point at the Stripe sandbox (scripts/stack.sh starts it)');

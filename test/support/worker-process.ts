@@ -15,7 +15,7 @@ export interface WorkerProcess {
 }
 
 export interface WorkerProcessOptions {
-  /** Where the worker's Stripe client sends requests (a stripe recorder in front of stripe-mock). */
+  /** Where the worker's Stripe client sends requests (the Stripe sandbox: testConfig().stripe.apiBase). */
   stripeApiBase: string;
   /** Bundling the workflows on start takes a while on a busy machine. */
   readyTimeoutMs?: number;

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { signToken, type Role } from '../../api/http/tokens';
+import { createStockedSku } from '../support/db-fixtures';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { freePort, testConfig } from '../support/test-stack';
+import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
+import { startApiProcess, type WorkerProcess } from '../support/worker-process';
+
+const CONFIG = path.join(__dirname, 'schemathesis.toml');
+const RUN_TIMEOUT_MS = 240_000;
+
+interface FuzzRun {
+  code: number | null;
+  output: string;
+}
+
+/** `st run` against the API's own /openapi.json with test/fuzz/schemathesis.toml; resolves when it exits. */
+function runSchemathesis(baseUrl: string, reportDir: string, tokens: Record<Role, string>): Promise<FuzzRun> {
+  const st = process.env.SCHEMATHESIS_PATH;
+  if (!st) throw new Error('SCHEMATHESIS_PATH must name the pinned schemathesis CLI (scripts/install.sh installs it, scripts/test.sh sets it)');
+  const child = spawn(st, ['--config-file', CONFIG, 'run', `${baseUrl}/openapi.json`, '--no-color', '--report', 'ndjson', '--report-dir', reportDir], {
+    cwd: reportDir,
+    env: {
+      ...process.env,
+      FUZZ_CUSTOMER_TOKEN: tokens.customer,
+      FUZZ_SUPPORT_TOKEN: tokens.support,
+      FUZZ_ADMIN_TOKEN: tokens.admin,
+      PYTHONUNBUFFERED: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+// The API as its real entry point (api/main.ts) and the production workers, so checkout, order
+// requests and receipts run for real while schemathesis sends what the OpenAPI document allows
+// and what it forbids.
+describe('OpenAPI fuzz (schemathesis against api/main.ts with workers running)', () => {
+  let t: TestApp;
+  let workers: RunningTestWorkers;
+  let api: WorkerProcess;
+  let baseUrl: string;
+  let reportDir: string;
+
+  before(async function () {
+    this.timeout(180_000);
+    t = createTestApp();
+    // Stock to buy, so that what the fuzz puts in carts can reach checkout.
+    await createStockedSku(t.deps.db, 1_000);
+    const port = await freePort();
+    [workers, api] = await Promise.all([runTestWorkers(), startApiProcess(port)]);
+    baseUrl = `http://127.0.0.1:${port}`;
+    reportDir = await mkdtemp(path.join(tmpdir(), 'api-fuzz-'));
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await Promise.all([api?.stop(), workers?.stop()]);
+    await t?.close();
+    if (reportDir) await rm(reportDir, { recursive: true, force: true });
+  });
+
+  it('answers no 5xx, only documented responses, and refuses every body the schema forbids', async function () {
+    this.timeout(RUN_TIMEOUT_MS + 10_000);
+    const { auth } = testConfig();
+    const mint = (role: Role) => signToken({ secret: auth.jwtSecret, issuer: auth.issuer }, { subject: `fuzz-${role}`, role });
+    const tokens = { customer: await mint('customer'), support: await mint('support'), admin: await mint('admin') };
+
+    const run = await runSchemathesis(baseUrl, reportDir, tokens);
+    // The summary names the operations tested, the test cases generated and the seed.
+    const summary = run.output.slice(run.output.lastIndexOf('SUMMARY'));
+    console.log(`      schemathesis ${summary.replace(/\n/g, '\n      ')}`);
+    const serverErrors = api.output().split('\n').filter((line) => line.includes('"level":50'));
+    assert.equal(run.code, 0, `schemathesis found failures (exit ${run.code}):\n${run.output}\n--- what the API logged as errors ---\n${serverErrors.join('\n').slice(-10_000)}`);
+  });
+});

@@ -129,6 +129,13 @@ describe('catalog admin API (real worker, Temporal, PostgreSQL, Elasticsearch)',
       assert.equal((await post('/admin/products', mixed).expect(400)).body.errors[0].message, 'all variants share one currency');
     });
 
+    it('400 for a seller email whose part before @ is longer than 64 characters (found by the API fuzz)', async () => {
+      const tooLong = await post('/admin/sellers', { slug: uniqueId('seller').toLowerCase(), name: 'Long Local', email: `${'a'.repeat(65)}@example.com`, country: 'US' }).expect(400);
+      assert.equal(tooLong.body.type, '/problems/validation-failed');
+      assert.equal(tooLong.body.errors[0].path, 'email');
+      await post('/admin/sellers', { slug: uniqueId('seller').toLowerCase(), name: 'Longest Local', email: `${'a'.repeat(64)}@example.com`, country: 'US' }).expect(201);
+    });
+
     it('409 for a SKU that exists, and the product is not half-created', async () => {
       const first = newProduct(rootId);
       await post('/admin/products', first).expect(201);

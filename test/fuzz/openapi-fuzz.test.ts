@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signToken, type Role } from '../../api/http/tokens';
+import { addToCart, createCart, redisReady } from '../support/cart-fixtures';
+import { checkoutBody, postCheckout, type Shopper } from '../support/checkout-fixtures';
 import { createStockedSku } from '../support/db-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { freePort, testConfig } from '../support/test-stack';
@@ -18,11 +20,11 @@ interface FuzzRun {
   output: string;
 }
 
-/** `st run` against the API's own /openapi.json with test/fuzz/schemathesis.toml; resolves when it exits. */
-function runSchemathesis(baseUrl: string, reportDir: string, tokens: Record<Role, string>): Promise<FuzzRun> {
+/** `st run` against the API's own /openapi.json with the given config; resolves when it exits. */
+function runSchemathesis(config: string, baseUrl: string, reportDir: string, tokens: Record<Role, string>): Promise<FuzzRun> {
   const st = process.env.SCHEMATHESIS_PATH;
   if (!st) throw new Error('SCHEMATHESIS_PATH must name the pinned schemathesis CLI (scripts/install.sh installs it, scripts/test.sh sets it)');
-  const child = spawn(st, ['--config-file', CONFIG, 'run', `${baseUrl}/openapi.json`, '--no-color', '--report', 'ndjson', '--report-dir', reportDir], {
+  const child = spawn(st, ['--config-file', config, 'run', `${baseUrl}/openapi.json`, '--no-color', '--report', 'ndjson', '--report-dir', reportDir], {
     cwd: reportDir,
     env: {
       ...process.env,
@@ -46,6 +48,32 @@ function runSchemathesis(baseUrl: string, reportDir: string, tokens: Record<Role
   });
 }
 
+interface KnownIds {
+  orderId: string;
+  cartId: string;
+  sku: string;
+  productId: string;
+}
+
+/**
+ * Half the time a path parameter is an id that exists (owned by the fuzz's customer), so the
+ * operations behind a lookup are reached and not only their 404.
+ */
+const knownIdsConfig = (ids: KnownIds): string => `
+[dictionaries]
+orders = { values = ["${ids.orderId}"] }
+carts = { values = ["${ids.cartId}"] }
+skus = { values = ["${ids.sku}"] }
+products = { values = ["${ids.productId}"] }
+
+[parameters]
+"path.orderId" = { dictionary = "orders", probability = 0.5 }
+"path.cartId" = { dictionary = "carts", probability = 0.5 }
+"path.sku" = { dictionary = "skus", probability = 0.5 }
+"path.productId" = { dictionary = "products", probability = 0.5 }
+"path.id" = { dictionary = "products", probability = 0.5 }
+`;
+
 // The API as its real entry point (api/main.ts) and the production workers, so checkout, order
 // requests and receipts run for real while schemathesis sends what the OpenAPI document allows
 // and what it forbids.
@@ -56,15 +84,29 @@ describe('OpenAPI fuzz (schemathesis against api/main.ts with workers running)',
   let baseUrl: string;
   let reportDir: string;
 
+  let tokens: Record<Role, string>;
+  let ids: KnownIds;
+
   before(async function () {
     this.timeout(180_000);
     t = createTestApp();
-    // Stock to buy, so that what the fuzz puts in carts can reach checkout.
-    await createStockedSku(t.deps.db, 1_000);
+    await redisReady(t.deps.redis);
+    const { auth } = testConfig();
+    const mint = (role: Role) => signToken({ secret: auth.jwtSecret, issuer: auth.issuer }, { subject: `fuzz-${role}`, role });
+    tokens = { customer: await mint('customer'), support: await mint('support'), admin: await mint('admin') };
     const port = await freePort();
     [workers, api] = await Promise.all([runTestWorkers(), startApiProcess(port)]);
     baseUrl = `http://127.0.0.1:${port}`;
     reportDir = await mkdtemp(path.join(tmpdir(), 'api-fuzz-'));
+
+    // The fuzz's customer has a cart with a line in it and a confirmed order.
+    const shopper: Shopper = { subject: 'fuzz-customer', bearer: `Bearer ${tokens.customer}`, email: 'fuzz-customer@example.com' };
+    const { sku, productId } = await createStockedSku(t.deps.db, 1_000);
+    const [ordered, cartId] = [await createCart(t.app, shopper.bearer), await createCart(t.app, shopper.bearer)];
+    for (const cart of [ordered, cartId]) assert.equal((await addToCart(t.app, cart, sku, 1, shopper.bearer)).status, 200);
+    const order = await postCheckout(t, shopper, checkoutBody(shopper, ordered));
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    ids = { orderId: order.body.orderId, cartId, sku, productId };
   });
   after(async function () {
     this.timeout(60_000);
@@ -75,11 +117,10 @@ describe('OpenAPI fuzz (schemathesis against api/main.ts with workers running)',
 
   it('answers no 5xx, only documented responses, and refuses every body the schema forbids', async function () {
     this.timeout(RUN_TIMEOUT_MS + 10_000);
-    const { auth } = testConfig();
-    const mint = (role: Role) => signToken({ secret: auth.jwtSecret, issuer: auth.issuer }, { subject: `fuzz-${role}`, role });
-    const tokens = { customer: await mint('customer'), support: await mint('support'), admin: await mint('admin') };
+    const config = path.join(reportDir, 'schemathesis.toml');
+    await writeFile(config, `${await readFile(CONFIG, 'utf8')}${knownIdsConfig(ids)}`);
 
-    const run = await runSchemathesis(baseUrl, reportDir, tokens);
+    const run = await runSchemathesis(config, baseUrl, reportDir, tokens);
     // The summary names the operations tested, the test cases generated and the seed.
     const summary = run.output.slice(run.output.lastIndexOf('SUMMARY'));
     console.log(`      schemathesis ${summary.replace(/\n/g, '\n      ')}`);

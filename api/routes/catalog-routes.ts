@@ -31,7 +31,7 @@ const attributes = z
   .refine((a) => Object.keys(a).length <= 10, 'at most 10 attributes')
   .describe('e.g. { "size": "M", "color": "red" }');
 
-const variant = z.strictObject({ sku, attributes, priceAmount, currency, weightGrams: z.number().int().min(0).max(1_000_000).optional() });
+const variant = z.strictObject({ sku, attributes, priceAmount, currency, weightGrams: z.number().int().min(1).max(1_000_000).optional() });
 const productBody = z
   .strictObject({
     sellerId: uuid,

@@ -24,7 +24,13 @@ interface FuzzRun {
 function runSchemathesis(config: string, baseUrl: string, reportDir: string, tokens: Record<Role, string>): Promise<FuzzRun> {
   const st = process.env.SCHEMATHESIS_PATH;
   if (!st) throw new Error('SCHEMATHESIS_PATH must name the pinned schemathesis CLI (scripts/install.sh installs it, scripts/test.sh sets it)');
-  const child = spawn(st, ['--config-file', config, 'run', `${baseUrl}/openapi.json`, '--no-color', '--report', 'ndjson', '--report-dir', reportDir], {
+  // Another seed or more examples for one exploratory run; the suite runs the config's.
+  const overrides = [
+    ...(process.env.FUZZ_SEED ? ['--seed', process.env.FUZZ_SEED] : []),
+    ...(process.env.FUZZ_MAX_EXAMPLES ? ['--max-examples', process.env.FUZZ_MAX_EXAMPLES] : []),
+  ];
+  const args = ['--config-file', config, 'run', `${baseUrl}/openapi.json`, '--no-color', '--report', 'ndjson', '--report-dir', reportDir, ...overrides];
+  const child = spawn(st, args, {
     cwd: reportDir,
     env: {
       ...process.env,

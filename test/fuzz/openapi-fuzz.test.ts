@@ -62,8 +62,9 @@ interface KnownIds {
 }
 
 /**
- * Half the time a path parameter is an id that exists (owned by the fuzz's customer), so the
- * operations behind a lookup are reached and not only their 404.
+ * Half the time an id in the path or the body is one that exists (owned by the fuzz's customer),
+ * so the operations behind a lookup are reached and not only their 404 (a line of the real SKU,
+ * a checkout of the real cart).
  */
 const knownIdsConfig = (ids: KnownIds): string => `
 [dictionaries]
@@ -78,6 +79,8 @@ products = { values = ["${ids.productId}"] }
 "path.sku" = { dictionary = "skus", probability = 0.5 }
 "path.productId" = { dictionary = "products", probability = 0.5 }
 "path.id" = { dictionary = "products", probability = 0.5 }
+"body.cartId" = { dictionary = "carts", probability = 0.5 }
+"body.sku" = { dictionary = "skus", probability = 0.5 }
 `;
 
 // The API as its real entry point (api/main.ts) and the production workers, so checkout, order

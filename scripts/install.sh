@@ -3,6 +3,7 @@
 #   Debian packages: PostgreSQL 15, Redis 7, unzip
 #   Temporal CLI (pinned), stripe-mock (pinned): built with `go install` into the cache folder
 #   Elasticsearch (pinned integ-test zip from Maven Central): unpacked into the cache folder
+#   schemathesis (pinned): a Python venv in the cache folder, for the API fuzz run (test/fuzz/)
 #   npm packages: `npm ci`
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -12,6 +13,7 @@ need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v unzip >/dev/null || need_apt+=(unzip)
 command -v curl >/dev/null || need_apt+=(curl)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # Only to validate docker-compose.yml in the tests; no engine runs here.
 { docker compose version || docker-compose version; } >/dev/null 2>&1 || need_apt+=(docker-compose)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -74,6 +76,20 @@ else
   unzip -q "$zip" -d "$ES_HOME.partial"
   mv "$ES_HOME.partial/elasticsearch-$ELASTICSEARCH_VERSION" "$ES_HOME" && rm -rf "$ES_HOME.partial"
   log "Elasticsearch $ELASTICSEARCH_VERSION: unpacked to $ES_HOME"
+fi
+
+if [ -f "$SCHEMATHESIS_HOME/.installed" ]; then
+  log "schemathesis $SCHEMATHESIS_VERSION: cached at $SCHEMATHESIS_HOME"
+else
+  # A venv is not relocatable (its scripts name their interpreter by path), so it is built in
+  # place and marked complete only at the end; a broken half is rebuilt.
+  log "schemathesis $SCHEMATHESIS_VERSION: pip install into a venv at $SCHEMATHESIS_HOME"
+  rm -rf "$SCHEMATHESIS_HOME"
+  python3 -m venv "$SCHEMATHESIS_HOME"
+  "$SCHEMATHESIS_HOME/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" 2>&1 | sed 's/^/    /' >&2
+  "$SCHEMATHESIS_BIN" --version >/dev/null || die "schemathesis $SCHEMATHESIS_VERSION did not install"
+  touch "$SCHEMATHESIS_HOME/.installed"
+  log "schemathesis $SCHEMATHESIS_VERSION: installed"
 fi
 
 wait "$temporal_job" || die "Temporal CLI build failed"

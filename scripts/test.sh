@@ -3,6 +3,7 @@
 # never the dev stack). Installs what is missing, starts the stack, type-checks, lints, runs
 # mocha, and stops the stack again. Extra arguments go to mocha (e.g. a spec file or --grep).
 #   KEEP_STACK=1 scripts/test.sh   leaves the test stack running for a faster next run
+#   scripts/test.sh test/fuzz/openapi-fuzz.test.ts   the schemathesis fuzz of the OpenAPI document alone
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT_DIR"

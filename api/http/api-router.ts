@@ -26,6 +26,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** Request headers the route reads, for the document; the handler checks them and answers its own problem type. */
+  headers?: z.ZodObject;
   responses: Record<number, ResponseSpec>;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AnyRouteSpec } from './api-router';
 import { problemTypes, problemTypeUri } from './problem';
+import { withRouterResponses } from './router-responses';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -9,7 +10,7 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   return rest;
 };
 
-function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonSchema[] {
+function parameters(schema: z.ZodType | undefined, location: 'path' | 'query' | 'header'): JsonSchema[] {
   if (!schema) return [];
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
@@ -43,12 +44,12 @@ export function buildOpenApi(
       description: `${route.description ?? ''}${roleNote}`.trim() || undefined,
       tags: [route.tag],
       ...(route.roles && { security: route.roles === 'optional' ? [{}, { bearer: [] }] : [{ bearer: [] }] }),
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...parameters(route.headers, 'header')],
       ...(route.body && {
         requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } },
       }),
       responses: Object.fromEntries(
-        Object.entries(route.responses).map(([status, response]) => [
+        Object.entries(withRouterResponses(route)).map(([status, response]) => [
           status,
           {
             description: response.description,

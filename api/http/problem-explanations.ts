@@ -37,7 +37,7 @@ export const problemExplanations: Record<ProblemType, string> = {
   internal: 'Something went wrong on our side. It was logged with the `requestId` of this answer: quote it when you report the problem.',
   'checkout-in-progress': 'The order is still being checked out (or this Idempotency-Key\'s checkout is still running). Retry after a moment; a retry with the same key and body gets the same answer, never a second order.',
   'already-shipped': 'Something has already left the warehouse, so the order can no longer be cancelled or re-addressed. Ask for a return or a refund instead.',
-  'order-final': 'The order has ended (rejected, cancelled or closed): the `status` member says how. Nothing about it can change any more.',
+  'order-final': 'The order has ended (rejected, cancelled or closed): the `orderStatus` member says how. Nothing about it can change any more.',
   'not-on-hold': 'Only an order held for risk review can be approved or rejected; this one is not (or no longer: someone else decided first). Reload the order to see its status.',
   'in-risk-review': 'The order is held for risk review. Approve or reject it first; fulfillment can be held after that.',
   'nothing-left-to-ship': 'Nothing of the order is left to ship, so there is nothing to hold.',

@@ -79,13 +79,14 @@ export class Problem extends Error {
   }
 
   toJSON(instance?: string): Record<string, unknown> {
+    // RFC 9457's own members come last, so no extension can replace them (an order's status is not the HTTP status).
     return {
+      ...this.extensions,
       type: problemTypeUri(this.type),
       title: this.title,
       status: this.status,
       ...(this.detail && { detail: this.detail }),
       ...(instance && { instance }),
-      ...this.extensions,
     };
   }
 }

@@ -78,7 +78,7 @@ export function createOrderClient(temporal: Client) {
     if (cause instanceof ApplicationFailure && isRefusalCode(cause.type)) throw new Problem(cause.type, cause.message, { orderId });
     const current = await view(orderId, principal);
     if (isFinal(current.status) || (await handle(orderId).describe()).status.name !== 'RUNNING') {
-      throw new Problem('order-final', `the order is ${current.status}: nothing can change any more`, { orderId, status: current.status });
+      throw new Problem('order-final', `the order is ${current.status}: nothing can change any more`, { orderId, orderStatus: current.status });
     }
     // A step kept failing past its retries; the order is as it was, and the request can be sent again.
     if (cause) throw new Problem('service-unavailable', cause.message, { orderId }, { 'Retry-After': '5' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shippingSpeeds } from '../../domain/shipping-estimate';
+import { emailAddress } from '../http/email-address';
 
 export const orderIdParam = z.object({ orderId: z.uuid() });
 
@@ -20,7 +21,7 @@ export const address = z.strictObject({
 export const checkoutBody = z
   .strictObject({
     cartId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a cart id'),
-    email: z.email().max(254),
+    email: emailAddress,
     shippingAddress: address,
     billingAddress: address.optional().describe('Defaults to the shipping address'),
     shippingSpeed: z.enum(shippingSpeeds).default('standard'),

@@ -18,6 +18,7 @@ import type { AppDeps } from '../app-deps';
 import { notifyProductsChanged } from '../notify-products-changed';
 import { Problem } from '../http/problem';
 import { SEARCH_CATCH_UP_EVERY } from '../../platform/temporal/schedules';
+import { emailAddress } from '../http/email-address';
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes').max(80);
 const uuid = z.uuid();
@@ -30,7 +31,7 @@ const attributes = z
   .refine((a) => Object.keys(a).length <= 10, 'at most 10 attributes')
   .describe('e.g. { "size": "M", "color": "red" }');
 
-const variant = z.strictObject({ sku, attributes, priceAmount, currency, weightGrams: z.number().int().min(0).max(1_000_000).optional() });
+const variant = z.strictObject({ sku, attributes, priceAmount, currency, weightGrams: z.number().int().min(1).max(1_000_000).optional() });
 const productBody = z
   .strictObject({
     sellerId: uuid,
@@ -130,7 +131,7 @@ export function catalogRoutes(api: ApiRouter, deps: AppDeps): void {
       summary: 'Create a seller',
       tag: 'Catalog admin',
       roles: ['admin'],
-      body: z.strictObject({ slug, name: z.string().min(1).max(120), email: z.email().optional(), country }),
+      body: z.strictObject({ slug, name: z.string().min(1).max(120), email: emailAddress.optional(), country }),
       responses: { 201: { description: 'Created' }, ...adminErrors, 409: { description: 'Slug taken', problems: ['already-exists'] } },
     },
     async ({ body, res }) => {

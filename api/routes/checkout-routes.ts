@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { z } from 'zod';
 import { refusalCodes } from '../../domain/order-state';
 import { cancelOrderUpdate, type CheckoutResult } from '../../workflows/order/order.messages';
 import type { ApiRouter } from '../http/api-router';
@@ -7,7 +8,12 @@ import { checkoutInput } from '../orders/checkout-start';
 import type { OrderClient } from '../orders/order-client';
 import { checkoutBody, orderIdParam, supportRequest } from '../orders/order-schemas';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const checkoutHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .describe('1 to 255 visible ASCII characters; the same key and body give the same answer'),
+});
 
 const rejectionProblems: Record<string, ProblemType> = {
   OutOfStock: 'out-of-stock',
@@ -52,6 +58,7 @@ export function checkoutRoutes(api: ApiRouter, orders: OrderClient): void {
       tag: 'Checkout',
       roles: ['customer'],
       body: checkoutBody,
+      headers: checkoutHeaders,
       responses: {
         201: { description: 'Confirmed' },
         202: { description: 'Held for risk review; support decides' },
@@ -66,9 +73,9 @@ export function checkoutRoutes(api: ApiRouter, orders: OrderClient): void {
       },
     },
     async ({ body, principal, req, res }) => {
-      const key = req.get('idempotency-key');
-      if (!key || !IDEMPOTENCY_KEY.test(key)) throw new Problem('idempotency-key-missing');
-      const result = await orders.checkOut(checkoutInput(principal!.subject, key, body));
+      const headers = checkoutHeaders.safeParse({ 'Idempotency-Key': req.get('idempotency-key') });
+      if (!headers.success) throw new Problem('idempotency-key-missing');
+      const result = await orders.checkOut(checkoutInput(principal!.subject, headers.data['Idempotency-Key'], body));
       answer(result, res);
     },
   );

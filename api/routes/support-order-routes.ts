@@ -17,6 +17,7 @@ import { addressChange, orderIdParam, supportRequest } from '../orders/order-sch
 import { Problem } from '../http/problem';
 import type { OrderClient } from '../orders/order-client';
 import { isSearchOutage } from '../read-models/search-outage';
+import { emailAddress } from '../http/email-address';
 
 const staff = ['support', 'admin'] as const;
 
@@ -29,7 +30,7 @@ const actions = [
 ] as const;
 
 const searchQuery = z.strictObject({
-  email: z.email().optional(),
+  email: emailAddress.optional(),
   status: z.enum(orderStatuses).optional(),
   sku: z.string().max(64).optional(),
   orderId: z.uuid().optional(),

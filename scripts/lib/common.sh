@@ -7,6 +7,7 @@ TEMPORAL_CLI_VERSION=1.5.1
 STRIPE_MOCK_VERSION=0.197.0
 ELASTICSEARCH_VERSION=8.19.21
 POSTGRES_MAJOR=15
+SCHEMATHESIS_VERSION=4.32.5
 
 # Built or downloaded once per machine, outside the repo, and shared by every clone. As root it
 # must be readable by the service user, which a home folder under /root is not.
@@ -15,6 +16,9 @@ CACHE_DIR="${FULFILLMENT_CACHE_DIR:-$default_cache}"
 TEMPORAL_BIN="$CACHE_DIR/temporal-$TEMPORAL_CLI_VERSION/temporal"
 STRIPE_MOCK_BIN="$CACHE_DIR/stripe-mock-$STRIPE_MOCK_VERSION/stripe-mock"
 ES_HOME="$CACHE_DIR/elasticsearch-$ELASTICSEARCH_VERSION"
+# A Python venv: schemathesis fuzzes the API from its OpenAPI document (test/fuzz/).
+SCHEMATHESIS_HOME="$CACHE_DIR/schemathesis-$SCHEMATHESIS_VERSION"
+SCHEMATHESIS_BIN="$SCHEMATHESIS_HOME/bin/st"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 REDIS_BIN="$(command -v redis-server || echo /usr/bin/redis-server)"
 JAVA17_HOME="${ES_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
@@ -64,6 +68,7 @@ export_profile_env() {
   export JWT_SECRET="${JWT_SECRET:-local-$PROFILE-signing-secret-not-for-production}"
   export API_PORT="${API_PORT}"
   export TEMPORAL_CLI_PATH="$TEMPORAL_BIN"
+  export SCHEMATHESIS_PATH="$SCHEMATHESIS_BIN"
 }
 
 

@@ -129,6 +129,21 @@ describe('catalog admin API (real worker, Temporal, PostgreSQL, Elasticsearch)',
       assert.equal((await post('/admin/products', mixed).expect(400)).body.errors[0].message, 'all variants share one currency');
     });
 
+    it('400 for a seller email whose part before @ is longer than 64 characters (found by the API fuzz)', async () => {
+      const tooLong = await post('/admin/sellers', { slug: uniqueId('seller').toLowerCase(), name: 'Long Local', email: `${'a'.repeat(65)}@example.com`, country: 'US' }).expect(400);
+      assert.equal(tooLong.body.type, '/problems/validation-failed');
+      assert.equal(tooLong.body.errors[0].path, 'email');
+      await post('/admin/sellers', { slug: uniqueId('seller').toLowerCase(), name: 'Longest Local', email: `${'a'.repeat(64)}@example.com`, country: 'US' }).expect(201);
+    });
+
+    it('400, not a 422 from the database, for a weight of 0 grams (found by the API fuzz)', async () => {
+      const product = newProduct(rootId);
+      const weightless = { ...product, variants: [{ ...product.variants[0], weightGrams: 0 }] };
+      const res = await post('/admin/products', weightless).expect(400);
+      assert.equal(res.body.type, '/problems/validation-failed');
+      assert.equal(res.body.errors[0].path, 'variants.0.weightGrams');
+    });
+
     it('409 for a SKU that exists, and the product is not half-created', async () => {
       const first = newProduct(rootId);
       await post('/admin/products', first).expect(201);

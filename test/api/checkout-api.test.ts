@@ -72,6 +72,13 @@ describe('checkout API (real workers, Temporal, PostgreSQL, Redis, Elasticsearch
     assert.equal(staff.status, 403);
   });
 
+  it('refuses an email whose part before @ is longer than 64 characters (found by the API fuzz)', async () => {
+    const shopper = await newShopper(t);
+    const res = await postCheckout(t, shopper, checkoutBody(shopper, 'A'.repeat(22), { email: `${'a'.repeat(65)}@example.com` }));
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.equal(res.body.errors[0].path, 'email');
+  });
+
   it('rejects when stock ran out since the cart was filled, keeping nothing reserved', async () => {
     const shopper = await newShopper(t);
     const { cartId, sku } = await cartWith(t, shopper, { onHand: 3, quantity: 3 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { refusalCodes } from '../../domain/order-state';
+import { Problem } from '../../api/http/problem';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { redisReady } from '../../platform/create-redis';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -59,6 +60,31 @@ describe('health, readiness and docs', () => {
     assert.match(docs.text, /swagger-ui-bundle\.js/);
     const asset = await request(t.app).get('/docs/assets/swagger-ui-bundle.js');
     assert.equal(asset.status, 200);
+  });
+
+  it('documents on every route what the router answers before the handler, and the headers a route reads (found by the API fuzz)', async () => {
+    const spec = await request(t.app).get('/openapi.json');
+    const problems = (path: string, method: string, status: number): string[] =>
+      spec.body.paths[path][method].responses[String(status)].content['application/problem+json'].schema.properties.type.enum;
+    // A body that is JSON but not an object ("AAA") is a malformed-json 400 on checkout too.
+    assert.ok(problems('/checkout', 'post', 400).includes('/problems/malformed-json'));
+    assert.ok(problems('/checkout', 'post', 400).includes('/problems/idempotency-key-missing'));
+    assert.deepEqual(problems('/checkout', 'post', 415), ['/problems/unsupported-media-type']);
+    assert.deepEqual(problems('/support/orders/{orderId}', 'get', 401), ['/problems/unauthorized']);
+    assert.deepEqual(problems('/support/orders/{orderId}', 'get', 403), ['/problems/forbidden']);
+    assert.ok(problems('/support/orders/{orderId}', 'get', 400).includes('/problems/malformed-path'));
+    const key = spec.body.paths['/checkout'].post.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key');
+    assert.deepEqual({ in: key.in, required: key.required }, { in: 'header', required: true });
+
+    const notJson = await request(t.app).post('/checkout').set('Authorization', await t.bearer('customer')).set('Content-Type', 'application/json').send('"AAA"');
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.body.type, '/problems/malformed-json');
+  });
+
+  it("keeps RFC 9457's members when a problem's extensions use the same names (found by the API fuzz)", () => {
+    const body = new Problem('order-final', 'the order is cancelled', { status: 'cancelled', type: 'x' }).toJSON();
+    assert.equal(body.status, 409);
+    assert.equal(body.type, '/problems/order-final');
   });
 
   it('describes each problem type at its type URI, and answers unknown routes with a 404 problem', async () => {

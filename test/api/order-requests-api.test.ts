@@ -127,7 +127,9 @@ describe('requests to an order: concurrent decisions and ended orders (real work
         const res = await act(agentA, orderId, action, 'trying anyway');
         assert.equal(res.status, 409, `${action}: ${JSON.stringify(res.body)}`);
         assert.equal(res.body.type, '/problems/order-final', action);
-        assert.equal(res.body.status, status, action);
+        // RFC 9457's `status` is the HTTP status; the order's own is `orderStatus`.
+        assert.equal(res.body.status, 409, action);
+        assert.equal(res.body.orderStatus, status, action);
         assert.match(res.body.detail, new RegExp(`the order is ${status}`));
       }
       const address = await request(t.app)

@@ -82,6 +82,12 @@ describe('risk review and support actions (real workers, Temporal, PostgreSQL, R
     assert.deepEqual(mails.map((m) => m.template).sort(), ['order-on-hold', 'order-rejected']);
   });
 
+  it('refuses a search by an email no mailbox can have, whose part before @ is past 64 characters (found by the API fuzz)', async () => {
+    const res = await request(t.app).get('/support/orders').query({ email: `${'a'.repeat(65)}@example.com` }).set('Authorization', support);
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.equal(res.body.errors[0].path, 'email');
+  });
+
   it('refuses actions the order does not allow, with the reason, and records nothing', async () => {
     const { orderId } = await placeHeldOrder();
     const hold = await act(orderId, 'hold');

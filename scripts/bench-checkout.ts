@@ -2,7 +2,7 @@
 // concurrent clients against the real API and workers, and in the same run, on the same
 // Temporal server, the same for a skeleton workflow of identical shape whose activities answer
 // at once. Prints latency, throughput, their ratio, and CPU seconds per process per phase.
-//   npm run -s bench:checkout -- [--checkouts 300] [--rounds 3] [--concurrency 10] [--warmup 20] [--products 100] [--skus-per-product 3] [--lines 2]
+//   npm run -s bench:checkout -- [--checkouts 300] [--rounds 3] [--concurrency 10] [--warmup 20] [--products 100] [--skus-per-product 3] [--lines 2] [--payment manual|card]
 //     [--temporal-config key=value ...] (replaces scripts/lib/temporal-dev-server.conf)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -30,7 +30,7 @@ import { checkoutSkeletonWorkflowType } from './bench/checkout-skeleton.messages
 import { runLoad } from './bench/checkout-load';
 import { printReport, type CpuRow, type CpuSeconds, type PhaseResult, type Round } from './bench/checkout-report';
 import { historyBreakdown, stepSequence, taskCounts } from './bench/history-breakdown';
-import { checkoutRequestBody, fillCarts, newShoppers, type Shopper } from './bench/checkout-shoppers';
+import { checkoutRequestBody, fillCarts, newShoppers, type BenchPayment, type Shopper } from './bench/checkout-shoppers';
 import { findPid, machineCpu, pidFromFile, processCpu, treeCpu } from './bench/process-cpu';
 import { temporalDevServerArgs, temporalDevServerConfig } from './lib/temporal-dev-server-args';
 
@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
     products: { type: 'string', default: '100' },
     'skus-per-product': { type: 'string', default: '3' },
     lines: { type: 'string', default: '2' },
+    // card: Stripe's test card through the stack's Stripe sandbox, which validates with stripe-mock.
+    payment: { type: 'string', default: 'manual' },
     // Dynamic config for the dev server (repeatable); the default is what scripts/stack.sh and the tests run with.
     'temporal-config': { type: 'string', multiple: true, default: temporalDevServerConfig() },
   },
@@ -53,6 +55,8 @@ const ROUNDS = Number(args.rounds);
 const CONCURRENCY = Number(args.concurrency);
 const WARMUP = Number(args.warmup);
 const LINES = Number(args.lines);
+if (args.payment !== 'manual' && args.payment !== 'card') throw new Error('--payment is manual or card');
+const PAYMENT: BenchPayment = args.payment;
 const TARGETS = { p99Ms: 500, ratio: 0.7 };
 const SETTLE_TIMEOUT_MS = 60_000;
 const PHASE_DEADLINE_MS = 120_000;
@@ -225,7 +229,7 @@ async function main(): Promise<void> {
       const load = await runLoad(origin, count, CONCURRENCY, (i) => ({
         path: route,
         headers: { authorization: batch[i]!.bearer, 'idempotency-key': keys[i]! },
-        body: checkoutRequestBody(batch[i]!),
+        body: checkoutRequestBody(batch[i]!, PAYMENT),
       }), { deadlineMs: PHASE_DEADLINE_MS, maxFailures: Math.max(5, count / 10) });
       if (load.samples.length < count) step(`${name}: stopped after ${load.samples.length} of ${count} checkouts (deadline or failures)`);
       const orderIds = load.samples.map((s) => orderIdFor(batch[s.index]!.subject, keys[s.index]!));
@@ -296,7 +300,7 @@ async function main(): Promise<void> {
     };
     printReport(idle, rounds, TARGETS, [
       `${ROUNDS} rounds of ${CHECKOUTS} checkouts per scenario after ${WARMUP} warm-up ones, ${CONCURRENCY} concurrent clients (closed loop, keep-alive), ${LINES} lines per cart, node ${process.version}, ${os.cpus().length} cores`,
-      'payment: manual provider (stripe-mock answers every PaymentIntent as requires_payment_method, which the Stripe adapter treats as declined)',
+      PAYMENT === 'card' ? `payment: Stripe test card pm_card_visa through the Stripe sandbox at ${process.env.STRIPE_API_BASE} (the skeleton's authorization is a no-op)` : 'payment: manual provider',
       'POST: request sent to response read; the API answers once the order is confirmed, so this is also end-to-end confirmation',
       "settled: request sent to the order's search document written (indexOrder, which runs beside clearing the cart after the answer; the email was queued with the confirmation); the skeleton's no-op indexOrder returning",
       `one Temporal dev server (port ${temporalPort}${args['temporal-config'].length ? `, ${args['temporal-config'].join(' ')}` : ', default dynamic config'}); the API (both routes) in one process, the real and the skeleton workers in another; skeleton queues bench-orders/bench-inventory/bench-search`,

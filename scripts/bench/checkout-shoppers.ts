@@ -52,6 +52,10 @@ export async function fillCarts(origin: string, shoppers: Shopper[], skus: strin
   await Promise.all(Array.from({ length: concurrency }, filler));
 }
 
-export function checkoutRequestBody(shopper: Shopper): string {
-  return JSON.stringify({ cartId: shopper.cartId, email: shopper.email, shippingAddress: benchAddress, shippingSpeed: 'standard', paymentMethod: { provider: 'manual' } });
+/** `card` pays with Stripe's test card through the stack's Stripe sandbox (STRIPE_API_BASE). */
+export type BenchPayment = 'manual' | 'card';
+
+export function checkoutRequestBody(shopper: Shopper, payment: BenchPayment = 'manual'): string {
+  const paymentMethod = payment === 'card' ? { provider: 'stripe', paymentMethodId: 'pm_card_visa' } : { provider: 'manual' };
+  return JSON.stringify({ cartId: shopper.cartId, email: shopper.email, shippingAddress: benchAddress, shippingSpeed: 'standard', paymentMethod });
 }

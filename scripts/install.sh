@@ -95,7 +95,10 @@ fi
 wait "$temporal_job" || die "Temporal CLI build failed"
 wait "$stripe_job" || die "stripe-mock build failed"
 
-if [ "$ROOT_DIR/package-lock.json" -nt "$ROOT_DIR/node_modules/.package-lock.json" ]; then
+if [ -L "$ROOT_DIR/node_modules" ]; then
+  # A worktree sharing another checkout's packages: npm ci would empty that checkout's folder.
+  log "node_modules links to $(readlink "$ROOT_DIR/node_modules"); npm ci skipped"
+elif [ "$ROOT_DIR/package-lock.json" -nt "$ROOT_DIR/node_modules/.package-lock.json" ]; then
   log "npm ci"
   (cd "$ROOT_DIR" && npm ci --no-fund --no-audit --loglevel=error 2>&1 | grep -v 'nodedir' | sed 's/^/    /' >&2)
   log "npm packages installed"

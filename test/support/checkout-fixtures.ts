@@ -48,6 +48,11 @@ export function postCheckout(t: TestApp, shopper: Shopper, body: object, idempot
   return idempotencyKey === null ? req : req.set('Idempotency-Key', idempotencyKey);
 }
 
+/** What the storefront asks of checkout, paying by the manual provider unless told otherwise. */
+export function checkoutRequest(shopper: Shopper, cartId: string, paymentMethod: OrderInput['request']['paymentMethod'] = { provider: 'manual' }): OrderInput['request'] {
+  return { cartId, email: shopper.email, shippingAddress: usAddress, billingAddress: usAddress, shippingSpeed: 'standard', paymentMethod };
+}
+
 /** Starts the checkout workflow the way the API does (update-with-start, manual payment) and returns its first answer. */
 export async function startCheckout(shopper: Shopper, cartId: string, overrides: Partial<OrderInput> = {}): Promise<CheckoutResult> {
   const orderId = randomUUID();
@@ -56,14 +61,7 @@ export async function startCheckout(shopper: Shopper, cartId: string, overrides:
     idempotencyKey: orderId,
     requestHash: 'test',
     customerSubject: shopper.subject,
-    request: {
-      cartId,
-      email: shopper.email,
-      shippingAddress: usAddress,
-      billingAddress: usAddress,
-      shippingSpeed: 'standard',
-      paymentMethod: { provider: 'manual' },
-    },
+    request: checkoutRequest(shopper, cartId),
     ...overrides,
   };
   return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, {

@@ -6,7 +6,7 @@ import { findInventoryDrift } from '../../db/reconcile-inventory';
 import type { OrderInput } from '../../workflows/order/order.messages';
 import { orderWorkflowId } from '../../workflows/order/order.messages';
 import { redisReady } from '../support/cart-fixtures';
-import { cartWith, newShopper, startCheckout, usAddress, type Shopper } from '../support/checkout-fixtures';
+import { cartWith, checkoutRequest, newShopper, startCheckout, type Shopper } from '../support/checkout-fixtures';
 import { uniqueId } from '../support/db-fixtures';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -30,9 +30,7 @@ describe('card orders that end early release the authorization at Stripe (workfl
   });
   after(() => t.close());
 
-  const byCard = (shopper: Shopper, cartId: string): Partial<OrderInput> => ({
-    request: { cartId, email: shopper.email, shippingAddress: usAddress, billingAddress: usAddress, shippingSpeed: 'standard', paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } },
-  });
+  const byCard = (shopper: Shopper, cartId: string): Partial<OrderInput> => ({ request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }) });
 
   /** The one PaymentIntent the order created is canceled at the sandbox, our row says so, and stock is back. */
   async function assertReleasedAtStripe(orderId: string, sku: string): Promise<void> {

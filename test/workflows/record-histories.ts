@@ -24,7 +24,7 @@ import {
 import { createOrder, createStockedSku, uniqueId } from '../support/db-fixtures';
 import { storedPaymentEvent } from '../support/payment-event-fixtures';
 import { redisReady } from '../support/cart-fixtures';
-import { cartWith, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
+import { cartWith, checkoutRequest, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
 import { createStripe } from '../../platform/create-stripe';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -155,7 +155,7 @@ describe('record order and housekeeping histories for replay', function () {
   it('order-card-authorized-with-payment-events-then-cancelled', async () => {
     const shopper = await newShopper(t);
     const { cartId } = await cartWith(t, shopper);
-    const { orderId, status } = await startCheckout(shopper, cartId, { request: { cartId, email: shopper.email, shippingAddress: usAddress, billingAddress: usAddress, shippingSpeed: 'standard', paymentMethod: card('pm_card_visa') } });
+    const { orderId, status } = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, card('pm_card_visa')) });
     assert.equal(status, 'confirmed');
     await signalledEvents(orderId, 3);
     const handle = client().workflow.getHandle(orderWorkflowId(orderId));
@@ -168,7 +168,7 @@ describe('record order and housekeeping histories for replay', function () {
   it('order-card-declined', async () => {
     const shopper = await newShopper(t);
     const { cartId } = await cartWith(t, shopper);
-    const result = await startCheckout(shopper, cartId, { request: { cartId, email: shopper.email, shippingAddress: usAddress, billingAddress: usAddress, shippingSpeed: 'standard', paymentMethod: card('pm_card_chargeDeclined') } });
+    const result = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, card('pm_card_chargeDeclined')) });
     assert.equal(result.status === 'rejected' && result.reason.type, 'PaymentDeclined');
     const handle = client().workflow.getHandle(orderWorkflowId(result.orderId));
     await handle.result();

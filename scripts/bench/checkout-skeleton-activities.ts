@@ -7,6 +7,7 @@ import type { OrderStatus } from '../../db/database';
 import type { AllocationLine } from '../../domain/allocation';
 import type { CheckoutLine } from '../../domain/checkout';
 import type { Money } from '../../domain/money';
+import type { PaymentEvent } from '../../domain/payment-event';
 
 const WAREHOUSE = { warehouseId: '00000000-0000-4000-8000-000000000001', warehouseCode: 'BENCH-1' };
 
@@ -40,6 +41,9 @@ export function createSkeletonActivities({ onIndexed }: { onIndexed: (orderId: s
     },
     async authorizePayment(input: AuthorizePaymentInput): Promise<PaymentAuthorized> {
       return { status: 'authorized', paymentId: '00000000-0000-4000-8000-000000000301', externalId: `manual:${input.idempotencyKey}`, authorizationExpiresAt: null };
+    },
+    async storedPaymentEvents(_paymentIntentId: string): Promise<PaymentEvent[]> {
+      return [];
     },
     async setOrderStatus(_input: { orderId: string; status: OrderStatus; reason?: string; notification?: StatusNotification }): Promise<void> {},
     async clearOrderedLines(_input: { cartId: string; skus: string[] }): Promise<void> {},

@@ -131,6 +131,7 @@ export async function checkoutSkeleton(input: OrderInput): Promise<CheckoutResul
   });
   view.payment = { provider: request.paymentMethod.provider, status: 'authorized', externalId: payment.externalId, authorized: totals.total };
   note('payment authorized', payment.externalId);
+  if (request.paymentMethod.provider === 'stripe') await steps.storedPaymentEvents(payment.externalId);
 
   await move('confirm', { template: 'order-confirmed', payload: { total: totals.total } });
   compensations.length = 0;

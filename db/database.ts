@@ -11,6 +11,7 @@ import type {
 } from './tables/inventory.table';
 import type { NotificationTable } from './tables/notifications.table';
 import type { OrderItemTable, OrderTable } from './tables/orders.table';
+import type { PaymentLedgerTable } from './tables/payment-ledger.table';
 import type { PaymentEventTable, PaymentTable, RefundTable } from './tables/payments.table';
 import type { ShipmentEventTable, ShipmentItemTable, ShipmentTable } from './tables/shipments.table';
 import type { SupportActionTable } from './tables/support-actions.table';
@@ -35,6 +36,7 @@ export interface Database {
   inventory_receipt_lines: InventoryReceiptLineTable;
   payments: PaymentTable;
   payment_events: PaymentEventTable;
+  payment_ledger: PaymentLedgerTable;
   refunds: RefundTable;
   shipments: ShipmentTable;
   shipment_items: ShipmentItemTable;
@@ -47,4 +49,5 @@ export interface Database {
 export type { VariantAttributes } from './tables/catalog.table';
 export type { JsonObject, PostalAddress } from './tables/column-types';
 export type { OrderStatus, RiskLevel } from './tables/orders.table';
+export type { PaymentLedgerKind, PaymentLedgerRow } from './tables/payment-ledger.table';
 export type { PaymentProvider, PaymentRow, PaymentStatus } from './tables/payments.table';

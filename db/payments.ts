@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, PaymentProvider, PaymentRow, PaymentStatus } from './database';
+import type { Database, PaymentLedgerRow, PaymentProvider, PaymentRow, PaymentStatus } from './database';
+import { appendLedgerEntry, findLedgerEntry } from './payment-ledger';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -61,28 +62,42 @@ export async function findCancellablePayments(db: Db, orderId: string): Promise<
 }
 
 /**
- * Records the provider's authorization. Only a payment still waiting for the provider moves on:
- * undefined means it did not (it was cancelled meanwhile, or another attempt already recorded it).
+ * Records the provider's authorization, and appends it to the ledger (which sets
+ * authorized_amount) in the same transaction. Only a payment still waiting for the provider
+ * moves on: undefined means it did not (it was cancelled meanwhile, or another attempt already
+ * recorded it).
  */
 export async function markPaymentAuthorized(
-  db: Db,
+  db: Kysely<Database>,
   id: string,
-  authorization: { externalId: string; amount: number; expiresAt: Date | null },
+  authorization: { externalId: string; amount: number; expiresAt: Date | null; idempotencyKey: string },
 ): Promise<PaymentRow | undefined> {
-  return db
-    .updateTable('payments')
-    .set({
-      status: 'authorized',
-      external_id: authorization.externalId,
-      authorized_amount: authorization.amount,
-      authorization_expires_at: authorization.expiresAt,
-      failure_code: null,
-      failure_message: null,
-    })
-    .where('id', '=', id)
-    .where('status', 'in', awaitingProvider)
-    .returningAll()
-    .executeTakeFirst();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('payments')
+      .set({
+        status: 'authorized',
+        external_id: authorization.externalId,
+        authorization_expires_at: authorization.expiresAt,
+        failure_code: null,
+        failure_message: null,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', awaitingProvider)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await appendLedgerEntry(trx, {
+      paymentId: id,
+      orderId: row.order_id,
+      kind: 'authorized',
+      amount: authorization.amount,
+      currency: row.currency,
+      providerReference: authorization.externalId,
+      idempotencyKey: authorization.idempotencyKey,
+    });
+    return findPayment(trx, id);
+  });
 }
 
 export async function markPaymentFailed(
@@ -106,17 +121,93 @@ export async function markPaymentFailed(
 
 /**
  * Marks a payment cancelled, keeping what was authorized as history (captured stays 0, so the
- * amount rules hold). A pending payment is cancelled too: an authorization that completes later
- * finds it cancelled and releases itself.
+ * amount rules hold), and appends the released hold to the ledger in the same transaction. A
+ * pending payment is cancelled too (nothing was held, so nothing is appended): an authorization
+ * that completes later finds it cancelled and releases itself.
  */
-export async function markPaymentCancelled(db: Db, id: string, externalId?: string): Promise<PaymentRow | undefined> {
-  return db
-    .updateTable('payments')
-    .set({ status: 'cancelled', ...(externalId !== undefined && { external_id: externalId }) })
-    .where('id', '=', id)
-    .where('status', 'in', cancellablePaymentStatuses)
-    .returningAll()
-    .executeTakeFirst();
+export async function markPaymentCancelled(
+  db: Kysely<Database>,
+  id: string,
+  cancellation: { externalId?: string; idempotencyKey: string },
+): Promise<PaymentRow | undefined> {
+  const { externalId, idempotencyKey } = cancellation;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('payments')
+      .set({ status: 'cancelled', ...(externalId !== undefined && { external_id: externalId }) })
+      .where('id', '=', id)
+      .where('status', 'in', cancellablePaymentStatuses)
+      .returningAll()
+      .executeTakeFirst();
+    const released = row ? row.authorized_amount - row.captured_amount : 0;
+    if (row && released > 0) {
+      await appendLedgerEntry(trx, {
+        paymentId: id,
+        orderId: row.order_id,
+        kind: 'cancelled',
+        amount: released,
+        currency: row.currency,
+        providerReference: row.external_id,
+        idempotencyKey,
+      });
+    }
+    return row;
+  });
+}
+
+/** Statuses from which a capture may take money. */
+export const capturablePaymentStatuses = ['authorized', 'partially_captured'] as const satisfies readonly PaymentStatus[];
+
+export interface CaptureRecord {
+  paymentId: string;
+  amount: number;
+  providerReference: string;
+  idempotencyKey: string;
+  /** The last capture of the authorization: the provider released the rest of the hold. */
+  finalCapture: boolean;
+}
+
+/**
+ * Appends the provider's capture to the ledger (which raises captured_amount) and moves the
+ * payment's status, in one transaction. The same key appends nothing the second time; the
+ * database refuses a capture beyond what was authorized.
+ */
+export async function recordCapture(db: Kysely<Database>, capture: CaptureRecord): Promise<{ entry: PaymentLedgerRow; payment: PaymentRow }> {
+  return db.transaction().execute(async (trx) => {
+    const payment = await trx.selectFrom('payments').selectAll().where('id', '=', capture.paymentId).forUpdate().executeTakeFirstOrThrow();
+    const appended = await appendLedgerEntry(trx, {
+      paymentId: payment.id,
+      orderId: payment.order_id,
+      kind: 'captured',
+      amount: capture.amount,
+      currency: payment.currency,
+      providerReference: capture.providerReference,
+      idempotencyKey: capture.idempotencyKey,
+    });
+    if (appended) {
+      await trx
+        .updateTable('payments')
+        .set((eb) => ({
+          status: eb
+            .case()
+            .when(eb.or([eb.val(capture.finalCapture), eb('captured_amount', '=', eb.ref('authorized_amount'))]))
+            .then('captured' as const)
+            .else('partially_captured' as const)
+            .end(),
+        }))
+        .where('id', '=', payment.id)
+        .where('status', 'in', capturablePaymentStatuses)
+        .execute();
+    }
+    const entry = appended ?? (await findLedgerEntry(trx, capture.idempotencyKey));
+    if (!entry) throw new Error(`ledger entry ${capture.idempotencyKey} neither appended nor found`);
+    return { entry, payment: await trx.selectFrom('payments').selectAll().where('id', '=', payment.id).executeTakeFirstOrThrow() };
+  });
+}
+
+/** The provider released an authorization nothing was captured from: no capture can take it any more. */
+export async function markAuthorizationExpired(db: Db, id: string): Promise<void> {
+  await db.updateTable('payments').set({ status: 'expired' }).where('id', '=', id).where('status', '=', 'authorized').execute();
 }
 
 /** Keeps the provider's id of an authorization that was released because its payment had been cancelled meanwhile. */

@@ -83,6 +83,7 @@ export async function authorizePayment({ db, providers }: { db: Kysely<Database>
     externalId: result.externalId,
     amount: result.authorized.amount,
     expiresAt: result.expiresAt,
+    idempotencyKey: input.idempotencyKey,
   });
   if (authorized) {
     log.info('payment authorized', { orderId: input.orderId, paymentId, externalId: result.externalId, amount: result.authorized.amount });

@@ -27,10 +27,9 @@ export async function cancelPayment({ db, providers }: { db: Kysely<Database>; p
   for (const payment of payments) {
     // A pending payment's answer was lost; its provider id may still be known from a webhook.
     const externalId = payment.external_id ?? (await findExternalIdFromEvents(db, payment.id));
-    if (externalId) {
-      await providers[payment.provider].cancelAuthorization({ externalId, idempotencyKey: `${input.idempotencyKey}/${payment.id}` });
-    }
-    if (await markPaymentCancelled(db, payment.id, externalId)) cancelledPaymentIds.push(payment.id);
+    const idempotencyKey = `${input.idempotencyKey}/${payment.id}`;
+    if (externalId) await providers[payment.provider].cancelAuthorization({ externalId, idempotencyKey });
+    if (await markPaymentCancelled(db, payment.id, { externalId, idempotencyKey })) cancelledPaymentIds.push(payment.id);
   }
   if (cancelledPaymentIds.length > 0) log.info('payments cancelled', { orderId: input.orderId, paymentIds: cancelledPaymentIds });
   return { cancelledPaymentIds };

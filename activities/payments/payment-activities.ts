@@ -4,10 +4,11 @@ import { findPaymentEvents } from '../../db/payment-events';
 import type { PaymentEvent } from '../../domain/payment-event';
 import { authorizePayment, type AuthorizePaymentInput, type PaymentAuthorized, type PaymentDeclinedDetails } from './authorize-payment';
 import { cancelPayment, type CancelPaymentInput, type PaymentsCancelled } from './cancel-payment';
+import { capturePayment, type CapturePaymentInput, type PaymentCaptured } from './capture-payment';
 import { deliverStoredPaymentEvents, type StoredPaymentEventsDelivered } from './deliver-stored-payment-events';
 import type { PaymentProviders } from './payment-provider';
 
-export type { AuthorizePaymentInput, CancelPaymentInput, PaymentAuthorized, PaymentDeclinedDetails, PaymentsCancelled, StoredPaymentEventsDelivered };
+export type { AuthorizePaymentInput, CancelPaymentInput, CapturePaymentInput, PaymentAuthorized, PaymentCaptured, PaymentDeclinedDetails, PaymentsCancelled, StoredPaymentEventsDelivered };
 
 export interface PaymentActivityDeps {
   db: Kysely<Database>;
@@ -16,8 +17,8 @@ export interface PaymentActivityDeps {
 }
 
 /**
- * Money at the providers, and the payments ledger that records it: authorizations and their
- * compensation, and the provider's webhook events that reach an order's workflow.
+ * Money at the providers, and the payment ledger that records it: authorizations and their
+ * compensation, captures, and the provider's webhook events that reach an order's workflow.
  */
 export function createPaymentActivities({ db, providers }: PaymentActivityDeps) {
   return {
@@ -27,6 +28,11 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDeps) 
 
     async cancelPayment(input: CancelPaymentInput): Promise<PaymentsCancelled> {
       return cancelPayment({ db, providers }, input);
+    },
+
+    /** On the rate-limited payments queue: nobody waits on a capture, and Stripe limits its endpoint. */
+    async capturePayment(input: CapturePaymentInput): Promise<PaymentCaptured> {
+      return capturePayment({ db, providers }, input);
     },
 
     /** Events a webhook stored for this PaymentIntent, oldest first: those that came before the workflow listened. */
@@ -43,3 +49,5 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDeps) 
 export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
 /** What the scheduled redelivery of stored payment events calls. */
 export type PaymentEventActivities = Pick<PaymentActivities, 'deliverStoredPaymentEvents'>;
+/** What the capture workflow calls. */
+export type CaptureActivities = Pick<PaymentActivities, 'capturePayment'>;

@@ -5,6 +5,8 @@ import { releaseExpiredReservationsWorkflowType, type ReleaseExpiredReservations
 import { releaseExpiredReservations } from '../../workflows/housekeeping/release-expired-reservations';
 import { restockWorkflowType, type RestockWorkflow } from '../../workflows/inventory/restock.messages';
 import { restock } from '../../workflows/inventory/restock';
+import { captureOrderPaymentWorkflowType, type CaptureOrderPaymentWorkflow } from '../../workflows/payment/capture-order-payment.messages';
+import { captureOrderPayment } from '../../workflows/payment/capture-order-payment';
 import { processOrderWorkflowType, type ProcessOrderWorkflow } from '../../workflows/order/order.messages';
 import { processOrder } from '../../workflows/order/process-order';
 import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
@@ -25,6 +27,7 @@ describe('workflow message files match their workflows', () => {
   const described: [string, (...args: never[]) => unknown][] = [
     [processOrderWorkflowType, processOrder satisfies ProcessOrderWorkflow],
     [restockWorkflowType, restock satisfies RestockWorkflow],
+    [captureOrderPaymentWorkflowType, captureOrderPayment satisfies CaptureOrderPaymentWorkflow],
     [catchUpSearchIndexWorkflowType, catchUpSearchIndex satisfies CatchUpSearchIndexWorkflow],
     [catchUpOrderIndexWorkflowType, catchUpOrderIndex satisfies CatchUpOrderIndexWorkflow],
     [syncProductSearchWorkflowType, syncProductSearch satisfies SyncProductSearchWorkflow],

@@ -3,8 +3,15 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Kysely } from 'kysely';
+import { authorizePayment, type PaymentAuthorized } from '../../activities/payments/authorize-payment';
+import { createManualPaymentProvider } from '../../activities/payments/manual-payment-provider';
+import { createStripePaymentProvider } from '../../activities/payments/stripe-payment-provider';
+import { money } from '../../domain/money';
+import { captureOrderPaymentWorkflowType, captureWorkflowId, type CaptureOrderPaymentWorkflow } from '../../workflows/payment/capture-order-payment.messages';
 import type { Database } from '../../db/database';
 import { reserveStock } from '../../db/reservations';
 import { redeliverPaymentEventsWorkflowType, type RedeliverPaymentEventsWorkflow } from '../../workflows/housekeeping/redeliver-payment-events.messages';
@@ -28,16 +35,17 @@ import { cartWith, checkoutRequest, newShopper, startCheckout, usAddress } from 
 import { eventually } from '../support/eventually';
 import { createStripe } from '../../platform/create-stripe';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testConfig, testStack } from '../support/test-stack';
+import { stripeSandbox } from '../support/stripe-sandbox';
+import { quietLogger, testConfig, testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 /**
- * Records the order workflow's histories that test/workflows/replay.test.ts replays. Not part of
- * the suite (the name does not end in .test.ts): run it when the order workflow's shape changes
+ * Records the histories that test/workflows/replay.test.ts replays. Not part of
+ * the suite (the name does not end in .test.ts): run it when a recorded workflow's shape changes
  * before anything runs in production, and commit the files it writes:
  *   bash scripts/test.sh test/workflows/record-histories.ts (or -g one of them)
  */
-describe('record order and housekeeping histories for replay', function () {
+describe('record order, payment and housekeeping histories for replay', function () {
   this.timeout(120_000);
   const folder = path.join(__dirname, 'histories');
   const support: SupportRequest = { actor: { id: 'agent-1', role: 'support' }, reason: 'recorded for replay' };
@@ -216,5 +224,38 @@ describe('record order and housekeeping histories for replay', function () {
     await handle.result();
     await save('order-confirmed-then-continued-as-new', handle.workflowId, firstRunId);
     await save('order-continued-then-cancelled', handle.workflowId);
+  });
+  /** A 5000 USD card authorization of a new order, as checkout leaves it. */
+  async function cardAuthorization(): Promise<{ orderId: string } & PaymentAuthorized> {
+    const order = await createOrder(db, { totalAmount: 5000 });
+    const providers = { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() };
+    const auth: PaymentAuthorized = await new MockActivityEnvironment({ workflowExecution: { workflowId: `order-${order.id}`, runId: randomUUID() } }, { logger: quietLogger }).run(
+      authorizePayment,
+      { db, providers },
+      { orderId: order.id, amount: money(5000, 'USD'), paymentMethod: { provider: 'stripe' as const, paymentMethodId: 'pm_card_visa' }, idempotencyKey: `order-${order.id}/authorize` },
+    );
+    return { orderId: order.id, ...auth };
+  }
+  const capture = (orderId: string, paymentId: string, n: number, amount: number, finalCapture: boolean) =>
+    client().workflow.execute<CaptureOrderPaymentWorkflow>(captureOrderPaymentWorkflowType, {
+      workflowId: captureWorkflowId(orderId, n),
+      taskQueue: taskQueues.orders,
+      args: [{ orderId, paymentId, amount: money(amount, 'USD'), finalCapture }],
+    });
+
+  it('capture-partial-after-a-lost-answer, then capture-final', async () => {
+    const { orderId, paymentId, externalId } = await cardAuthorization();
+    await stripeSandbox().fault({ method: 'POST', path: `/v1/payment_intents/${externalId}/capture`, idempotencyKeyPrefix: `capture-${orderId}-1/`, effect: 'lose-answer', times: 3 });
+    assert.equal((await capture(orderId, paymentId, 1, 2000, false)).status, 'captured');
+    assert.equal((await capture(orderId, paymentId, 2, 3000, true)).status, 'captured');
+    await save('capture-partial-after-a-lost-answer', captureWorkflowId(orderId, 1));
+    await save('capture-final', captureWorkflowId(orderId, 2));
+  });
+
+  it('capture-authorization-expired', async () => {
+    const { orderId, paymentId, externalId } = await cardAuthorization();
+    await stripeSandbox().expire(externalId);
+    assert.equal((await capture(orderId, paymentId, 1, 5000, true)).status, 'authorization-expired');
+    await save('capture-authorization-expired', captureWorkflowId(orderId, 1));
   });
 });

@@ -14,3 +14,10 @@ export const untilDoneRetry: RetryPolicy = { initialInterval: '1 second', backof
 
 /** A scheduled sweep finishes what it started, however long a dependency is away; the next run is no excuse to drop a batch. */
 export const sweepRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
+
+/**
+ * A capture rides out a provider outage of about 40 minutes (doubling to 5 minutes apart, 15
+ * attempts), well inside the day the expiry policy leaves before a hold lapses. Past that the run
+ * fails and is started again under the same id, hence the same key: never a second capture.
+ */
+export const captureRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 15 };

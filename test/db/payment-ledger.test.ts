@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database';
+import { migrateToLatest } from '../../db/migrator';
+import { appendLedgerEntry, findPaymentLedger, type NewLedgerEntry } from '../../db/payment-ledger';
+import { assertRefused, createOrder, createTestDb, uniqueId } from '../support/db-fixtures';
+
+const CHECK = '23514';
+const UNIQUE = '23505';
+const FOREIGN_KEY = '23503';
+const RESTRICT = '23001';
+
+describe('payment ledger (db invariants)', function () {
+  this.timeout(20_000);
+  let db: Kysely<Database>;
+
+  before(async () => {
+    db = createTestDb();
+    await migrateToLatest(db);
+  });
+  after(async () => {
+    await db?.destroy();
+  });
+
+  /** A payment with nothing in its ledger yet, and the movement maker for it. */
+  async function payment() {
+    const order = await createOrder(db);
+    const { id } = await db
+      .insertInto('payments')
+      .values({ order_id: order.id, provider: 'stripe', external_id: uniqueId('pi'), status: 'authorized', currency: 'USD' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const entry = (kind: NewLedgerEntry['kind'], amount: number, key = uniqueId(kind)): NewLedgerEntry => ({
+      paymentId: id,
+      orderId: order.id,
+      kind,
+      amount,
+      currency: 'USD',
+      providerReference: 'pi_test',
+      idempotencyKey: key,
+    });
+    const totals = async () =>
+      db.selectFrom('payments').select(['authorized_amount', 'captured_amount', 'refunded_amount']).where('id', '=', id).executeTakeFirstOrThrow();
+    return { id, orderId: order.id, entry, totals };
+  }
+
+  it('moves the payment totals with every movement appended, in the same statement', async () => {
+    const p = await payment();
+    await appendLedgerEntry(db, p.entry('authorized', 5000));
+    await appendLedgerEntry(db, p.entry('captured', 2000));
+    await appendLedgerEntry(db, p.entry('captured', 1000));
+    await appendLedgerEntry(db, p.entry('refund_requested', 500));
+    await appendLedgerEntry(db, p.entry('refunded', 500));
+    assert.deepEqual(await p.totals(), { authorized_amount: 5000, captured_amount: 3000, refunded_amount: 500 });
+    assert.deepEqual(
+      (await findPaymentLedger(db, p.id)).map((row) => [row.kind, row.amount]),
+      [['authorized', 5000], ['captured', 2000], ['captured', 1000], ['refund_requested', 500], ['refunded', 500]],
+    );
+  });
+
+  it('refuses a capture beyond what was authorized, and keeps no row of it', async () => {
+    const p = await payment();
+    await appendLedgerEntry(db, p.entry('authorized', 5000));
+    await appendLedgerEntry(db, p.entry('captured', 4000));
+    await assertRefused(appendLedgerEntry(db, p.entry('captured', 1001)), { code: CHECK, constraint: 'payments_captured_within_authorized' });
+    await assertRefused(appendLedgerEntry(db, p.entry('refunded', 4001)), { code: CHECK, constraint: 'payments_refunded_within_captured' });
+    assert.deepEqual(await p.totals(), { authorized_amount: 5000, captured_amount: 4000, refunded_amount: 0 });
+    assert.equal((await findPaymentLedger(db, p.id)).length, 2);
+  });
+
+  it('appends a key once: a retry is a no-op, a plain duplicate is refused', async () => {
+    const p = await payment();
+    await appendLedgerEntry(db, p.entry('authorized', 5000));
+    const capture = p.entry('captured', 2000, `capture-${p.orderId}-1/capture`);
+    assert.ok(await appendLedgerEntry(db, capture));
+    assert.equal(await appendLedgerEntry(db, capture), undefined, 'the retry found its row');
+    await assertRefused(
+      db
+        .insertInto('payment_ledger')
+        .values({ payment_id: p.id, order_id: p.orderId, kind: 'captured', amount: 2000, currency: 'USD', idempotency_key: capture.idempotencyKey })
+        .execute(),
+      { code: UNIQUE, constraint: 'payment_ledger_idempotency_key_key' },
+    );
+    assert.equal((await p.totals()).captured_amount, 2000);
+  });
+
+  it('refuses UPDATE and DELETE (append-only) and keeps the row', async () => {
+    const p = await payment();
+    await appendLedgerEntry(db, p.entry('authorized', 5000));
+    await assertRefused(db.updateTable('payment_ledger').set({ amount: 1 }).where('payment_id', '=', p.id).execute(), { code: RESTRICT, message: /append-only/ });
+    await assertRefused(db.deleteFrom('payment_ledger').where('payment_id', '=', p.id).execute(), { code: RESTRICT, message: /append-only/ });
+    assert.deepEqual((await findPaymentLedger(db, p.id)).map((row) => row.amount), [5000]);
+  });
+
+  it("refuses a movement in another currency or order than its payment's, a non-positive amount and an unknown kind", async () => {
+    const p = await payment();
+    const other = await createOrder(db);
+    await assertRefused(appendLedgerEntry(db, { ...p.entry('authorized', 5000), currency: 'EUR' }), { code: FOREIGN_KEY, constraint: 'payment_ledger_payment_fkey' });
+    await assertRefused(appendLedgerEntry(db, { ...p.entry('authorized', 5000), orderId: other.id }), { code: FOREIGN_KEY, constraint: 'payment_ledger_payment_fkey' });
+    await assertRefused(appendLedgerEntry(db, p.entry('authorized', 0)), { code: CHECK, constraint: 'payment_ledger_amount_positive' });
+    await assertRefused(appendLedgerEntry(db, p.entry('authorized', -5)), { code: CHECK, constraint: 'payment_ledger_amount_positive' });
+    await assertRefused(appendLedgerEntry(db, { ...p.entry('authorized', 5), kind: 'voided' as never }), { code: CHECK, constraint: 'payment_ledger_kind_check' });
+    assert.deepEqual(await p.totals(), { authorized_amount: 0, captured_amount: 0, refunded_amount: 0 });
+  });
+});

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const url = z.url();
 const port = z.coerce.number().int().min(1).max(65535);
+/** Unset or empty (docker compose passes `${VAR:-}` through as ''). */
+const blankable = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal(''), schema]).optional().transform((value) => value || undefined);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -26,9 +28,9 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_'),
 
   // EasyPost, or the carrier sandbox speaking its API: without a key, shipping has no carrier to buy labels from.
-  EASYPOST_API_KEY: z.string().min(1).optional(),
-  CARRIER_API_BASE: url.optional(),
-  CARRIER_WEBHOOK_SECRET: z.string().min(1).optional(),
+  EASYPOST_API_KEY: blankable(z.string()),
+  CARRIER_API_BASE: blankable(url),
+  CARRIER_WEBHOOK_SECRET: blankable(z.string()),
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),

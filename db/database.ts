@@ -48,3 +48,4 @@ export type { VariantAttributes } from './tables/catalog.table';
 export type { JsonObject, PostalAddress } from './tables/column-types';
 export type { OrderStatus, RiskLevel } from './tables/orders.table';
 export type { PaymentProvider, PaymentRow, PaymentStatus } from './tables/payments.table';
+export type { ShipmentRow, ShipmentStatus } from './tables/shipments.table';

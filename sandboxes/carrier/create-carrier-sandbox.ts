@@ -1,6 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { asText, isoTime, newId, type CarrierContext } from './carrier-context';
-import { carrierRoutes, matchRoute } from './carrier-routes';
+import { matchRoute } from './carrier-routes';
 import { CarrierStore, type CarrierObject, type Json } from './carrier-store';
 import { EasyPostError } from './easypost-error';
 import { createFaults, faultEffects, type Fault } from './faults';
@@ -137,7 +137,8 @@ export function createCarrierSandbox(options: CarrierSandboxOptions): CarrierSan
     } else {
       try {
         answer = matched.handle(contextFor(`${req.protocol}://${req.get('host')}`), body, matched.id, req.query as Record<string, unknown>);
-        status = method === 'POST' && carrierRoutes.some((r) => r.method === 'POST' && r.pattern.test(path) && !/\/(buy|refund)$/.test(path)) ? 201 : 200;
+        // EasyPost answers 201 for what a POST creates; buying and refunding change an existing shipment.
+        status = method === 'POST' && !/\/(buy|refund)$/.test(path) ? 201 : 200;
       } catch (error) {
         if (!(error instanceof EasyPostError)) throw error;
         status = error.status;

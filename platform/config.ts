@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const url = z.url();
 const port = z.coerce.number().int().min(1).max(65535);
+/** Unset or empty (docker compose passes `${VAR:-}` through as ''). */
+const blankable = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal(''), schema]).optional().transform((value) => value || undefined);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -25,6 +27,12 @@ const schema = z.object({
   STRIPE_API_BASE: url.optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_'),
 
+  // EasyPost, or the carrier sandbox speaking its API: without a key, shipping has no carrier to buy labels from.
+  EASYPOST_API_KEY: blankable(z.string()),
+  CARRIER_API_BASE: blankable(url),
+  CARRIER_WEBHOOK_SECRET: blankable(z.string()),
+  CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
 });
@@ -41,6 +49,8 @@ export interface Config {
   elasticsearch: { url: string; indexPrefix: string };
   temporal: { address: string; namespace: string; taskQueuePrefix: string };
   stripe: { apiKey: string; apiBase?: string; webhookSecret: string };
+  /** EasyPost's API (CARRIER_API_BASE is its origin; unset, EasyPost itself). Absent without EASYPOST_API_KEY. */
+  carrier?: { apiKey: string; apiBase?: string; webhookSecret?: string; timeoutMs: number };
   auth: { jwtSecret: string; issuer: string };
 }
 
@@ -74,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueuePrefix: e.TEMPORAL_TASK_QUEUE_PREFIX,
     },
     stripe: { apiKey: e.STRIPE_API_KEY, apiBase: e.STRIPE_API_BASE, webhookSecret: e.STRIPE_WEBHOOK_SECRET },
+    ...(e.EASYPOST_API_KEY && {
+      carrier: { apiKey: e.EASYPOST_API_KEY, apiBase: e.CARRIER_API_BASE, webhookSecret: e.CARRIER_WEBHOOK_SECRET, timeoutMs: e.CARRIER_TIMEOUT_MS },
+    }),
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
   };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The local stack: real PostgreSQL, Redis, Elasticsearch, Temporal dev server, stripe-mock and the
-# Stripe sandbox in front of it (sandboxes/stripe) on loopback, each on its own port, data under
-# .stack/<profile>/ (git-ignored). No Docker.
+# The local stack: real PostgreSQL, Redis, Elasticsearch, Temporal dev server, stripe-mock, the
+# Stripe sandbox in front of it (sandboxes/stripe) and the carrier sandbox (sandboxes/carrier) on
+# loopback, each on its own port, data under .stack/<profile>/ (git-ignored). No Docker.
 #
 #   scripts/stack.sh start  [--profile dev|test] [--no-temporal]
 #   scripts/stack.sh stop   [--profile dev|test]
@@ -10,8 +10,8 @@
 #   scripts/stack.sh restart SERVICE [--profile dev|test] [--down SECONDS]   # stop, stay down, start (fault drills)
 #
 # start is idempotent: a service already running is reused. A service whose URL is already in
-# the environment (DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL, TEMPORAL_ADDRESS, STRIPE_API_BASE)
-# is used as is and not started.
+# the environment (DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL, TEMPORAL_ADDRESS, STRIPE_API_BASE,
+# CARRIER_API_BASE) is used as is and not started.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -36,10 +36,11 @@ external=" "
 [ -n "${ELASTICSEARCH_URL:-}" ] && external+="elasticsearch "
 [ -n "${TEMPORAL_ADDRESS:-}" ] && external+="temporal "
 [ -n "${STRIPE_API_BASE:-}" ] && external+="stripe-mock stripe-sandbox "
+[ -n "${CARRIER_API_BASE:-}" ] && external+="carrier-sandbox "
 export_profile_env
 is_external() { [[ "$external" == *" $1 "* ]]; }
 
-services=(postgres redis elasticsearch stripe-mock stripe-sandbox)
+services=(postgres redis elasticsearch stripe-mock stripe-sandbox carrier-sandbox)
 [ "$with_temporal" -eq 1 ] && services+=(temporal)
 
 require() { # path hint
@@ -169,6 +170,26 @@ stripe-sandbox_start() {
 stripe-sandbox_stop() { stop_pidfile "$(sandbox_dir)/stripe-sandbox.pid" 5; }
 stripe-sandbox_pids() { cat "$(sandbox_dir)/stripe-sandbox.pid" 2>/dev/null || true; }
 
+# ---------------------------------------------------------------- carrier sandbox
+# Speaks EasyPost's v2 API: rates, labels, refunds, trackers that move once a scan form hands the
+# parcels over (a step every minute in dev, 200 ms in test), signed webhooks to registered URLs.
+carrier_dir() { echo "$STACK_DIR/carrier-sandbox"; }
+carrier-sandbox_running() { pid_alive "$(carrier_dir)/carrier-sandbox.pid"; }
+carrier-sandbox_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$CARRIER_SANDBOX_PORT/_sandbox/health" 2>/dev/null; }
+carrier-sandbox_start() {
+  require "$ROOT_DIR/node_modules/.bin/tsx" "npm ci"
+  local dir; dir="$(carrier_dir)"; mkdir -p "$dir"
+  local step=60000
+  [ "$PROFILE" = test ] && step=200
+  # exec: the pid file names node itself, and no shell is left holding our caller's stdout.
+  (cd "$ROOT_DIR" && exec env CARRIER_SANDBOX_PORT="$CARRIER_SANDBOX_PORT" CARRIER_SANDBOX_JOURNAL="$dir/journal.jsonl" \
+    CARRIER_SANDBOX_STEP_MS="$step" CARRIER_WEBHOOK_SECRET="$CARRIER_WEBHOOK_SECRET" \
+    nohup node --import tsx sandboxes/carrier/main.ts >"$dir/carrier-sandbox.log" 2>&1) &
+  echo $! >"$dir/carrier-sandbox.pid"
+}
+carrier-sandbox_stop() { stop_pidfile "$(carrier_dir)/carrier-sandbox.pid" 5; }
+carrier-sandbox_pids() { cat "$(carrier_dir)/carrier-sandbox.pid" 2>/dev/null || true; }
+
 # ---------------------------------------------------------------- Temporal
 temporal_dir() { echo "$STACK_DIR/temporal"; }
 temporal_running() { pid_alive "$(temporal_dir)/temporal.pid"; }
@@ -206,6 +227,7 @@ url_of() {
     elasticsearch) echo "$ELASTICSEARCH_URL" ;;
     stripe-mock) echo "http://127.0.0.1:$STRIPE_PORT  (behind the sandbox)" ;;
     stripe-sandbox) echo "$STRIPE_API_BASE  (control: /_sandbox)" ;;
+    carrier-sandbox) echo "$CARRIER_API_BASE  (EasyPost v2; control: /_sandbox)" ;;
     temporal) echo "$TEMPORAL_ADDRESS$([ "$PROFILE" = dev ] && echo "  (Web UI http://127.0.0.1:$TEMPORAL_UI_PORT)")" ;;
   esac
 }
@@ -232,7 +254,7 @@ cmd_start() {
   done
   for s in "${services[@]}"; do
     is_external "$s" && continue
-    local t; case "$s" in postgres) t=30;; redis) t=10;; elasticsearch) t=180;; stripe-mock) t=15;; stripe-sandbox) t=30;; temporal) t=60;; esac
+    local t; case "$s" in postgres) t=30;; redis) t=10;; elasticsearch) t=180;; stripe-mock) t=15;; stripe-sandbox) t=30;; carrier-sandbox) t=30;; temporal) t=60;; esac
     wait_for "$s" "$t" "${s}_ready" || die "$s did not become ready in ${t}s; logs in $STACK_DIR/$s*"
     if declare -F "${s}_after_ready" >/dev/null; then "${s}_after_ready"; fi
   done
@@ -249,17 +271,17 @@ cmd_stop() {
 
 cmd_status() {
   local total=0
-  printf '%-14s %-8s %-9s %s\n' SERVICE STATE RSS URL
+  printf '%-16s %-8s %-9s %s\n' SERVICE STATE RSS URL
   for s in "${services[@]}"; do
-    if is_external "$s"; then printf '%-14s %-8s %-9s %s\n' "$s" external - "$(url_of "$s")"; continue; fi
+    if is_external "$s"; then printf '%-16s %-8s %-9s %s\n' "$s" external - "$(url_of "$s")"; continue; fi
     local state=stopped rss=0
     if "${s}_running"; then
       state=running; "${s}_ready" >/dev/null 2>&1 || state=starting
       rss=$(rss_kb "$("${s}_pids")"); total=$(( total + rss ))
     fi
-    printf '%-14s %-8s %-9s %s\n' "$s" "$state" "$(( rss / 1024 ))MB" "$(url_of "$s")"
+    printf '%-16s %-8s %-9s %s\n' "$s" "$state" "$(( rss / 1024 ))MB" "$(url_of "$s")"
   done
-  printf '%-14s %-8s %-9s\n' total "" "$(( total / 1024 ))MB"
+  printf '%-16s %-8s %-9s\n' total "" "$(( total / 1024 ))MB"
 }
 
 # What runs from our own data folder is ours to restart, whatever URLs the environment names.
@@ -278,7 +300,8 @@ cmd_restart() {
 
 cmd_env() {
   for v in NODE_ENV DATABASE_URL REDIS_URL ELASTICSEARCH_URL TEMPORAL_ADDRESS STRIPE_API_BASE STRIPE_API_KEY \
-           STRIPE_WEBHOOK_SECRET JWT_SECRET API_PORT TEMPORAL_CLI_PATH SCHEMATHESIS_PATH; do
+           STRIPE_WEBHOOK_SECRET CARRIER_API_BASE EASYPOST_API_KEY CARRIER_WEBHOOK_SECRET JWT_SECRET API_PORT \
+           TEMPORAL_CLI_PATH SCHEMATHESIS_PATH; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
 }

@@ -10,9 +10,12 @@ import { createManualPaymentProvider } from '../activities/payments/manual-payme
 import { createPaymentActivities } from '../activities/payments/payment-activities';
 import { createStripePaymentProvider } from '../activities/payments/stripe-payment-provider';
 import { createSearchActivities } from '../activities/search/search-activities';
+import { createEasyPostCarrier } from '../activities/shipping/easypost-carrier';
 import { createRateCardCarrier } from '../activities/shipping/rate-card-carrier';
 import { createShippingActivities } from '../activities/shipping/shipping-activities';
+import { createUnconfiguredCarrier } from '../activities/shipping/unconfigured-carrier';
 import type { Database } from '../db/database';
+import type { EasyPost } from '../platform/create-easypost';
 import type { SearchIndices } from '../platform/search-indices';
 import type { TaskQueue } from '../workflows/shared/task-queues';
 import { composeActivities, type Activities } from './compose-activities';
@@ -23,17 +26,20 @@ export interface ActivityClients {
   redis: Redis;
   stripe: Stripe;
   indices: SearchIndices;
+  /** EasyPost's client (or the carrier sandbox's), when a carrier account is configured. */
+  easypost?: EasyPost;
 }
 
 /** Each capability's activities, built once from the clients it needs and shared by the queues that run them. */
-export function createCapabilities({ db, es, redis, stripe, indices }: ActivityClients) {
+export function createCapabilities({ db, es, redis, stripe, indices, easypost }: ActivityClients) {
   return {
     carts: createCartActivities({ redis }),
     catalog: createCatalogActivities({ db }),
     inventory: createInventoryActivities({ db, redis }),
     orders: createOrderActivities({ db }),
     payments: createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
-    shipping: createShippingActivities({ carrier: createRateCardCarrier() }),
+    // Checkout keeps quoting from the rate card; labels and tracking go to EasyPost when configured.
+    shipping: createShippingActivities({ db, carrier: createRateCardCarrier(), shippingCarrier: easypost ? createEasyPostCarrier(easypost) : createUnconfiguredCarrier() }),
     search: createSearchActivities({ db, es, indices }),
   };
 }

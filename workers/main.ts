@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb } from '../db/create-db';
 import { loadConfig } from '../platform/config';
+import { createEasyPost } from '../platform/create-easypost';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../platform/create-redis';
 import { createStripe } from '../platform/create-stripe';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       redis,
       stripe: createStripe(config),
       indices: searchIndices(config.elasticsearch.indexPrefix),
+      ...(config.carrier && { easypost: createEasyPost(config.carrier) }),
     });
     logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address }, 'workers running');
     await Promise.all(workers.map((worker) => worker.run()));

@@ -1,12 +1,36 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Kysely } from 'kysely';
 import { businessFailure } from '../../domain/business-failure';
+import type { Address } from '../../domain/checkout';
 import type { Money } from '../../domain/money';
-import type { Carrier, RateRequest } from './carrier';
+import { chooseRate, promisedDays, type CarrierRate } from '../../domain/rate-choice';
+import type { ShippingSpeed } from '../../domain/shipping-estimate';
+import type { Database, ShipmentRow } from '../../db/database';
+import { assignCarrierReference, chooseShipmentRate, findShipment, recordCarrierTracker, recordLabel, recordRefund, rememberCarrierShipment } from '../../db/shipments';
+import type { Carrier, Label, RateRequest, RefundStatus, ShipmentRequest, ShippingCarrier, Tracking } from './carrier';
 
 export interface ShippingActivityDeps {
+  db: Kysely<Database>;
+  /** Checkout's quotes: the rate card. */
   carrier: Carrier;
+  /** Labels and tracking: EasyPost (or the carrier sandbox), when configured. */
+  shippingCarrier: ShippingCarrier;
 }
 
-export function createShippingActivities({ carrier }: ShippingActivityDeps) {
+export interface ChosenRate extends CarrierRate {
+  shipmentId: string;
+}
+
+/** Our reference for a parcel at the carrier: derived from the shipment's id, so every attempt uses the same. */
+export const carrierReferenceFor = (shipmentId: string): string => `shipment-${shipmentId}`;
+
+export function createShippingActivities({ db, carrier, shippingCarrier }: ShippingActivityDeps) {
+  const shipmentRow = async (shipmentId: string): Promise<ShipmentRow> => {
+    const row = await findShipment(db, shipmentId);
+    if (!row) throw ApplicationFailure.nonRetryable(`no shipment ${shipmentId}`, 'UnknownShipment');
+    return row;
+  };
+
   return {
     /** A rate for the order's parcel; an address the carrier refuses is AddressUndeliverable. Reads only: safe to retry. */
     async quoteShipping(request: RateRequest): Promise<Money> {
@@ -14,7 +38,94 @@ export function createShippingActivities({ carrier }: ShippingActivityDeps) {
       if (quote.kind === 'undeliverable') throw businessFailure('AddressUndeliverable', 'we cannot deliver to this address', { carrierMessage: quote.reason });
       return quote.amount;
     },
+
+    /** The address as the carrier can deliver to it (normalised), or AddressUndeliverable. Changes nothing: safe to retry. */
+    async verifyShippingAddress(address: Address): Promise<Address> {
+      const verification = await shippingCarrier.verifyAddress(address);
+      if (verification.kind === 'undeliverable') throw businessFailure('AddressUndeliverable', 'the carrier cannot deliver to this address', { carrierMessage: verification.reason });
+      return verification.address;
+    },
+
+    /**
+     * Rate-shops the parcel and keeps the cheapest service that meets the promised speed on the
+     * shipment. The first choice kept is the answer to every retry, so a label is never bought
+     * for a service other than the one recorded.
+     */
+    async chooseShippingRate({ shipmentId, request, speed, currency }: { shipmentId: string; request: ShipmentRequest; speed: ShippingSpeed; currency: string }): Promise<ChosenRate> {
+      const kept = await shipmentRow(shipmentId);
+      if (kept.carrier && kept.service && kept.quoted_amount !== null && kept.quoted_currency) return chosen(kept);
+      const rates = await shippingCarrier.rateShop(request);
+      const best = chooseRate(rates, promisedDays(speed, request.to.country), currency);
+      if (!best) {
+        throw ApplicationFailure.create({ type: 'NoRateForSpeed', message: `no service reaches ${request.to.country} within the ${speed} promise`, nonRetryable: true, details: [{ rates }] });
+      }
+      const row = await chooseShipmentRate(db, shipmentId, { carrier: best.carrier, service: best.service, quotedAmount: best.amount.amount, quotedCurrency: best.amount.currency });
+      return { ...chosen(row ?? kept), days: row?.service === best.service && row.carrier === best.carrier ? best.days : null };
+    },
+
+    /**
+     * Buys the label for the chosen rate, once per parcel however often it runs: the carrier's
+     * shipment id is kept before buying, the shipment is found again by our reference, and a
+     * label bought by an attempt whose answer was lost is fetched instead of bought twice.
+     */
+    async buyShippingLabel({ shipmentId, request }: { shipmentId: string; request: ShipmentRequest }): Promise<Label> {
+      const row = await shipmentRow(shipmentId);
+      if (row.tracking_number && row.label_url && row.carrier && row.service && row.cost_amount !== null && row.cost_currency && row.carrier_shipment_id) {
+        return {
+          carrierShipmentId: row.carrier_shipment_id,
+          carrier: row.carrier,
+          service: row.service,
+          trackingCode: row.tracking_number,
+          labelUrl: row.label_url,
+          cost: { amount: row.cost_amount, currency: row.cost_currency },
+          trackerId: row.carrier_tracker_id,
+        };
+      }
+      if (!row.carrier || !row.service) throw ApplicationFailure.nonRetryable(`shipment ${shipmentId} has no chosen rate: choose one first`, 'NoRateChosen');
+      const reference = row.carrier_reference ?? carrierReferenceFor(shipmentId);
+      await assignCarrierReference(db, shipmentId, reference);
+      const label = await shippingCarrier.buyLabel({
+        reference,
+        shipment: request,
+        choice: { carrier: row.carrier, service: row.service },
+        carrierShipmentId: row.carrier_shipment_id,
+        rememberShipment: (carrierShipmentId) => rememberCarrierShipment(db, shipmentId, carrierShipmentId),
+      });
+      await recordLabel(db, shipmentId, {
+        carrier: label.carrier,
+        service: label.service,
+        trackingNumber: label.trackingCode,
+        labelUrl: label.labelUrl,
+        costAmount: label.cost.amount,
+        costCurrency: label.cost.currency,
+        trackerId: label.trackerId,
+      });
+      return label;
+    },
+
+    /** Voids the parcel's label at the carrier; nothing to do without one. Asking again answers the refund as it stands. */
+    async voidShippingLabel({ shipmentId }: { shipmentId: string }): Promise<RefundStatus | null> {
+      const row = await shipmentRow(shipmentId);
+      if (!row.carrier_shipment_id || !row.tracking_number) return null;
+      if (row.refund_status === 'refunded' || row.refund_status === 'rejected') return row.refund_status;
+      const status = await shippingCarrier.voidLabel(row.carrier_shipment_id);
+      await recordRefund(db, shipmentId, status);
+      return status;
+    },
+
+    /** Where the parcel is, as the carrier's tracker says. Reads (and keeps the tracker's id): safe to retry. */
+    async fetchShipmentTracking({ shipmentId }: { shipmentId: string }): Promise<Tracking> {
+      const row = await shipmentRow(shipmentId);
+      if (!row.tracking_number || !row.carrier) throw ApplicationFailure.nonRetryable(`shipment ${shipmentId} has no label to track`, 'NoLabel');
+      const tracking = await shippingCarrier.track(row.tracking_number, row.carrier);
+      if (row.carrier_tracker_id !== tracking.trackerId) await recordCarrierTracker(db, shipmentId, tracking.trackerId);
+      return tracking;
+    },
   };
+}
+
+function chosen(row: ShipmentRow): ChosenRate {
+  return { shipmentId: row.id, carrier: row.carrier ?? '', service: row.service ?? '', amount: { amount: row.quoted_amount ?? 0, currency: row.quoted_currency ?? '' }, days: null };
 }
 
 export type ShippingActivities = ReturnType<typeof createShippingActivities>;

@@ -1,7 +1,7 @@
-import type { Generated, GeneratedAlways } from 'kysely';
+import type { Generated, GeneratedAlways, Selectable } from 'kysely';
 import type { CurrencyCode, Json, JsonObject, JsonWithDefault, NullableTimestamp, PostalAddress, RequiredTimestamp, Timestamp } from './column-types';
 
-type ShipmentStatus =
+export type ShipmentStatus =
   | 'pending'
   | 'label_purchased'
   | 'in_transit'
@@ -26,11 +26,23 @@ export interface ShipmentTable {
   /** Set together with cost_currency, or both null. */
   cost_amount: number | null;
   cost_currency: CurrencyCode | null;
+  /** Our reference for it at the carrier (EasyPost accepts it in place of the carrier's id). */
+  carrier_reference: string | null;
+  /** Written before the label is bought, so a retried purchase finds the carrier's shipment. */
+  carrier_shipment_id: string | null;
+  carrier_tracker_id: string | null;
+  /** What the chosen rate was quoted at when rate-shopping; cost_* is what the label cost. */
+  quoted_amount: number | null;
+  quoted_currency: CurrencyCode | null;
+  /** A voided label's refund at the carrier. */
+  refund_status: 'submitted' | 'refunded' | 'rejected' | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   shipped_at: NullableTimestamp;
   delivered_at: NullableTimestamp;
 }
+
+export type ShipmentRow = Selectable<ShipmentTable>;
 
 export interface ShipmentItemTable {
   shipment_id: string;

@@ -42,9 +42,9 @@ set_profile() {
   PROFILE="$1"
   case "$PROFILE" in
     dev)  PG_PORT=54320; REDIS_PORT=63790; ES_PORT=19200; ES_TRANSPORT_PORT=19300
-          TEMPORAL_PORT=7233; TEMPORAL_UI_PORT=8233; STRIPE_PORT=12111; STRIPE_SANDBOX_PORT=12113; API_PORT=3000 ;;
+          TEMPORAL_PORT=7233; TEMPORAL_UI_PORT=8233; STRIPE_PORT=12111; STRIPE_SANDBOX_PORT=12113; CARRIER_SANDBOX_PORT=12115; API_PORT=3000 ;;
     test) PG_PORT=54330; REDIS_PORT=63791; ES_PORT=19201; ES_TRANSPORT_PORT=19301
-          TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; STRIPE_SANDBOX_PORT=12123; API_PORT=3010 ;;
+          TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; STRIPE_SANDBOX_PORT=12123; CARRIER_SANDBOX_PORT=12125; API_PORT=3010 ;;
     *) die "unknown profile '$PROFILE' (dev or test)" ;;
   esac
   [ -n "$_given_api_port" ] && API_PORT="$_given_api_port"
@@ -65,6 +65,11 @@ export_profile_env() {
   # The sandbox accepts any well-formed test key; these are local-only placeholders, not secrets.
   export STRIPE_API_KEY="${STRIPE_API_KEY:-sk_test_localstack}"
   export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_stack}"
+  # The carrier sandbox (sandboxes/carrier), which speaks EasyPost's v2 API. It takes any non-empty
+  # key; these are local-only placeholders too (https://api.easypost.com and a real key go live).
+  export CARRIER_API_BASE="${CARRIER_API_BASE:-http://127.0.0.1:$CARRIER_SANDBOX_PORT}"
+  export EASYPOST_API_KEY="${EASYPOST_API_KEY:-EZTK_local_stack}"
+  export CARRIER_WEBHOOK_SECRET="${CARRIER_WEBHOOK_SECRET:-carrier_local_stack}"
   export JWT_SECRET="${JWT_SECRET:-local-$PROFILE-signing-secret-not-for-production}"
   export API_PORT="${API_PORT}"
   export TEMPORAL_CLI_PATH="$TEMPORAL_BIN"

@@ -1,5 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import { createDb } from '../../db/create-db';
+import { createEasyPost } from '../../platform/create-easypost';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis } from '../../platform/create-redis';
 import { createStripe } from '../../platform/create-stripe';
@@ -37,6 +38,7 @@ export async function createTestWorkers(
     namespace: 'default',
     indices: testIndices(),
     stripe: createStripe(config),
+    ...(config.carrier && { easypost: createEasyPost(config.carrier) }),
     ...owned,
     ...clients,
     workflows: { workflowBundle },

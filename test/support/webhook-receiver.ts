@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedWebhook {
   body: string;
   signature: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface WebhookReceiver {
@@ -12,14 +13,14 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-/** A local endpoint that answers 200 to every POST and keeps the raw body and Stripe-Signature, in arrival order. */
+/** A local endpoint that answers 200 to every POST and keeps the raw body, its headers and Stripe-Signature, in arrival order. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['stripe-signature'] ?? '') });
+      received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['stripe-signature'] ?? ''), headers: req.headers });
       res.writeHead(200).end();
     });
   });

@@ -14,6 +14,7 @@ import { productRoutes } from './routes/product-routes';
 import { receiptRoutes } from './routes/receipt-routes';
 import { stripeWebhookRoutes } from './routes/stripe-webhook-routes';
 import { supportOrderRoutes } from './routes/support-order-routes';
+import { warehouseRoutes } from './routes/warehouse-routes';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   const orders = createOrderClient(deps.temporal);
   checkoutRoutes(api, orders);
   supportOrderRoutes(api, deps, orders);
+  warehouseRoutes(api, deps);
   stripeWebhookRoutes(api, deps);
 
   app.use(docsRouter(() => api.routes, '0.1.0'));

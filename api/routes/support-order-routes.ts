@@ -9,9 +9,11 @@ import {
   rejectRiskUpdate,
   releaseOrderUpdate,
   updateShippingAddressUpdate,
+  type Actor,
   type SupportRequest,
 } from '../../workflows/order/order.messages';
 import type { ApiRouter } from '../http/api-router';
+import type { Principal } from '../http/tokens';
 import type { AppDeps } from '../app-deps';
 import { addressChange, orderIdParam, supportRequest } from '../orders/order-schemas';
 import { Problem } from '../http/problem';
@@ -116,7 +118,7 @@ export function supportOrderRoutes(api: ApiRouter, { es, indices }: AppDeps, ord
         },
       },
       async ({ params, principal, body, res }) => {
-        const request: SupportRequest = { actor: { id: principal!.subject, role: principal!.role }, reason: body.reason };
+        const request: SupportRequest = { actor: staffActor(principal!), reason: body.reason };
         res.json(await orders.request(params.orderId, principal!, action.update, request));
       },
     );
@@ -139,8 +141,14 @@ export function supportOrderRoutes(api: ApiRouter, { es, indices }: AppDeps, ord
       },
     },
     async ({ params, principal, body, res }) => {
-      const request = { actor: { id: principal!.subject, role: principal!.role }, reason: body.reason, address: body.address };
+      const request = { actor: staffActor(principal!), reason: body.reason, address: body.address };
       res.json(await orders.request(params.orderId, principal!, updateShippingAddressUpdate, request));
     },
   );
+}
+
+/** These routes admit support and admin only; anything else reaching here is a bug in their roles. */
+function staffActor({ subject, role }: Principal): Actor {
+  if (role !== 'support' && role !== 'admin') throw new Error(`support routes admit support and admin, not ${role}`);
+  return { id: subject, role };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { signToken, type Role } from '../../api/http/tokens';
 import { addToCart, createCart, redisReady } from '../support/cart-fixtures';
 import { checkoutBody, postCheckout, type Shopper } from '../support/checkout-fixtures';
-import { createStockedSku } from '../support/db-fixtures';
+import { createStockedSku, TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { freePort, testConfig } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
@@ -37,6 +37,7 @@ function runSchemathesis(config: string, baseUrl: string, reportDir: string, tok
       FUZZ_CUSTOMER_TOKEN: tokens.customer,
       FUZZ_SUPPORT_TOKEN: tokens.support,
       FUZZ_ADMIN_TOKEN: tokens.admin,
+      FUZZ_WAREHOUSE_TOKEN: tokens.warehouse,
       PYTHONUNBUFFERED: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,6 +73,7 @@ orders = { values = ["${ids.orderId}"] }
 carts = { values = ["${ids.cartId}"] }
 skus = { values = ["${ids.sku}"] }
 products = { values = ["${ids.productId}"] }
+warehouses = { values = ["${TEST_WAREHOUSE_CODE}"] }
 
 [parameters]
 "path.orderId" = { dictionary = "orders", probability = 0.5 }
@@ -79,6 +81,7 @@ products = { values = ["${ids.productId}"] }
 "path.sku" = { dictionary = "skus", probability = 0.5 }
 "path.productId" = { dictionary = "products", probability = 0.5 }
 "path.id" = { dictionary = "products", probability = 0.5 }
+"path.code" = { dictionary = "warehouses", probability = 0.5 }
 "body.cartId" = { dictionary = "carts", probability = 0.5 }
 "body.sku" = { dictionary = "skus", probability = 0.5 }
 `;
@@ -101,8 +104,9 @@ describe('OpenAPI fuzz (schemathesis against api/main.ts with workers running)',
     t = createTestApp();
     await redisReady(t.deps.redis);
     const { auth } = testConfig();
-    const mint = (role: Role) => signToken({ secret: auth.jwtSecret, issuer: auth.issuer }, { subject: `fuzz-${role}`, role });
-    tokens = { customer: await mint('customer'), support: await mint('support'), admin: await mint('admin') };
+    const mint = (role: Role) =>
+      signToken({ secret: auth.jwtSecret, issuer: auth.issuer }, { subject: `fuzz-${role}`, role, ...(role === 'warehouse' && { warehouseCode: TEST_WAREHOUSE_CODE }) });
+    tokens = { customer: await mint('customer'), support: await mint('support'), admin: await mint('admin'), warehouse: await mint('warehouse') };
     const port = await freePort();
     [workers, api] = await Promise.all([runTestWorkers(), startApiProcess(port)]);
     baseUrl = `http://127.0.0.1:${port}`;

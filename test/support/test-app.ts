@@ -8,12 +8,15 @@ import { createRedis } from '../../platform/create-redis';
 import { createStripe } from '../../platform/create-stripe';
 import { createLogger } from '../../platform/logger';
 import { testConfig, testIndices, testStack } from './test-stack';
+import { TEST_WAREHOUSE_CODE } from './db-fixtures';
 
 export interface TestApp {
   app: Express;
   deps: AppDeps;
   /** `Authorization` header value for a token of that role. */
+  /** A warehouse role's token is for the test DB warehouse; `warehouseBearer` names another. */
   bearer(role: Role, subject?: string): Promise<string>;
+  warehouseBearer(warehouseCode: string, subject?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,9 @@ export function createTestApp(overrides: Partial<AppDeps> = {}): TestApp {
     app: createApp(deps),
     deps,
     bearer: async (role, subject = `${role}-1`) =>
-      `Bearer ${await signToken({ secret: config.auth.jwtSecret, issuer: config.auth.issuer }, { subject, role })}`,
+      `Bearer ${await signToken({ secret: config.auth.jwtSecret, issuer: config.auth.issuer }, { subject, role, ...(role === 'warehouse' && { warehouseCode: TEST_WAREHOUSE_CODE }) })}`,
+    warehouseBearer: async (warehouseCode, subject = 'picker-1') =>
+      `Bearer ${await signToken({ secret: config.auth.jwtSecret, issuer: config.auth.issuer }, { subject, role: 'warehouse', warehouseCode })}`,
     close: async () => {
       await Promise.allSettled([deps.db.destroy(), deps.redis.quit(), deps.es.close()]);
     },

@@ -1,0 +1,86 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Address, ShippingSpeed } from '../../domain/checkout';
+import type { Money } from '../../domain/money';
+import type { TrackingEvent, TrackingStatus } from '../../domain/tracking';
+
+/**
+ * What the order workflow, the API and the carrier webhook know of a parcel's workflow: ids,
+ * input, the warehouse's updates, the tracking signal, the status query, and the reports the
+ * parcel sends its order. Imports nothing back from the workflow.
+ */
+export const shipParcelWorkflowType = 'shipParcel';
+export type ShipParcelWorkflow = (input: ShipParcelInput) => Promise<ParcelOutcome>;
+
+/** shipment-<shipmentId>: one parcel of one order, from one warehouse, started by the order as a child. */
+export const shipmentWorkflowId = (shipmentId: string): string => `shipment-${shipmentId}`;
+
+export interface ParcelLine {
+  sku: string;
+  quantity: number;
+}
+
+export interface ShipParcelInput {
+  shipmentId: string;
+  orderId: string;
+  warehouseId: string;
+  warehouseCode: string;
+  lines: ParcelLine[];
+  shipTo: Address;
+  speed: ShippingSpeed;
+  /** The price checkout quoted for shipping this parcel, kept beside the label's real cost. */
+  quoted: Money | null;
+  /** Deadlines, overridable by tests; the workflow has defaults. */
+  labelDeadline?: string;
+  deliveryGrace?: string;
+  /** How long without a tracking event before the parcel asks the carrier itself. */
+  trackingPollAfter?: string;
+}
+
+export interface WarehouseActor {
+  id: string;
+  warehouseCode: string;
+}
+
+export interface PackRequest {
+  actor: WarehouseActor;
+  weightGrams: number;
+  dimensionsCm: { length: number; width: number; height: number };
+}
+
+export interface HandOverRequest {
+  actor: WarehouseActor;
+}
+
+export type ParcelStage = 'awaiting_pack' | 'label_purchased' | 'handed_over' | 'address_problem' | 'delivered' | 'failed' | 'returned' | 'cancelled';
+
+export interface ParcelView {
+  shipmentId: string;
+  orderId: string;
+  warehouseCode: string;
+  stage: ParcelStage;
+  lines: ParcelLine[];
+  carrier: string | null;
+  service: string | null;
+  trackingNumber: string | null;
+  labelUrl: string | null;
+  tracking: TrackingStatus | null;
+  late: boolean;
+  history: Array<{ at: string; event: string; detail?: string }>;
+}
+
+export const packParcelUpdate = defineUpdate<ParcelView, [PackRequest]>('packParcel');
+export const handOverParcelUpdate = defineUpdate<ParcelView, [HandOverRequest]>('handOverParcel');
+/** The carrier's tracking webhooks, stored once and signalled here. */
+export const trackingEventSignal = defineSignal<[TrackingEvent]>('trackingEvent');
+export const parcelStatusQuery = defineQuery<ParcelView>('parcelStatus');
+
+/** What a parcel tells its order (signalled to order-<orderId>), in the order it happens. */
+export type ParcelReport =
+  | { shipmentId: string; kind: 'handed-over'; at: string }
+  | { shipmentId: string; kind: 'delivered'; at: string }
+  | { shipmentId: string; kind: 'late'; at: string }
+  | { shipmentId: string; kind: 'failed' | 'returned' | 'address-problem'; at: string; detail: string };
+
+export const parcelReportSignal = defineSignal<[ParcelReport]>('parcelReport');
+
+export type ParcelOutcome = { shipmentId: string; stage: Extract<ParcelStage, 'delivered' | 'failed' | 'returned' | 'cancelled'> };

@@ -70,7 +70,7 @@ export async function findCancellablePayments(db: Db, orderId: string): Promise<
 export async function markPaymentAuthorized(
   db: Kysely<Database>,
   id: string,
-  authorization: { externalId: string; amount: number; expiresAt: Date | null; idempotencyKey: string },
+  authorization: { externalId: string; amount: number; expiresAt: Date | null; multicapture: boolean; idempotencyKey: string },
 ): Promise<PaymentRow | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -79,6 +79,7 @@ export async function markPaymentAuthorized(
         status: 'authorized',
         external_id: authorization.externalId,
         authorization_expires_at: authorization.expiresAt,
+        multicapture: authorization.multicapture,
         failure_code: null,
         failure_message: null,
       })

@@ -25,6 +25,8 @@ export interface PaymentAuthorized {
   externalId: string;
   /** ISO time the provider releases the hold unless captured; null when it does not say. */
   authorizationExpiresAt: string | null;
+  /** Each parcel may capture its share; otherwise the first handover captures the whole order. */
+  multicapture: boolean;
 }
 
 /** PaymentDeclined details: what the storefront can tell the customer. */
@@ -83,6 +85,7 @@ export async function authorizePayment({ db, providers }: { db: Kysely<Database>
     externalId: result.externalId,
     amount: result.authorized.amount,
     expiresAt: result.expiresAt,
+    multicapture: result.multicapture,
     idempotencyKey: input.idempotencyKey,
   });
   if (authorized) {
@@ -138,6 +141,7 @@ function authorizedResult(row: PaymentRow): PaymentAuthorized {
     paymentId: row.id,
     externalId: row.external_id!,
     authorizationExpiresAt: row.authorization_expires_at?.toISOString() ?? null,
+    multicapture: row.multicapture,
   };
 }
 

@@ -10,7 +10,7 @@ export function createManualPaymentProvider(): PaymentProvider {
 
     async authorize({ paymentMethod, amount, idempotencyKey }: AuthorizeRequest): Promise<AuthorizeResult> {
       if (paymentMethod.provider !== 'manual') throw new TypeError(`the manual provider cannot authorize a ${paymentMethod.provider} payment`);
-      return { status: 'authorized', externalId: `manual:${idempotencyKey}`, authorized: amount, expiresAt: null };
+      return { status: 'authorized', externalId: `manual:${idempotencyKey}`, authorized: amount, expiresAt: null, multicapture: true };
     },
 
     async cancelAuthorization(): Promise<void> {},

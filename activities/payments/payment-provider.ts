@@ -26,6 +26,8 @@ export type AuthorizeResult =
       authorized: Money;
       /** When the provider releases the hold unless captured; null when it does not say. */
       expiresAt: Date | null;
+      /** The hold may be captured in parts (Stripe's multicapture); otherwise one capture takes it all. */
+      multicapture: boolean;
     }
   | {
       status: 'declined';

@@ -65,6 +65,7 @@ export function createStripePaymentProvider({ stripe }: StripePaymentProviderDep
             externalId: intent.id,
             authorized: money(intent.amount_capturable, amount.currency),
             expiresAt: captureBefore(intent),
+            multicapture: multicaptureAvailable(intent),
           };
         case 'requires_payment_method':
         case 'requires_action':
@@ -176,6 +177,11 @@ function refuseKeyReuse(error: unknown): unknown {
     return ApplicationFailure.create({ type: 'IdempotencyKeyConflict', message: error.message, nonRetryable: true, cause: error });
   }
   return error;
+}
+
+function multicaptureAvailable(intent: Stripe.PaymentIntent): boolean {
+  const charge = intent.latest_charge;
+  return typeof charge === 'object' && charge?.payment_method_details?.card?.multicapture?.status === 'available';
 }
 
 function captureBefore(intent: Stripe.PaymentIntent): Date | null {

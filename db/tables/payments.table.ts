@@ -28,6 +28,8 @@ export interface PaymentTable {
   captured_amount: Generated<number>;
   refunded_amount: Generated<number>;
   authorization_expires_at: NullableTimestamp;
+  /** The provider lets the authorization be captured in parts (one capture per parcel). */
+  multicapture: Generated<boolean>;
   failure_code: string | null;
   failure_message: string | null;
   created_at: Timestamp;

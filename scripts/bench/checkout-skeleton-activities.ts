@@ -40,7 +40,7 @@ export function createSkeletonActivities({ onIndexed }: { onIndexed: (orderId: s
       return { parcels: [{ ...WAREHOUSE, lines }], productIds: cannedLines.map((l) => l.productId) };
     },
     async authorizePayment(input: AuthorizePaymentInput): Promise<PaymentAuthorized> {
-      return { status: 'authorized', paymentId: '00000000-0000-4000-8000-000000000301', externalId: `manual:${input.idempotencyKey}`, authorizationExpiresAt: null };
+      return { status: 'authorized', paymentId: '00000000-0000-4000-8000-000000000301', externalId: `manual:${input.idempotencyKey}`, authorizationExpiresAt: null, multicapture: true };
     },
     async storedPaymentEvents(_paymentIntentId: string): Promise<PaymentEvent[]> {
       return [];

@@ -104,6 +104,8 @@ describe('payment activities (real PostgreSQL; the Stripe sandbox)', () => {
         paymentId: paymentIdFor(key),
         externalId: answer.id,
         authorizationExpiresAt: new Date(captureBefore * 1000).toISOString(),
+        // Asked for with request_multicapture=if_available, and granted for this card.
+        multicapture: true,
       });
       const intent = await sandbox.paymentIntent(answer.id);
       assert.deepEqual([intent.status, intent.amount_capturable, intent.amount_received], ['requires_capture', 5000, 0]);
@@ -478,7 +480,7 @@ describe('payment activities (real PostgreSQL; the Stripe sandbox)', () => {
 
       const result = await run(order.id, activities.authorizePayment, input);
       assert.deepEqual(await run(order.id, activities.authorizePayment, input), result);
-      assert.deepEqual(result, { status: 'authorized', paymentId: paymentIdFor(key), externalId: `manual:${key}`, authorizationExpiresAt: null });
+      assert.deepEqual(result, { status: 'authorized', paymentId: paymentIdFor(key), externalId: `manual:${key}`, authorizationExpiresAt: null, multicapture: true });
       const [row] = await paymentsOf(order.id);
       assert.deepEqual([row?.provider, row?.status, row?.authorized_amount], ['manual', 'authorized', 7300]);
 

@@ -3,9 +3,10 @@ import { asText, isoTime, newId, type CarrierContext } from './carrier-context';
 import { matchRoute } from './carrier-routes';
 import { CarrierStore, type CarrierObject, type Json } from './carrier-store';
 import { EasyPostError } from './easypost-error';
-import { createFaults, faultEffects, type Fault } from './faults';
+import { createFaults, faultEffects } from './faults';
 import { labelDocument } from './label-document';
-import { createRequestLog } from './request-log';
+import { createCarrierRequestLog } from './request-log';
+import { mountControlRoutes } from '../shared/control-routes';
 import type { ScanForm } from './scan-forms';
 import { findShipment, labelPurchases, renderShipment, settleDueRefunds, type Shipment } from './shipments';
 import { outcomes, planOutcome, stepDueJourneys, stepJourney, type Outcome, type Tracker } from './trackers';
@@ -39,7 +40,7 @@ export interface CarrierSandbox {
 export function createCarrierSandbox(options: CarrierSandboxOptions): CarrierSandbox {
   const store = new CarrierStore(options.journalPath);
   const webhooks = createWebhookSender(store, { defaultSecret: options.webhookSecret, attempts: options.webhookAttempts, firstRetryMs: options.webhookFirstRetryMs, holdMs: 2_000, log: options.log });
-  const requests = createRequestLog();
+  const requests = createCarrierRequestLog();
   const faults = createFaults();
   const hanging = new Set<Response>();
 
@@ -161,31 +162,7 @@ export function createCarrierSandbox(options: CarrierSandboxOptions): CarrierSan
   const app = express();
   app.disable('x-powered-by');
   app.use('/_sandbox', express.json());
-  app.get('/_sandbox/health', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/_sandbox/requests', (req, res) => {
-    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
-    res.json({ data: requests.find({ method: text('method'), path: text('path'), reference: text('reference') }) });
-  });
-  app.delete('/_sandbox/requests', (_req, res) => {
-    requests.clear();
-    res.status(204).end();
-  });
-  app.post('/_sandbox/faults', (req, res) => {
-    const fault = req.body as Partial<Fault>;
-    if (typeof fault.path !== 'string' || !faultEffects.includes(fault.effect as Fault['effect'])) {
-      res.status(400).json({ error: `a fault needs a path and an effect: ${faultEffects.join(', ')}` });
-      return;
-    }
-    faults.add({ method: fault.method, path: fault.path, reference: fault.reference, effect: fault.effect as Fault['effect'], times: Number(fault.times ?? 1), delayMs: fault.delayMs });
-    res.status(201).json(fault);
-  });
-  app.delete('/_sandbox/faults', (_req, res) => {
-    faults.clear();
-    webhooks.clearFaults();
-    res.status(204).end();
-  });
+  mountControlRoutes(app, { scope: 'reference', requests, faults, effects: faultEffects, onClearFaults: () => webhooks.clearFaults() });
   app.post('/_sandbox/webhook-faults', (req, res) => {
     const fault = req.body as Partial<WebhookFault>;
     if (!['lose', 'duplicate', 'out-of-order'].includes(String(fault.effect))) {

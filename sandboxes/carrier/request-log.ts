@@ -1,3 +1,5 @@
+import { createRequestLog, type RequestLogFilter } from '../shared/request-log';
+
 /** One API request as it reached the sandbox, with the answer it got: what tests count and check. */
 export interface RecordedRequest {
   at: string;
@@ -12,33 +14,8 @@ export interface RecordedRequest {
   fault?: string;
 }
 
-export interface RequestFilter {
-  method?: string;
-  /** Exact path, or a prefix ending in `*`. */
-  path?: string;
+export interface RequestFilter extends RequestLogFilter {
   reference?: string;
 }
 
-const KEPT = 20_000;
-
-export function createRequestLog() {
-  const requests: RecordedRequest[] = [];
-  return {
-    add(request: RecordedRequest): RecordedRequest {
-      requests.push(request);
-      if (requests.length > KEPT) requests.splice(0, requests.length - KEPT);
-      return request;
-    },
-    find({ method, path, reference }: RequestFilter): RecordedRequest[] {
-      return requests.filter(
-        (r) =>
-          (!method || r.method === method.toUpperCase()) &&
-          (!path || (path.endsWith('*') ? r.path.startsWith(path.slice(0, -1)) : r.path === path)) &&
-          (!reference || r.reference === reference),
-      );
-    },
-    clear(): void {
-      requests.length = 0;
-    },
-  };
-}
+export const createCarrierRequestLog = () => createRequestLog<RecordedRequest, RequestFilter>((r, { reference }) => !reference || r.reference === reference);

@@ -1,8 +1,9 @@
 import express, { type Request, type Response } from 'express';
 import qs from 'qs';
-import { createFaults, type Fault } from './faults';
+import { mountControlRoutes } from '../shared/control-routes';
+import { createFaults, faultEffects } from './faults';
 import { expireIfPastCaptureBefore, findPaymentIntent, type PaymentIntent } from './payment-intents';
-import { createRequestLog } from './request-log';
+import { createStripeRequestLog } from './request-log';
 import { newId, type SandboxContext, type Templates } from './sandbox-context';
 import { SandboxStore, type Json, type StripeObject } from './sandbox-store';
 import { StripeError } from './stripe-error';
@@ -41,7 +42,7 @@ export async function createStripeSandbox(options: StripeSandboxOptions) {
   const store = new SandboxStore(options.journalPath);
   const templates = await loadTemplates(options.stripeMockUrl);
   const webhooks = createWebhookSender(store, { secret: options.webhookSecret, attempts: options.webhookAttempts, firstRetryMs: options.webhookFirstRetryMs, log: options.log });
-  const requests = createRequestLog();
+  const requests = createStripeRequestLog();
   const faults = createFaults();
   const inFlight = new Set<string>();
   const routes = stripeRoutes(options.webhookSecret);
@@ -150,30 +151,7 @@ export async function createStripeSandbox(options: StripeSandboxOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.use('/_sandbox', express.json());
-  app.get('/_sandbox/health', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/_sandbox/requests', (req, res) => {
-    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
-    res.json({ data: requests.find({ method: text('method'), path: text('path'), idempotencyKeyPrefix: text('idempotencyKeyPrefix') }) });
-  });
-  app.delete('/_sandbox/requests', (_req, res) => {
-    requests.clear();
-    res.status(204).end();
-  });
-  app.post('/_sandbox/faults', (req, res) => {
-    const fault = req.body as Partial<Fault>;
-    if (typeof fault.path !== 'string' || !['fail', 'lose-answer', 'delay'].includes(String(fault.effect))) {
-      res.status(400).json({ error: 'a fault needs a path and an effect: fail, lose-answer or delay' });
-      return;
-    }
-    faults.add({ method: fault.method, path: fault.path, idempotencyKeyPrefix: fault.idempotencyKeyPrefix, effect: fault.effect as Fault['effect'], times: Number(fault.times ?? 1), delayMs: fault.delayMs });
-    res.status(201).json(fault);
-  });
-  app.delete('/_sandbox/faults', (_req, res) => {
-    faults.clear();
-    res.status(204).end();
-  });
+  mountControlRoutes(app, { scope: 'idempotencyKeyPrefix', requests, faults, effects: faultEffects });
   app.post('/_sandbox/payment_intents/:id/expire', (req, res) => {
     const { ctx, flush } = contextFor(null);
     try {

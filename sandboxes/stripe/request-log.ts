@@ -1,4 +1,5 @@
-import type { Json } from './sandbox-store';
+import { createRequestLog, type RequestLogFilter } from '../shared/request-log';
+import type { Json } from '../shared/object-store';
 
 /** One API request as it reached the sandbox, with the answer it got: what tests count and check. */
 export interface RecordedRequest {
@@ -17,33 +18,9 @@ export interface RecordedRequest {
   lost?: boolean;
 }
 
-export interface RequestFilter {
-  method?: string;
-  /** Exact path, or a prefix ending in `*`. */
-  path?: string;
+export interface RequestFilter extends RequestLogFilter {
   idempotencyKeyPrefix?: string;
 }
 
-const KEPT = 20_000;
-
-export function createRequestLog() {
-  const requests: RecordedRequest[] = [];
-  return {
-    add(request: RecordedRequest): RecordedRequest {
-      requests.push(request);
-      if (requests.length > KEPT) requests.splice(0, requests.length - KEPT);
-      return request;
-    },
-    find({ method, path, idempotencyKeyPrefix }: RequestFilter): RecordedRequest[] {
-      return requests.filter(
-        (r) =>
-          (!method || r.method === method.toUpperCase()) &&
-          (!path || (path.endsWith('*') ? r.path.startsWith(path.slice(0, -1)) : r.path === path)) &&
-          (!idempotencyKeyPrefix || (r.idempotencyKey ?? '').startsWith(idempotencyKeyPrefix)),
-      );
-    },
-    clear(): void {
-      requests.length = 0;
-    },
-  };
-}
+export const createStripeRequestLog = () =>
+  createRequestLog<RecordedRequest, RequestFilter>((r, { idempotencyKeyPrefix }) => !idempotencyKeyPrefix || (r.idempotencyKey ?? '').startsWith(idempotencyKeyPrefix));

@@ -1,8 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { ObjectStore, type Json, type StoredObject } from '../shared/object-store';
 
-export type Json = Record<string, unknown>;
-export type StripeObject = Json & { id: string; object: string };
+export type { Json };
+export type StripeObject = StoredObject;
 
 /** An answer kept under its Idempotency-Key, replayed for a retry with the same request. */
 export interface StoredAnswer {
@@ -11,54 +10,17 @@ export interface StoredAnswer {
   body: Json;
 }
 
-type JournalEntry = { object: StripeObject } | { key: string; answer: StoredAnswer };
+type KeptAnswer = StoredObject & StoredAnswer & { object: 'idempotent_answer' };
+const answerId = (key: string) => `idempotency-key:${key}`;
 
-/**
- * What the sandbox knows: Stripe objects by id and answers by idempotency key. With a journal
- * file every change is appended as one JSON line, and a restarted sandbox reads it back, so an
- * authorization survives a restart of the stack as it survives one of Stripe's servers.
- */
-export class SandboxStore {
-  private readonly objects = new Map<string, StripeObject>();
-  private readonly answers = new Map<string, StoredAnswer>();
-
-  constructor(private readonly journalPath?: string) {
-    if (!journalPath) return;
-    mkdirSync(dirname(journalPath), { recursive: true });
-    if (!existsSync(journalPath)) return;
-    for (const line of readFileSync(journalPath, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const entry = JSON.parse(line) as JournalEntry;
-      if ('object' in entry) this.objects.set(entry.object.id, entry.object);
-      else this.answers.set(entry.key, entry.answer);
-    }
-  }
-
-  get<T extends StripeObject>(id: string, object: T['object']): T | undefined {
-    const found = this.objects.get(id);
-    return found?.object === object ? (found as T) : undefined;
-  }
-
-  all<T extends StripeObject>(object: T['object']): T[] {
-    return [...this.objects.values()].filter((candidate): candidate is T => candidate.object === object);
-  }
-
-  put<T extends StripeObject>(value: T): T {
-    this.objects.set(value.id, value);
-    this.append({ object: value });
-    return value;
-  }
-
+/** Stripe's objects by id, and the answers it keeps by idempotency key (journalled alike). */
+export class SandboxStore extends ObjectStore {
   answer(key: string): StoredAnswer | undefined {
-    return this.answers.get(key);
+    const kept = this.get<KeptAnswer>(answerId(key), 'idempotent_answer');
+    return kept && { fingerprint: kept.fingerprint, status: kept.status, body: kept.body };
   }
 
   keepAnswer(key: string, answer: StoredAnswer): void {
-    this.answers.set(key, answer);
-    this.append({ key, answer });
-  }
-
-  private append(entry: JournalEntry): void {
-    if (this.journalPath) appendFileSync(this.journalPath, `${JSON.stringify(entry)}\n`);
+    this.put<KeptAnswer>({ id: answerId(key), object: 'idempotent_answer', ...answer });
   }
 }

@@ -6,6 +6,8 @@ import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { findShipment } from '../../db/shipments';
 import { ShipmentStatus } from '../../workflows/shared/search-attributes';
 import { parcelStatusQuery, type ParcelView, type ShipParcelInput, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
+import { easyPostJson, signature } from '../../sandboxes/carrier/webhooks';
+import { CARRIER_TEST_WEBHOOK_SECRET } from '../support/carrier-sandbox';
 import { eventually } from '../support/eventually';
 import { TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
 import { reservedParcel, shopperAddress, startParcel } from '../support/parcel-fixtures';
@@ -76,8 +78,9 @@ describe('the parcel workflow shipment-<id> (carrier sandbox, real workers, API,
     assert.ok(row?.shipped_at && row.delivered_at);
     const stored = await s.db.selectFrom('shipment_events').select('status').where('shipment_id', '=', input.shipmentId).execute();
     assert.ok(stored.some((e) => e.status === 'delivered'));
-    const deliveries = await s.sandbox.webhookDeliveries({ reference });
-    assert.ok(deliveries.length >= 4 && deliveries.every((d) => d.status === 200), JSON.stringify(deliveries));
+    // The sandbox records a delivery once our answer reaches it, which can be after the run ended.
+    const deliveries = await eventually(() => s.sandbox.webhookDeliveries({ reference }), (all) => all.length >= 4, { what: 'four webhook deliveries' });
+    assert.ok(deliveries.every((d) => d.status === 200), JSON.stringify(deliveries));
     const described = await handle.describe();
     assert.equal(described.typedSearchAttributes.get(ShipmentStatus), 'DELIVERED');
     assert.match((await described.staticSummary()) ?? '', /Parcel .* from TEST-DB-1/);
@@ -166,5 +169,58 @@ describe('the parcel workflow shipment-<id> (carrier sandbox, real workers, API,
     assert.ok(late.history.some((h) => h.event === 'could not report late to the order'));
     assert.equal((await handle.describe()).typedSearchAttributes.get(ShipmentStatus), 'DELAYED');
     await handle.terminate('test done');
+  });
+
+  describe('the carrier webhook', () => {
+    // Carrier time, in whole seconds as EasyPost gives it, a minute before anything the sandbox says.
+    const carrierTime = () => new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString().replace('.000Z', 'Z');
+    const trackerEvent = (id: string, trackingCode: string, status: string) => ({
+      id,
+      object: 'Event',
+      description: 'tracker.updated',
+      created_at: carrierTime(),
+      previous_attributes: {},
+      result: { object: 'Tracker', id: 'trk_test', tracking_code: trackingCode, status, carrier: 'SandboxPost', shipment_id: null, weight: 16, tracking_details: [{ status, datetime: carrierTime() }] },
+    });
+    const post = (event: object, secret = CARRIER_TEST_WEBHOOK_SECRET) => {
+      const body = easyPostJson(event);
+      return request(s.t.app).post('/webhooks/carrier').set('Content-Type', 'application/json').set('X-Hmac-Signature', signature(body, secret)).send(body);
+    };
+
+    it('refuses a body not signed with our secret', async () => {
+      const res = await post(trackerEvent('evt_forged', 'EZ404', 'delivered'), 'not-our-secret');
+      assert.equal(res.status, 400);
+      assert.equal(res.body.errors[0].path, 'X-Hmac-Signature');
+    });
+
+    it('ignores events about parcels that are not ours', async () => {
+      const res = await post(trackerEvent('evt_stranger', 'EZ-NOT-OURS', 'in_transit'));
+      assert.deepEqual(res.body, { received: true, outcome: 'ignored' });
+    });
+
+    it('keeps an event whose workflow is not there yet, once; the workflow reads it when it starts tracking', async () => {
+      const { input } = await reservedParcel(s.db, { overrides: { trackingPollAfter: '1 second' } });
+      // The carrier's own webhooks for the parcel are lost: what it learns first is the stored event.
+      await s.sandbox.webhookFault({ effect: 'lose', reference: carrierReferenceFor(input.shipmentId), times: 100 });
+      const early = `EZEARLY${input.shipmentId.slice(0, 8)}`;
+      await s.db
+        .insertInto('shipments')
+        .values({ id: input.shipmentId, order_id: input.orderId, warehouse_id: input.warehouseId, ship_to: { line1: '1 Main St', city: 'Springfield', postal_code: '62701', country: 'US' }, carrier: 'SandboxPost', tracking_number: early })
+        .execute();
+      const event = trackerEvent(`evt_early_${input.shipmentId}`, early, 'pre_transit');
+      assert.deepEqual((await post(event)).body, { received: true, outcome: 'stored' });
+      assert.deepEqual((await post(event)).body, { received: true, outcome: 'duplicate' });
+      assert.equal((await s.db.selectFrom('shipment_events').select('id').where('shipment_id', '=', input.shipmentId).execute()).length, 1);
+
+      // The label bought later replaces the tracking number; the event stays the parcel's.
+      await s.db.updateTable('shipments').set({ carrier: null, tracking_number: null }).where('id', '=', input.shipmentId).execute();
+      await s.db.insertInto('shipment_items').values({ shipment_id: input.shipmentId, order_item_id: (await s.db.selectFrom('order_items').select('id').where('order_id', '=', input.orderId).executeTakeFirstOrThrow()).id, quantity: 2 }).execute();
+      const handle = await startParcel(client(), input);
+      assert.equal((await pack(input)).status, 200);
+      assert.equal((await handOver(input)).status, 200);
+      assert.equal((await handle.result()).stage, 'delivered');
+      const parcel = await view(handle);
+      assert.ok(parcel.history.some((h) => h.detail === `stored ${event.id}`), JSON.stringify(parcel.history));
+    });
   });
 });

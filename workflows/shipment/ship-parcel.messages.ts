@@ -36,7 +36,7 @@ export interface ShipParcelInput {
   trackingPollAfter?: string;
   /**
    * When the shopper was promised the parcel (ISO time). Without it, the promise is the speed's
-   * most days in transit to the country (the rate card's bound) counted from the handover.
+   * most days in transit to the country (the rate card's bound), in calendar days from the run's start.
    */
   promisedDeliveryBy?: string;
 }
@@ -52,7 +52,8 @@ export function describeParcel(input: ShipParcelInput): { staticSummary: string;
 
 /**
  * Why a parcel refuses a warehouse's request: the type of the update's failure, answered by the
- * API as a 409 problem of the same name (`wrong-warehouse` as a 403).
+ * API as a 409 problem of the same name (`wrong-warehouse` as a 403). `parcel-final` is the API's
+ * own, for an update sent to a run that has ended.
  */
 export const parcelRefusalCodes = ['wrong-warehouse', 'parcel-not-awaiting-pack', 'parcel-being-packed', 'parcel-size-invalid', 'parcel-label-not-bought', 'parcel-already-handed-over', 'parcel-final'] as const;
 export type ParcelRefusalCode = (typeof parcelRefusalCodes)[number];

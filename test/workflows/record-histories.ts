@@ -28,7 +28,11 @@ import {
   updateShippingAddressUpdate,
   type SupportRequest,
 } from '../../workflows/order/order.messages';
+import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
+import { handOverParcelUpdate, packParcelUpdate } from '../../workflows/shipment/ship-parcel.messages';
 import { createOrder, createStockedSku, uniqueId } from '../support/db-fixtures';
+import { reservedParcel, startParcel } from '../support/parcel-fixtures';
+import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { storedPaymentEvent } from '../support/payment-event-fixtures';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutRequest, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
@@ -257,5 +261,30 @@ describe('record order, payment and housekeeping histories for replay', function
     await stripeSandbox().expire(externalId);
     assert.equal((await capture(orderId, paymentId, 1, 5000, true)).status, 'authorization-expired');
     await save('capture-authorization-expired', captureWorkflowId(orderId, 1));
+  });
+});
+
+describe('record shipment histories for replay', function () {
+  this.timeout(120_000);
+  const folder = path.join(__dirname, 'histories');
+  let s: ParcelStack;
+
+  before(async () => {
+    s = await startParcelStack();
+  });
+  after(() => s.stop());
+
+  it('shipment-delivered', async () => {
+    const { input } = await reservedParcel(s.db, { overrides: { trackingPollAfter: '1 second' } });
+    const client = testStack().temporal.client;
+    const handle = await startParcel(client, input);
+    await s.sandbox.webhookFault({ effect: 'out-of-order', reference: carrierReferenceFor(input.shipmentId), times: 1 });
+    const actor = { id: 'picker-1', warehouseCode: input.warehouseCode };
+    await handle.executeUpdate(packParcelUpdate, { args: [{ actor, weightGrams: 900, dimensionsCm: { length: 30, width: 20, height: 10 } }] });
+    await assert.rejects(handle.executeUpdate(packParcelUpdate, { args: [{ actor, weightGrams: 900, dimensionsCm: { length: 30, width: 20, height: 10 } }] }));
+    await handle.executeUpdate(handOverParcelUpdate, { args: [{ actor }] });
+    assert.equal((await handle.result()).stage, 'delivered');
+    const history = await handle.fetchHistory();
+    writeFileSync(path.join(folder, 'shipment-delivered.json'), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
   });
 });

@@ -6,12 +6,15 @@ import type { AppDeps } from './app-deps';
 import { notFoundHandler, problemHandler } from './http/problem';
 import { createOrderClient } from './orders/order-client';
 import { docsRouter } from './routes/docs-routes';
+import { carrierWebhookRoutes } from './routes/carrier-webhook-routes';
 import { cartRoutes } from './routes/cart-routes';
 import { catalogRoutes } from './routes/catalog-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
 import { healthRoutes } from './routes/health-routes';
 import { productRoutes } from './routes/product-routes';
 import { receiptRoutes } from './routes/receipt-routes';
+import { shipmentRoutes } from './routes/shipment-routes';
+import { createParcelClient } from './shipments/parcel-client';
 import { stripeWebhookRoutes } from './routes/stripe-webhook-routes';
 import { supportOrderRoutes } from './routes/support-order-routes';
 import { warehouseRoutes } from './routes/warehouse-routes';
@@ -65,7 +68,9 @@ export function createApp(deps: AppDeps): Express {
   checkoutRoutes(api, orders);
   supportOrderRoutes(api, deps, orders);
   warehouseRoutes(api, deps);
+  shipmentRoutes(api, createParcelClient(deps.temporal));
   stripeWebhookRoutes(api, deps);
+  carrierWebhookRoutes(api, deps);
 
   app.use(docsRouter(() => api.routes, '0.1.0'));
   app.use(api.router);

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, ShipmentRow, ShipmentStatus } from './database';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, JsonObject, PostalAddress, ShipmentRow, ShipmentStatus } from './database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -77,4 +77,128 @@ export async function recordRefund(db: Db, id: string, refundStatus: 'submitted'
 
 export async function recordCarrierTracker(db: Db, id: string, trackerId: string): Promise<void> {
   await db.updateTable('shipments').set({ carrier_tracker_id: trackerId }).where('id', '=', id).execute();
+}
+
+export interface NewShipment {
+  id: string;
+  orderId: string;
+  warehouseId: string;
+  shipTo: PostalAddress;
+  carrierReference: string;
+  lines: Array<{ sku: string; quantity: number }>;
+}
+
+/**
+ * The parcel's row and its items, once: a retry finds the row and changes nothing. Each line is
+ * matched to the order's item for its SKU, so a parcel can only carry what was ordered.
+ */
+export async function recordShipment(db: Kysely<Database>, shipment: NewShipment): Promise<{ created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('shipments')
+      .values({ id: shipment.id, order_id: shipment.orderId, warehouse_id: shipment.warehouseId, ship_to: shipment.shipTo, carrier_reference: shipment.carrierReference })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return { created: false };
+    const skus = shipment.lines.map((line) => line.sku);
+    const items = skus.length === 0 ? [] : await trx.selectFrom('order_items').select(['id', 'sku']).where('order_id', '=', shipment.orderId).where('sku', 'in', skus).execute();
+    const itemOf = new Map(items.map((item) => [item.sku, item.id]));
+    const missingSkus = skus.filter((sku) => !itemOf.has(sku));
+    if (missingSkus.length > 0) throw new ParcelNotInOrder(missingSkus);
+    await trx
+      .insertInto('shipment_items')
+      .values(shipment.lines.map((line) => ({ shipment_id: shipment.id, order_item_id: itemOf.get(line.sku)!, quantity: line.quantity })))
+      .execute();
+    return { created: true };
+  });
+}
+
+export class ParcelNotInOrder extends Error {
+  constructor(readonly skus: string[]) {
+    super(`the order has no item for ${skus.join(', ')}`);
+  }
+}
+
+export async function findWarehouse(db: Db, id: string) {
+  return db.selectFrom('warehouses').select(['id', 'code', 'name', 'country', 'region', 'address']).where('id', '=', id).executeTakeFirst();
+}
+
+const rowStatusOf: Partial<Record<string, ShipmentStatus>> = {
+  in_transit: 'in_transit',
+  out_for_delivery: 'out_for_delivery',
+  delivered: 'delivered',
+  failure: 'exception',
+  return_to_sender: 'returned',
+};
+const rowStatusRank: Record<ShipmentStatus, number> = { pending: 0, label_purchased: 1, in_transit: 2, out_for_delivery: 3, delivered: 4, exception: 4, returned: 4, cancelled: 4 };
+
+/** The row follows the parcel's tracking forward only, as the workflow does: a late write never moves it back. */
+export async function recordTrackingStatus(db: Db, id: string, trackingStatus: string): Promise<void> {
+  const status = rowStatusOf[trackingStatus];
+  if (!status) return;
+  const behind = (Object.keys(rowStatusRank) as ShipmentStatus[]).filter((s) => rowStatusRank[s] < rowStatusRank[status]);
+  await db
+    .updateTable('shipments')
+    .set((eb) => ({ status, delivered_at: status === 'delivered' ? sql<Date>`now()` : eb.ref('delivered_at') }))
+    .where('id', '=', id)
+    .where('status', 'in', behind)
+    .execute();
+}
+
+export interface StoredShipmentEvent {
+  shipmentId: string;
+  carrier: string;
+  carrierEventId: string;
+  status: string;
+  description: string | null;
+  occurredAt: Date;
+  payload: JsonObject;
+}
+
+/** Each carrier event once: a redelivery finds the first and is reported as a duplicate. */
+export async function recordShipmentEvent(db: Db, event: StoredShipmentEvent): Promise<{ duplicate: boolean }> {
+  const inserted = await db
+    .insertInto('shipment_events')
+    .values({
+      shipment_id: event.shipmentId,
+      carrier: event.carrier,
+      carrier_event_id: event.carrierEventId,
+      status: event.status,
+      description: event.description,
+      occurred_at: event.occurredAt,
+      payload: event.payload,
+    })
+    .onConflict((oc) => oc.columns(['carrier', 'carrier_event_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return { duplicate: !inserted };
+}
+
+/** The shipment a carrier event is about: by its tracking code, else by the carrier's shipment id or our reference. */
+export async function findShipmentForCarrierEvent(db: Db, keys: { trackingCode: string | null; carrierShipmentId: string | null; reference: string | null }): Promise<ShipmentRow | undefined> {
+  const { trackingCode, carrierShipmentId, reference } = keys;
+  if (!trackingCode && !carrierShipmentId && !reference) return undefined;
+  return db
+    .selectFrom('shipments')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        ...(trackingCode ? [eb('tracking_number', '=', trackingCode)] : []),
+        ...(carrierShipmentId ? [eb('carrier_shipment_id', '=', carrierShipmentId)] : []),
+        ...(reference ? [eb('carrier_reference', '=', reference)] : []),
+      ]),
+    )
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
+export async function findShipmentEvents(db: Db, shipmentId: string) {
+  return db
+    .selectFrom('shipment_events')
+    .select(['carrier_event_id', 'status', 'occurred_at'])
+    .where('shipment_id', '=', shipmentId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
 }

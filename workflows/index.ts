@@ -6,3 +6,4 @@ export { redeliverPaymentEvents } from './housekeeping/redeliver-payment-events'
 export { releaseExpiredReservations } from './housekeeping/release-expired-reservations';
 export { restock } from './inventory/restock';
 export { syncProductSearch } from './search/sync-product-search';
+export { shipParcel } from './shipment/ship-parcel';

@@ -1,8 +1,10 @@
 import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { findOrdersWithExpiredReservations, releaseReservations } from '../../db/reservations';
+import { shipParcelStock, type ShippedParcel } from '../../db/ship-parcel-stock';
 import type { RestockInput } from '../../domain/restock';
 import { invalidateProducts } from '../../platform/product-cache';
 import { dropCachedProductPages } from './cached-product-pages';
@@ -36,6 +38,20 @@ export function createInventoryActivities({ db, redis }: InventoryActivityDeps) 
       const { released, productIds } = await releaseReservations(db, orderId);
       if (released.length > 0) log.info('reservations released', { orderId, lines: released.length });
       return { productIds: await dropCachedProductPages(redis, productIds), released: released.length };
+    },
+
+    /**
+     * A parcel handed to the carrier: its reserved stock leaves the warehouse (on_hand and
+     * reserved down, the reservation committed, the ledger's reservation_commit movement, the
+     * shipment marked shipped). Once per parcel however often it runs.
+     */
+    async shipParcelStock(parcel: ShippedParcel): Promise<{ alreadyShipped: boolean }> {
+      const result = await shipParcelStock(db, parcel);
+      if (result.kind === 'not-reserved') {
+        throw ApplicationFailure.create({ type: 'ParcelNotReserved', message: `${result.sku}: the parcel carries ${result.requested}, the order holds ${result.reserved} reserved here`, nonRetryable: true });
+      }
+      if (!result.alreadyShipped) log.info('parcel stock shipped', { shipmentId: parcel.shipmentId, lines: parcel.lines.length });
+      return { alreadyShipped: result.alreadyShipped };
     },
 
     async receiveStock(input: RestockInput): Promise<StockReceived> {

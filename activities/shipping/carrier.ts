@@ -89,4 +89,6 @@ export interface ShippingCarrier {
   /** Asks the carrier to refund (void) an unused label; asking again answers the refund as it stands. */
   voidLabel(carrierShipmentId: string): Promise<RefundStatus>;
   track(trackingCode: string, carrier: string): Promise<Tracking>;
+  /** Puts the labelled parcel on the carrier's manifest (EasyPost's scan form): the handover. Once, however often it is called. */
+  handOver(carrierShipmentId: string): Promise<void>;
 }

@@ -51,6 +51,7 @@ interface EasyPostShipment {
   postage_label: { label_url: string } | null;
   tracking_code: string | null;
   tracker: { id: string } | null;
+  scan_form?: { id: string } | null;
 }
 
 /**
@@ -150,6 +151,19 @@ export function createEasyPostCarrier(easypost: EasyPost): ShippingCarrier {
     async voidLabel(carrierShipmentId) {
       const refunded = await easypost.Shipment.refund(carrierShipmentId).catch(refused);
       return refunded.refund_status as RefundStatus;
+    },
+
+    async handOver(carrierShipmentId) {
+      const shipment = await retrieve(carrierShipmentId);
+      if (!shipment) throw ApplicationFailure.nonRetryable(`EasyPost has no shipment ${carrierShipmentId}`, 'UnknownCarrierShipment');
+      if (shipment.scan_form) return;
+      try {
+        await easypost.ScanForm.create({ shipments: [{ id: carrierShipmentId }] });
+      } catch (error) {
+        // An earlier attempt put it on a scan form and its answer never reached us.
+        if (failureOf(error)?.code === 'SCAN_FORM.CREATE.FAILURE' && (await retrieve(carrierShipmentId))?.scan_form) return;
+        refused(error);
+      }
     },
 
     async track(trackingCode, carrier): Promise<Tracking> {

@@ -7,6 +7,7 @@ import { chooseRate, promisedDays, type CarrierRate } from '../../domain/rate-ch
 import type { ShippingSpeed } from '../../domain/shipping-estimate';
 import type { Database, ShipmentRow } from '../../db/database';
 import { assignCarrierReference, chooseShipmentRate, findShipment, recordCarrierTracker, recordLabel, recordRefund, rememberCarrierShipment } from '../../db/shipments';
+import { carrierReferenceFor, createParcelRecords } from './parcel-records';
 import type { Carrier, Label, RateRequest, RefundStatus, ShipmentRequest, ShippingCarrier, Tracking } from './carrier';
 
 export interface ShippingActivityDeps {
@@ -21,8 +22,7 @@ export interface ChosenRate extends CarrierRate {
   shipmentId: string;
 }
 
-/** Our reference for a parcel at the carrier: derived from the shipment's id, so every attempt uses the same. */
-export const carrierReferenceFor = (shipmentId: string): string => `shipment-${shipmentId}`;
+export { carrierReferenceFor };
 
 export function createShippingActivities({ db, carrier, shippingCarrier }: ShippingActivityDeps) {
   const shipmentRow = async (shipmentId: string): Promise<ShipmentRow> => {
@@ -32,6 +32,8 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
   };
 
   return {
+    ...createParcelRecords(db),
+
     /** A rate for the order's parcel; an address the carrier refuses is AddressUndeliverable. Reads only: safe to retry. */
     async quoteShipping(request: RateRequest): Promise<Money> {
       const quote = await carrier.quote(request);
@@ -111,6 +113,13 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
       const status = await shippingCarrier.voidLabel(row.carrier_shipment_id);
       await recordRefund(db, shipmentId, status);
       return status;
+    },
+
+    /** The handover at the carrier: the parcel goes on its manifest (a scan form), and its journey starts. Once per parcel. */
+    async handOverToCarrier({ shipmentId }: { shipmentId: string }): Promise<void> {
+      const row = await shipmentRow(shipmentId);
+      if (!row.carrier_shipment_id || !row.tracking_number) throw ApplicationFailure.nonRetryable(`shipment ${shipmentId} has no label to hand over`, 'NoLabel');
+      await shippingCarrier.handOver(row.carrier_shipment_id);
     },
 
     /** Where the parcel is, as the carrier's tracker says. Reads (and keeps the tracker's id): safe to retry. */

@@ -6,5 +6,5 @@ export function createUnconfiguredCarrier(): ShippingCarrier {
   const refuse = async (): Promise<never> => {
     throw ApplicationFailure.nonRetryable('no carrier is configured: set EASYPOST_API_KEY (and CARRIER_API_BASE for the sandbox)', 'CarrierNotConfigured');
   };
-  return { name: 'unconfigured', verifyAddress: refuse, rateShop: refuse, buyLabel: refuse, voidLabel: refuse, track: refuse };
+  return { name: 'unconfigured', verifyAddress: refuse, rateShop: refuse, buyLabel: refuse, voidLabel: refuse, track: refuse, handOver: refuse };
 }

@@ -55,6 +55,12 @@ export const problemTypes = {
   'service-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
   'search-unavailable': { status: 503, title: 'Search is temporarily unavailable; retry after the Retry-After delay' },
   internal: { status: 500, title: 'Something went wrong on our side' },
+  'parcel-not-awaiting-pack': { status: 409, title: 'The parcel is not waiting to be packed' },
+  'parcel-being-packed': { status: 409, title: 'The parcel was packed and its label is being bought' },
+  'parcel-size-invalid': { status: 409, title: 'A parcel needs a positive weight and positive dimensions' },
+  'parcel-label-not-bought': { status: 409, title: 'The parcel has no label yet: pack it first' },
+  'parcel-already-handed-over': { status: 409, title: 'The parcel was already handed to the carrier' },
+  'parcel-final': { status: 409, title: "The parcel's journey has ended; nothing can change any more" },
   ...refusalProblems,
 } as const;
 

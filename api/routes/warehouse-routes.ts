@@ -3,9 +3,8 @@ import { findPickList } from '../../db/pick-list';
 import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
 import { Problem } from '../http/problem';
-import type { Principal } from '../http/tokens';
+import { throwIfOtherWarehouse, warehouseParam } from '../http/warehouse-scope';
 
-const warehouseParam = z.object({ code: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'a warehouse code, e.g. EU-CENTRAL-1') });
 const pickListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 const pickList = z.object({
@@ -18,13 +17,6 @@ const pickList = z.object({
     }),
   ),
 });
-
-/** A warehouse token works for its own warehouse only; staff with wider roles see every one. */
-function throwIfOtherWarehouse(principal: Principal, code: string): void {
-  if (principal.role === 'warehouse' && principal.warehouseCode !== code) {
-    throw new Problem('forbidden', `This token is for warehouse ${principal.warehouseCode}, not ${code}.`);
-  }
-}
 
 export function warehouseRoutes(api: ApiRouter, { db }: AppDeps): void {
   api.route(

@@ -15,6 +15,8 @@ import { catchUpSearchIndexWorkflowType, type CatchUpSearchIndexWorkflow } from 
 import { catchUpSearchIndex } from '../../workflows/search/catch-up-search-index';
 import { syncProductSearchWorkflowType, type SyncProductSearchWorkflow } from '../../workflows/search/sync-product-search.messages';
 import { syncProductSearch } from '../../workflows/search/sync-product-search';
+import { shipParcelWorkflowType, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
+import { shipParcel } from '../../workflows/shipment/ship-parcel';
 import * as registered from '../../workflows';
 
 /**
@@ -33,6 +35,7 @@ describe('workflow message files match their workflows', () => {
     [syncProductSearchWorkflowType, syncProductSearch satisfies SyncProductSearchWorkflow],
     [redeliverPaymentEventsWorkflowType, redeliverPaymentEvents satisfies RedeliverPaymentEventsWorkflow],
     [releaseExpiredReservationsWorkflowType, releaseExpiredReservations satisfies ReleaseExpiredReservationsWorkflow],
+    [shipParcelWorkflowType, shipParcel satisfies ShipParcelWorkflow],
   ];
 
   for (const [type, workflow] of described) {

@@ -21,3 +21,10 @@ export const sweepRetry: RetryPolicy = { initialInterval: '1 second', backoffCoe
  * fails and is started again under the same id, hence the same key: never a second capture.
  */
 export const captureRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 15 };
+
+/**
+ * A parcel's carrier calls: a carrier outage never loses a paid label or a handover, so they
+ * retry until the carrier answers (each purchase is idempotent by the parcel's reference).
+ * Refusals (an undeliverable address, no rate) are non-retryable and end the step at once.
+ */
+export const carrierRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' };

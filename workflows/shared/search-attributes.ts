@@ -11,6 +11,8 @@ export const RiskLevel = defineSearchAttributeKey('RiskLevel', SearchAttributeTy
 export const Carrier = defineSearchAttributeKey('Carrier', SearchAttributeType.KEYWORD);
 export const TrackingNumber = defineSearchAttributeKey('TrackingNumber', SearchAttributeType.KEYWORD);
 export const WarehouseCode = defineSearchAttributeKey('WarehouseCode', SearchAttributeType.KEYWORD);
+/** A parcel's stage (AWAITING_PACK, LABEL_PURCHASED, HANDED_OVER, DELIVERED, ...), or LABEL_OVERDUE and DELAYED when a deadline passed. */
+export const ShipmentStatus = defineSearchAttributeKey('ShipmentStatus', SearchAttributeType.KEYWORD);
 export const Skus = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
 
 export const searchAttributes = [
@@ -22,6 +24,7 @@ export const searchAttributes = [
   Carrier,
   TrackingNumber,
   WarehouseCode,
+  ShipmentStatus,
   Skus,
 ];
 

@@ -34,7 +34,29 @@ export interface ShipParcelInput {
   deliveryGrace?: string;
   /** How long without a tracking event before the parcel asks the carrier itself. */
   trackingPollAfter?: string;
+  /**
+   * When the shopper was promised the parcel (ISO time). Without it, the promise is the speed's
+   * most days in transit to the country (the rate card's bound) counted from the handover.
+   */
+  promisedDeliveryBy?: string;
 }
+
+/** What the Temporal UI shows for a parcel's run: pass as staticSummary/staticDetails when starting it. */
+export function describeParcel(input: ShipParcelInput): { staticSummary: string; staticDetails: string } {
+  const units = input.lines.reduce((sum, line) => sum + line.quantity, 0);
+  return {
+    staticSummary: `Parcel ${input.shipmentId} of order ${input.orderId} from ${input.warehouseCode}`,
+    staticDetails: `${units} unit(s) of ${input.lines.length} SKU(s), ${input.speed} shipping to ${input.shipTo.city}, ${input.shipTo.country}: pack, label, hand over, track until delivered`,
+  };
+}
+
+/**
+ * Why a parcel refuses a warehouse's request: the type of the update's failure, answered by the
+ * API as a 409 problem of the same name (`wrong-warehouse` as a 403).
+ */
+export const parcelRefusalCodes = ['wrong-warehouse', 'parcel-not-awaiting-pack', 'parcel-being-packed', 'parcel-size-invalid', 'parcel-label-not-bought', 'parcel-already-handed-over', 'parcel-final'] as const;
+export type ParcelRefusalCode = (typeof parcelRefusalCodes)[number];
+export const isParcelRefusalCode = (type: string | null | undefined): type is ParcelRefusalCode => (parcelRefusalCodes as readonly (string | null | undefined)[]).includes(type);
 
 export interface WarehouseActor {
   id: string;

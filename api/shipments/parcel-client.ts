@@ -1,0 +1,58 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { Problem } from '../http/problem';
+import {
+  handOverParcelUpdate,
+  isParcelRefusalCode,
+  packParcelUpdate,
+  parcelStatusQuery,
+  shipmentWorkflowId,
+  type HandOverRequest,
+  type PackRequest,
+  type ParcelView,
+} from '../../workflows/shipment/ship-parcel.messages';
+
+/**
+ * The one way the API talks to parcel workflows (shipment-<id>): the view and the warehouse's
+ * updates, with the parcel's refusals as typed problems. A parcel of another warehouse is a 404,
+ * as if it did not exist: a warehouse sees only its own parcels.
+ */
+export function createParcelClient(temporal: Client) {
+  const handle = (shipmentId: string) => temporal.workflow.getHandle(shipmentWorkflowId(shipmentId));
+
+  async function view(shipmentId: string, warehouseCode: string): Promise<ParcelView> {
+    let found: ParcelView;
+    try {
+      found = await handle(shipmentId).query(parcelStatusQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new Problem('not-found', `No shipment ${shipmentId} at ${warehouseCode}.`);
+      throw error;
+    }
+    if (found.warehouseCode !== warehouseCode) throw new Problem('not-found', `No shipment ${shipmentId} at ${warehouseCode}.`);
+    return found;
+  }
+
+  async function request<R>(shipmentId: string, warehouseCode: string, update: UpdateDefinition<ParcelView, [R]>, body: R): Promise<ParcelView> {
+    const current = await view(shipmentId, warehouseCode);
+    try {
+      return await handle(shipmentId).executeUpdate(update, { args: [body] });
+    } catch (error) {
+      const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (cause instanceof ApplicationFailure && isParcelRefusalCode(cause.type)) {
+        if (cause.type === 'wrong-warehouse') throw new Problem('forbidden', cause.message);
+        throw new Problem(cause.type, cause.message, { shipmentId, stage: current.stage });
+      }
+      // The run has ended (an update to a closed workflow is "not found"): its journey is over.
+      if (error instanceof WorkflowNotFoundError) throw new Problem('parcel-final', `the parcel is ${current.stage}`, { shipmentId, stage: current.stage });
+      throw error;
+    }
+  }
+
+  return {
+    view,
+    pack: (shipmentId: string, warehouseCode: string, body: PackRequest) => request(shipmentId, warehouseCode, packParcelUpdate, body),
+    handOver: (shipmentId: string, warehouseCode: string, body: HandOverRequest) => request(shipmentId, warehouseCode, handOverParcelUpdate, body),
+  };
+}
+
+export type ParcelClient = ReturnType<typeof createParcelClient>;

@@ -1,0 +1,26 @@
+import { condition, log } from '@temporalio/workflow';
+import { failureType } from './parcel-failure';
+import { inventory, shipping } from './parcel-steps';
+import { reportToOrder } from './report-to-order';
+import type { ShipParcelInput } from './ship-parcel.messages';
+import type { TrackedParcel } from './tracked-parcel';
+
+/**
+ * The warehouse hands the parcel over: it goes on the carrier's manifest (the scan form), then
+ * its stock leaves our books, and the order hears of it (it captures the parcel's share).
+ */
+export async function handOver(parcel: TrackedParcel, input: ShipParcelInput): Promise<void> {
+  await condition(() => parcel.handingOver !== undefined);
+  await shipping.handOverToCarrier({ shipmentId: input.shipmentId });
+  try {
+    await inventory.shipParcelStock({ shipmentId: input.shipmentId, orderId: input.orderId, warehouseId: input.warehouseId, lines: input.lines });
+  } catch (error) {
+    // The parcel is with the carrier whatever our books say: ops reconcile the stock, the parcel goes on.
+    if (failureType(error) !== 'ParcelNotReserved') throw error;
+    log.error('parcel handed over without its reservation', { shipmentId: input.shipmentId, error: String(error) });
+    parcel.note('stock not moved: no matching reservation', String(error));
+  }
+  parcel.lastHeardAt = Date.now();
+  parcel.moveTo('handed_over', `by ${parcel.handingOver!.actor.id}`);
+  await reportToOrder(parcel, { kind: 'handed-over' });
+}

@@ -1,0 +1,72 @@
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ShipmentRequest } from '../../activities/shipping/carrier';
+import type { Address } from '../../domain/checkout';
+import { Carrier, TrackingNumber } from '../shared/search-attributes';
+import { failureType } from './parcel-failure';
+import { shipping } from './parcel-steps';
+import { reportToOrder } from './report-to-order';
+import type { ShipParcelInput } from './ship-parcel.messages';
+import type { TrackedParcel } from './tracked-parcel';
+
+// EasyPost rates and bills in USD whatever the order's currency; the checkout quote is kept beside it.
+const CARRIER_CURRENCY = 'USD';
+
+/**
+ * From packed to labelled: each pack the warehouse sends is carried out here. The address is
+ * verified first (an undeliverable one is reported and waits for the next pack), then the
+ * cheapest service that keeps the promised speed is chosen and recorded, and its label bought
+ * exactly once.
+ */
+export async function labelParcel(parcel: TrackedParcel, input: ShipParcelInput, from: Address): Promise<void> {
+  for (;;) {
+    await condition(() => parcel.packing !== undefined);
+    const { weightGrams, dimensionsCm } = parcel.packing!;
+    try {
+      const to = await deliverableAddress(parcel, input);
+      if (!to) continue;
+      const request: ShipmentRequest = { from, to, parcel: { weightGrams, dimensionsCm } };
+      if (await chooseRate(parcel, input, request)) {
+        await buyLabel(parcel, input, request);
+        return;
+      }
+    } finally {
+      parcel.packing = undefined;
+    }
+  }
+}
+
+async function deliverableAddress(parcel: TrackedParcel, input: ShipParcelInput): Promise<Address | undefined> {
+  try {
+    return await shipping.verifyShippingAddress(input.shipTo);
+  } catch (error) {
+    if (failureType(error) !== 'AddressUndeliverable') throw error;
+    const detail = error instanceof Error && error.cause instanceof Error ? error.cause.message : 'the carrier cannot deliver to this address';
+    parcel.moveTo('address_problem', detail);
+    await reportToOrder(parcel, { kind: 'address-problem', detail });
+    return undefined;
+  }
+}
+
+async function chooseRate(parcel: TrackedParcel, input: ShipParcelInput, request: ShipmentRequest): Promise<boolean> {
+  try {
+    const rate = await shipping.chooseShippingRate({ shipmentId: input.shipmentId, request, speed: input.speed, currency: CARRIER_CURRENCY });
+    const quoted = input.quoted ? `; checkout quoted ${input.quoted.amount} ${input.quoted.currency}` : '';
+    parcel.note('rate chosen', `${rate.carrier} ${rate.service} at ${rate.amount.amount} ${rate.amount.currency}${quoted}`);
+    return true;
+  } catch (error) {
+    if (failureType(error) !== 'NoRateForSpeed') throw error;
+    parcel.note('no rate', `no service reaches ${input.shipTo.country} within the ${input.speed} promise for this parcel`);
+    parcel.flag('NO_RATE');
+    return false;
+  }
+}
+
+async function buyLabel(parcel: TrackedParcel, input: ShipParcelInput, request: ShipmentRequest): Promise<void> {
+  const label = await shipping.buyShippingLabel({ shipmentId: input.shipmentId, request });
+  Object.assign(parcel.view, { carrier: label.carrier, service: label.service, trackingNumber: label.trackingCode, labelUrl: label.labelUrl });
+  upsertSearchAttributes([
+    { key: Carrier, value: label.carrier },
+    { key: TrackingNumber, value: label.trackingCode },
+  ]);
+  parcel.moveTo('label_purchased', `${label.carrier} ${label.service} ${label.trackingCode}, ${label.cost.amount} ${label.cost.currency}`);
+}

@@ -1,0 +1,77 @@
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import { applyTrackingEvent, isFinalTracking, untracked, type Tracking, type TrackingEvent } from '../../domain/tracking';
+import { ShipmentStatus } from '../shared/search-attributes';
+import type { HandOverRequest, PackRequest, ParcelStage, ParcelView, ShipParcelInput } from './ship-parcel.messages';
+
+/**
+ * The parcel as this run knows it: what the status query shows, what the warehouse asked for
+ * and has not been carried out yet, and its tracking under the forward-only rule. `moveTo` is
+ * the only way its stage changes, so the view and the search attribute ops query move together.
+ */
+export class TrackedParcel {
+  readonly view: ParcelView;
+  tracking: Tracking = untracked;
+  /** A pack the main flow has not settled yet (a label bought, or the address refused). */
+  packing?: PackRequest;
+  handingOver?: HandOverRequest;
+  /** Every tracking event that reached the run, applied or not: what wakes the tracking loop. */
+  eventsHeard = 0;
+  /** Workflow time of the last event heard or poll made. */
+  lastHeardAt = Date.now();
+
+  constructor(input: ShipParcelInput) {
+    this.view = {
+      shipmentId: input.shipmentId,
+      orderId: input.orderId,
+      warehouseCode: input.warehouseCode,
+      stage: 'awaiting_pack',
+      lines: input.lines,
+      carrier: null,
+      service: null,
+      trackingNumber: null,
+      labelUrl: null,
+      tracking: null,
+      late: false,
+      history: [],
+    };
+  }
+
+  get stage(): ParcelStage {
+    return this.view.stage;
+  }
+
+  get journeyEnded(): boolean {
+    return this.tracking.status !== null && isFinalTracking(this.tracking.status);
+  }
+
+  snapshot(): ParcelView {
+    return { ...this.view, history: [...this.view.history] };
+  }
+
+  note(event: string, detail?: string): void {
+    this.view.history.push({ at: new Date().toISOString(), event, ...(detail && { detail }) });
+  }
+
+  moveTo(stage: ParcelStage, detail?: string): void {
+    this.view.stage = stage;
+    this.note(stage, detail);
+    this.flag(stage.toUpperCase());
+  }
+
+  /** What ops see in ShipmentStatus: the stage, or a deadline that passed (LABEL_OVERDUE, DELAYED). */
+  flag(status: string): void {
+    upsertSearchAttributes([{ key: ShipmentStatus, value: status }]);
+  }
+
+  receiveTracking(event: TrackingEvent, source: 'webhook' | 'stored' | 'poll'): void {
+    this.eventsHeard += 1;
+    this.lastHeardAt = Date.now();
+    const before = this.tracking.status;
+    const outcome = applyTrackingEvent(this.tracking, event);
+    this.tracking = outcome.tracking;
+    if (outcome.applied && outcome.tracking.status !== before) {
+      this.view.tracking = outcome.tracking.status;
+      this.note(`tracking ${outcome.tracking.status}`, `${source} ${event.eventId}`);
+    }
+  }
+}

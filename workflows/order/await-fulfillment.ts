@@ -17,7 +17,7 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
  * no request is mid-way.
  */
 export async function awaitFulfillment(order: TrackedOrder, inbox: Inbox, carryOut: CarryOut, input: OrderInput): Promise<void> {
-  if (order.status === 'confirmed' && !order.view.shipments) await startShipments(order, input.request.shippingSpeed);
+  if (order.status === 'confirmed' && !order.view.shipments) await startShipments(order, input.request.shippingSpeed, input.parcelDeadlines);
   if (order.status === 'delivered') closeAfterReturnWindow(order, inbox, input.returnWindow ?? DEFAULT_RETURN_WINDOW);
   const ended = () => isFinal(order.status);
   // A capture's outcome comes back to this run only: it does not continue as new while one runs.

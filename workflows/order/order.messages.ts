@@ -33,6 +33,8 @@ export interface OrderInput {
   reservationTtlMs?: number;
   /** How long after delivery the customer may return it; the order closes when it ends (default 30 days). */
   returnWindow?: Duration;
+  /** Shorter deadlines for the order's parcels (tests, demos); each parcel has its own defaults. */
+  parcelDeadlines?: { labelDeadline?: string; deliveryGrace?: string; trackingPollAfter?: string };
   /** A waiting order continues as new when Temporal suggests it or past this many events. */
   continueAsNewAfterEvents?: number;
   /** Set on a run that an earlier run of the order continued as new: where the order stood. */

@@ -3,7 +3,10 @@ import type { ShippingSpeed } from '../../domain/checkout';
 import { captureAtHandover, parcelShares } from '../../domain/capture-plan';
 import { captureOrderPaymentWorkflowType, captureWorkflowId, type CaptureOrderPaymentWorkflow } from '../payment/capture-order-payment.messages';
 import { taskQueues } from '../shared/task-queues';
-import { shipmentWorkflowId, shipParcelWorkflowType, type ParcelReport, type ShipParcelWorkflow } from '../shipment/ship-parcel.messages';
+import { describeParcel, shipmentWorkflowId, shipParcelWorkflowType, type ParcelReport, type ShipParcelInput, type ShipParcelWorkflow } from '../shipment/ship-parcel.messages';
+
+/** The parcels' deadlines, when the order was given shorter ones (tests, demos). */
+export type ParcelDeadlines = Pick<ShipParcelInput, 'labelDeadline' | 'deliveryGrace' | 'trackingPollAfter'>;
 import type { CaptureSummary, ShipmentSummary } from './order.messages';
 import type { TrackedOrder } from './tracked-order';
 
@@ -11,7 +14,7 @@ import type { TrackedOrder } from './tracked-order';
  * One shipment child per parcel of the allocation, started once when the order is confirmed.
  * They outlive a run that continues as new (ABANDON), and report back to order-<orderId>.
  */
-export async function startShipments(order: TrackedOrder, speed: ShippingSpeed): Promise<void> {
+export async function startShipments(order: TrackedOrder, speed: ShippingSpeed, parcelDeadlines: ParcelDeadlines = {}): Promise<void> {
   const shipments: ShipmentSummary[] = order.view.reservations.map((parcel) => ({
     shipmentId: uuid4(),
     warehouseCode: parcel.warehouseCode,
@@ -21,22 +24,23 @@ export async function startShipments(order: TrackedOrder, speed: ShippingSpeed):
   }));
   order.view.shipments = shipments;
   for (const [i, shipment] of shipments.entries()) {
+    const input: ShipParcelInput = {
+      shipmentId: shipment.shipmentId,
+      orderId: order.id,
+      warehouseId: order.view.reservations[i]!.warehouseId,
+      warehouseCode: shipment.warehouseCode,
+      lines: shipment.lines,
+      shipTo: order.view.shippingAddress,
+      speed,
+      quoted: null,
+      ...parcelDeadlines,
+    };
     await startChild<ShipParcelWorkflow>(shipParcelWorkflowType, {
       workflowId: shipmentWorkflowId(shipment.shipmentId),
       taskQueue: taskQueues.orders,
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          shipmentId: shipment.shipmentId,
-          orderId: order.id,
-          warehouseId: order.view.reservations[i]!.warehouseId,
-          warehouseCode: shipment.warehouseCode,
-          lines: shipment.lines,
-          shipTo: order.view.shippingAddress,
-          speed,
-          quoted: null,
-        },
-      ],
+      ...describeParcel(input),
+      args: [input],
     });
   }
   order.note('shipments started', shipments.map((s) => `${s.warehouseCode}: shipment-${s.shipmentId}`).join('; '));

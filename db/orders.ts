@@ -80,7 +80,7 @@ const terminal = orderStatuses.filter(isFinal);
 
 /** The email a status change sends the customer. */
 export interface StatusNotification {
-  template: 'order-confirmed' | 'order-on-hold' | 'order-rejected' | 'order-cancelled';
+  template: 'order-confirmed' | 'order-on-hold' | 'order-rejected' | 'order-cancelled' | 'order-partially-shipped' | 'order-shipped' | 'order-delivered';
   payload: Record<string, unknown>;
 }
 

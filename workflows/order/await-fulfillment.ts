@@ -2,21 +2,28 @@ import { allHandlersFinished, continueAsNew, workflowInfo } from '@temporalio/wo
 import { isFinal } from '../../domain/order-state';
 import type { CarryOut, Inbox } from './inbox';
 import type { OrderInput, ProcessOrderWorkflow } from './order.messages';
+import { closeAfterReturnWindow, DEFAULT_RETURN_WINDOW } from './close-after-returns';
+import { capturesInFlight, startShipments } from './ship-order';
 import type { TrackedOrder } from './tracked-order';
 
 // Well under Temporal's 10,000-event warning; a waiting order rarely gets near it.
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
 
 /**
- * A confirmed order waits for fulfillment (shipments build on this), serving support requests
- * meanwhile, until it ends. The wait can be long and requests grow the history, so when
+ * A confirmed order ships: one shipment child per parcel, whose reports (handed over,
+ * delivered, late, failed) arrive through the inbox with the support requests, until the order
+ * ends (closed after its return window, or cancelled before anything left). The wait can be long and requests grow the history, so when
  * Temporal suggests it (or past a bound) the order continues as new, carrying its state, once
  * no request is mid-way.
  */
 export async function awaitFulfillment(order: TrackedOrder, inbox: Inbox, carryOut: CarryOut, input: OrderInput): Promise<void> {
+  if (order.status === 'confirmed' && !order.view.shipments) await startShipments(order, input.request.shippingSpeed, input.parcelDeadlines);
+  if (order.status === 'delivered') closeAfterReturnWindow(order, inbox, input.returnWindow ?? DEFAULT_RETURN_WINDOW);
   const ended = () => isFinal(order.status);
+  // A capture's outcome comes back to this run only: it does not continue as new while one runs.
   const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS);
+    (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS)) &&
+    capturesInFlight(order) === 0;
   await inbox.serveUntil(() => ended() || historyFull(), carryOut);
   if (ended()) return;
   // Requests that arrive while handlers finish are served here, not carried over.

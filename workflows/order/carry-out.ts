@@ -4,11 +4,17 @@ import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
 import { steps } from './order-steps';
 import { toPostalAddress } from './postal-address';
+import { carryOutReport } from './ship-order';
 import type { TrackedOrder } from './tracked-order';
 
-/** What the main flow does for each request the inbox hands it. Only this moves the order on a person's say-so. */
-export function carryOut(order: TrackedOrder, saga: Saga): CarryOut {
-  return async ({ event, reason, actor, address, requestId }) => {
+/**
+ * What the main flow does for each entry the inbox hands it: a person's request (only this
+ * moves the order on a person's say-so) or a parcel's report.
+ */
+export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => void): CarryOut {
+  return async (entry) => {
+    if (entry.kind === 'report') return carryOutReport(order, entry.report, onDelivered);
+    const { event, reason, actor, address, requestId } = entry;
     if (actor) {
       await steps.recordSupportAction({ actionId: requestId, actorId: actor.id, actorRole: actor.role, action: event, orderId: order.id, reason, outcome: 'accepted' });
       order.note(event, reason, actor.id);
@@ -24,6 +30,8 @@ export function carryOut(order: TrackedOrder, saga: Saga): CarryOut {
       case 'hold':
       case 'release':
         return order.move(event);
+      case 'close':
+        return order.move('close', { reason });
       case 'changeShippingAddress':
         await steps.updateShippingAddress({ orderId: order.id, address: toPostalAddress(address!) });
         order.view.shippingAddress = address!;

@@ -3,6 +3,7 @@ import type { StatusChange, StatusNotification } from '../../activities/orders/o
 import type { OrderEventType } from '../../domain/order-state';
 import { indexOrder } from './best-effort';
 import { steps } from './order-steps';
+import { stopShipments } from './ship-order';
 import type { TrackedOrder } from './tracked-order';
 
 type Ending = Extract<OrderEventType, 'cancel' | 'rejectRisk' | 'reviewExpired'>;
@@ -16,6 +17,7 @@ const notifications = (reason: string): Record<Ending, StatusNotification> => ({
 
 /** An order that will not ship: stock goes back, the authorization is voided, and the customer is told why. Safe to repeat. */
 export async function endOrder(order: TrackedOrder, event: Ending, reason: string, review: Pick<StatusChange, 'riskReviewedBy'> = {}): Promise<void> {
+  await stopShipments(order);
   await steps.releaseStock(order.id);
   const payment = order.view.payment;
   if (payment?.status === 'authorized') {

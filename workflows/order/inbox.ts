@@ -1,11 +1,13 @@
 import { ApplicationFailure, condition, currentUpdateInfo, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { refusesRequester, transition, type OrderEventType, type OrderState, type Refusal } from '../../domain/order-state';
 import type { Address } from '../../domain/checkout';
+import type { ParcelReport } from '../shipment/ship-parcel.messages';
 import type { Actor } from './order.messages';
 import type { TrackedOrder } from './tracked-order';
 
 /** A request for the main flow: from support or the customer (an update), or from the workflow itself (a deadline). */
-export interface InboxEntry {
+export interface RequestEntry {
+  kind: 'request';
   event: OrderEventType;
   reason: string;
   /** Absent when the workflow asks itself (a deadline that passed). */
@@ -15,11 +17,16 @@ export interface InboxEntry {
   requestId: string;
 }
 
+/** A fact a parcel reports: it is not asked for and never refused, only carried out in its turn. */
+export interface ReportEntry {
+  kind: 'report';
+  report: ParcelReport;
+}
+
+export type InboxEntry = RequestEntry | ReportEntry;
 export type CarryOut = (entry: InboxEntry) => Promise<void>;
 
-interface Queued extends InboxEntry {
-  settle: (failure?: unknown) => void;
-}
+type Queued = InboxEntry & { settle: (failure?: unknown) => void };
 
 /** A refusal as the typed failure an update fails with; the API maps its type to a problem type. */
 export const refusedFailure = (refusal: Refusal): ApplicationFailure =>
@@ -48,11 +55,16 @@ export class Inbox {
   }
 
   /** Queues a request; settles when it was carried out, or with a refusal if the order moved on first. */
-  post(entry: Omit<InboxEntry, 'requestId'>): Promise<void> {
+  post(entry: Omit<RequestEntry, 'kind' | 'requestId'>): Promise<void> {
     const requestId = currentUpdateInfo()?.id ?? `${workflowInfo().workflowId}/${entry.event}/${this.order.view.timeline.length}`;
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...entry, requestId, settle: (failure) => (failure === undefined ? resolve() : reject(failure)) });
+      this.queue.push({ ...entry, kind: 'request', requestId, settle: (failure) => (failure === undefined ? resolve() : reject(failure)) });
     });
+  }
+
+  /** Queues a parcel's report, in the order the parcels sent them. */
+  report(report: ParcelReport): void {
+    this.queue.push({ kind: 'report', report, settle: () => undefined });
   }
 
   /** Carries out requests in arrival order until `done()` holds; requests still queued then wait for the next phase. */
@@ -61,7 +73,7 @@ export class Inbox {
       await condition(() => done() || this.queue.length > 0);
       if (done()) return;
       const { settle, ...entry } = this.queue.shift()!;
-      const refusal = refusalOf(entry.event, this.order.state);
+      const refusal = entry.kind === 'request' ? refusalOf(entry.event, this.order.state) : undefined;
       if (refusal) {
         settle(refusedFailure(refusal));
         continue;
@@ -80,14 +92,16 @@ export class Inbox {
   /** When the run ends, whatever is still queued is refused with the order's final reason. */
   refuseRemaining(): void {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      if (next.kind === 'report') continue;
       next.settle(refusedFailure(refusalOf(next.event, this.order.state) ?? { code: 'order-final', message: `the order is ${this.order.status}` }));
     }
   }
 
   /** The order once every queued request is carried out: what a new request is judged against. */
   private projected(): OrderState {
-    return this.queue.reduce((state, { event }) => {
-      const next = transition(state, { type: event });
+    return this.queue.reduce((state, entry) => {
+      if (entry.kind === 'report') return state;
+      const next = transition(state, { type: entry.event });
       return next.ok ? next.state : state;
     }, this.order.state);
   }

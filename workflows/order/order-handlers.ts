@@ -17,6 +17,7 @@ import {
   type OrderView,
   type SupportRequest,
 } from './order.messages';
+import { parcelReportSignal } from '../shipment/ship-parcel.messages';
 import type { TrackedOrder } from './tracked-order';
 
 type RequestUpdate = UpdateDefinition<OrderView, [SupportRequest & Partial<AddressChangeRequest>]>;
@@ -62,4 +63,5 @@ export function registerOrderHandlers(order: TrackedOrder, inbox: Inbox, input: 
   }
 
   setHandler(paymentEventSignal, (event) => order.receivePaymentEvent(event));
+  setHandler(parcelReportSignal, (report) => inbox.report(report));
 }

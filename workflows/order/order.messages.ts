@@ -31,6 +31,10 @@ export interface OrderInput {
   reviewTimeout?: Duration;
   /** How long a reservation may be held without the order progressing (a safety net for sweeps). */
   reservationTtlMs?: number;
+  /** How long after delivery the customer may return it; the order closes when it ends (default 30 days). */
+  returnWindow?: Duration;
+  /** Shorter deadlines for the order's parcels (tests, demos); each parcel has its own defaults. */
+  parcelDeadlines?: { labelDeadline?: string; deliveryGrace?: string; trackingPollAfter?: string };
   /** A waiting order continues as new when Temporal suggests it or past this many events. */
   continueAsNewAfterEvents?: number;
   /** Set on a run that an earlier run of the order continued as new: where the order stood. */
@@ -57,6 +61,22 @@ export interface Actor {
   role: 'customer' | 'support' | 'admin';
 }
 
+export interface ShipmentSummary {
+  shipmentId: string;
+  warehouseCode: string;
+  lines: Array<{ sku: string; quantity: number }>;
+  stage: 'started' | 'handed_over' | 'delivered' | 'failed' | 'returned' | 'address_problem' | 'cancelled';
+  late: boolean;
+}
+
+export interface CaptureSummary {
+  workflowId: string;
+  shipmentId: string;
+  amount: Money;
+  finalCapture: boolean;
+  status: 'started' | 'captured' | 'authorization-expired' | 'refused';
+}
+
 export interface TimelineEntry {
   /** ISO-8601, workflow time. */
   at: string;
@@ -74,8 +94,14 @@ export interface OrderView {
   lines: CheckoutLine[];
   totals?: OrderTotals;
   risk?: RiskAssessment;
-  payment?: { provider: string; status: 'authorized' | 'cancelled'; externalId?: string; authorized: Money };
+  payment?: { provider: string; status: 'authorized' | 'cancelled'; externalId?: string; authorized: Money; paymentId?: string; multicapture?: boolean };
   reservations: Parcel[];
+  /** One per parcel of the allocation, once the order was confirmed: each is a shipment-<id> child. */
+  shipments?: ShipmentSummary[];
+  /** Each capture-<orderId>-<n> the order started, as it stands. */
+  captures?: CaptureSummary[];
+  /** When the last parcel was delivered: the return window runs from here. */
+  deliveredAt?: string;
   shippingAddress: Address;
   fulfillmentHeld: boolean;
   labelPurchased: boolean;

@@ -112,7 +112,14 @@ async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: Order
     () => steps.authorizePayment({ orderId: order.id, amount: totals.total, paymentMethod: request.paymentMethod, idempotencyKey: key('authorize') }),
     () => steps.cancelPayment({ orderId: order.id, idempotencyKey: key('cancel-payment') }),
   );
-  order.view.payment = { provider: request.paymentMethod.provider, status: 'authorized', externalId: payment.externalId, authorized: totals.total };
+  order.view.payment = {
+    provider: request.paymentMethod.provider,
+    status: 'authorized',
+    externalId: payment.externalId,
+    authorized: totals.total,
+    paymentId: payment.paymentId,
+    multicapture: payment.multicapture,
+  };
   order.note('payment authorized', payment.externalId);
   // Webhooks that beat us here were stored, not lost: take them in now.
   if (request.paymentMethod.provider === 'stripe') (await steps.storedPaymentEvents(payment.externalId)).forEach((event) => order.receivePaymentEvent(event));

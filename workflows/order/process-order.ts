@@ -1,8 +1,10 @@
 import { allHandlersFinished, CancellationScope, condition, log, TemporalFailure } from '@temporalio/workflow';
+import { isFinal } from '../../domain/order-state';
 import { Saga } from '../shared/saga';
 import { awaitFulfillment } from './await-fulfillment';
 import { indexRejectedOrder } from './best-effort';
 import { carryOut } from './carry-out';
+import { closeAfterReturnWindow, DEFAULT_RETURN_WINDOW } from './close-after-returns';
 import { Inbox } from './inbox';
 import type { CheckoutResult, OrderInput } from './order.messages';
 import { registerOrderHandlers } from './order-handlers';
@@ -21,7 +23,7 @@ export async function processOrder(input: OrderInput): Promise<CheckoutResult> {
   const order = new TrackedOrder(input);
   const saga = new Saga();
   const inbox = new Inbox(order);
-  const serve = carryOut(order, saga);
+  const serve = carryOut(order, saga, () => closeAfterReturnWindow(order, inbox, input.returnWindow ?? DEFAULT_RETURN_WINDOW));
   registerOrderHandlers(order, inbox, input);
 
   try {
@@ -31,7 +33,7 @@ export async function processOrder(input: OrderInput): Promise<CheckoutResult> {
       await placeOrder(order, saga, input);
       if (order.status === 'on_hold') await reviewRisk(order, inbox, serve, input.reviewTimeout ?? DEFAULT_REVIEW_TIMEOUT);
     }
-    if (order.status === 'confirmed') await awaitFulfillment(order, inbox, serve, input);
+    if (!isFinal(order.status) && order.status !== 'pending' && order.status !== 'on_hold') await awaitFulfillment(order, inbox, serve, input);
   } catch (error) {
     await endAfterFailure(order, saga, error);
   }

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
+import { findInventoryDrift } from '../../db/reconcile-inventory';
+import { orderStatusQuery, orderWorkflowId, type OrderView } from '../../workflows/order/order.messages';
+import { addToCart, redisReady, stockInWarehouse } from '../support/cart-fixtures';
+import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
+import { createStockedSku, TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
+import { eventually } from '../support/eventually';
+import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
+import { stripeSandbox } from '../support/stripe-sandbox';
+import { testStack } from '../support/test-stack';
+
+const SECOND_WAREHOUSE = 'TEST-DB-2';
+
+/**
+ * An order's whole life on the real stack: checkout by card, one parcel per warehouse packed and
+ * handed over through the warehouse API (one label each, bought from the carrier sandbox), each
+ * handover capturing its share at the Stripe sandbox, tracking by signed webhooks to delivered,
+ * and the order closed when its return window ends.
+ */
+describe('an order from checkout to closed (order and parcel workflows, both sandboxes, API, PostgreSQL)', function () {
+  this.timeout(120_000);
+  const stripe = stripeSandbox();
+  let s: ParcelStack;
+
+  before(async () => {
+    s = await startParcelStack();
+    await redisReady(s.t.deps.redis);
+  });
+  after(() => s.stop());
+
+  it('splits into two parcels, captures each share (the last one final) for exactly the total, is delivered, and closes', async () => {
+    const shopper = await newShopper(s.t);
+    const { cartId, sku } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
+    // A second SKU stocked only in another warehouse: the allocation must split.
+    const other = await createStockedSku(s.db, 0, 1800);
+    await stockInWarehouse(s.db, other.sku, SECOND_WAREHOUSE, 5);
+    assert.equal((await addToCart(s.t.app, cartId, other.sku, 2, shopper.bearer)).status, 200);
+    // Both warehouses ship from an address the carrier can rate.
+    await s.db
+      .updateTable('warehouses')
+      .set({ address: { name: 'Test warehouse', line1: '100 Warehouse Way', city: 'San Francisco', region: 'CA', postal_code: '94105', country: 'US' } })
+      .where('code', 'in', [TEST_WAREHOUSE_CODE, SECOND_WAREHOUSE])
+      .execute();
+
+    const answer = await startCheckout(shopper, cartId, {
+      request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }),
+      returnWindow: '2 seconds',
+      parcelDeadlines: { trackingPollAfter: '2 seconds' },
+    });
+    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
+    const total = answer.status === 'confirmed' ? answer.totals.total.amount : 0;
+    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(answer.orderId));
+    const view = () => order.query(orderStatusQuery);
+    const shipments = (await eventually(view, (v) => (v.shipments?.length ?? 0) === 2, { what: 'two shipments started' })).shipments!;
+    assert.deepEqual(shipments.map((p) => p.warehouseCode).sort(), [SECOND_WAREHOUSE, TEST_WAREHOUSE_CODE].sort());
+
+    const warehouseApi = async (code: string, path: string) =>
+      request(s.t.app).post(`/warehouse/${code}/shipments/${path}`).set('Authorization', await s.t.warehouseBearer(code)).send(path.endsWith('/pack') ? { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } } : undefined);
+
+    for (const [i, parcel] of shipments.entries()) {
+      const packed = await warehouseApi(parcel.warehouseCode, `${parcel.shipmentId}/pack`);
+      assert.equal(packed.status, 200, JSON.stringify(packed.body));
+      assert.equal(packed.body.stage, 'label_purchased', JSON.stringify(packed.body));
+      const handed = await warehouseApi(parcel.warehouseCode, `${parcel.shipmentId}/hand-over`);
+      assert.equal(handed.status, 200, JSON.stringify(handed.body));
+      const expected = i === 0 ? 'partially_shipped' : 'shipped';
+      await eventually(view, (v: OrderView) => v.status === expected || v.status === 'delivered' || v.status === 'closed', { what: `the order ${expected}` });
+    }
+
+    // Tracking runs to delivered, then the return window ends and the order closes itself.
+    await order.result();
+    const final = await view();
+    assert.equal(final.status, 'closed');
+    assert.deepEqual(final.shipments!.map((p) => p.stage), ['delivered', 'delivered']);
+
+    // Paid exactly once for what shipped: two captures, the last final, adding up to the total.
+    const captures = final.captures!;
+    assert.deepEqual(captures.map((c) => [c.status, c.finalCapture]), [['captured', false], ['captured', true]]);
+    assert.equal(captures.reduce((sum, c) => sum + c.amount.amount, 0), total);
+    const intent = await stripe.paymentIntent(final.payment!.externalId!);
+    assert.deepEqual([intent.status, intent.amount_received, intent.amount_capturable], ['succeeded', total, 0]);
+    const ledger = await s.db.selectFrom('payment_ledger').select(['kind', 'amount']).where('order_id', '=', answer.orderId).orderBy('id').execute();
+    assert.deepEqual(ledger.map((l) => l.kind), ['authorized', 'captured', 'captured']);
+    const payment = await s.db.selectFrom('payments').select(['authorized_amount', 'captured_amount']).where('order_id', '=', answer.orderId).executeTakeFirstOrThrow();
+    assert.deepEqual(payment, { authorized_amount: total, captured_amount: total });
+
+    // One label per parcel; the stock left both warehouses; the customer was told at each step.
+    for (const parcel of shipments) assert.equal(await s.sandbox.labels(carrierReferenceFor(parcel.shipmentId)), 1);
+    assert.deepEqual(await findInventoryDrift(s.db, { skus: [sku.sku, other.sku] }), []);
+    const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', answer.orderId).execute();
+    assert.deepEqual(mails.map((m) => m.template).sort(), ['order-confirmed', 'order-delivered', 'order-partially-shipped', 'order-shipped']);
+    const row = await s.db.selectFrom('orders').select('status').where('id', '=', answer.orderId).executeTakeFirstOrThrow();
+    assert.equal(row.status, 'closed');
+  });
+});

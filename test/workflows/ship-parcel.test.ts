@@ -124,6 +124,20 @@ describe('the parcel workflow shipment-<id> (carrier sandbox, real workers, API,
     assert.equal((await handOver(input)).status, 200);
   });
 
+  for (const [outcome, stage, rowStatus] of [['return_to_sender', 'returned', 'returned'], ['failure', 'failed', 'exception']] as const) {
+    it(`ends ${stage} when the carrier's journey ends in ${outcome}, and reports it`, async () => {
+      const { input, handle } = await started();
+      assert.equal((await pack(input)).status, 200);
+      await s.sandbox.outcome(carrierReferenceFor(input.shipmentId), outcome);
+      assert.equal((await handOver(input)).status, 200);
+      assert.deepEqual(await handle.result(), { shipmentId: input.shipmentId, stage });
+      const parcel = await view(handle);
+      assert.equal(parcel.tracking, outcome);
+      assert.ok(parcel.history.some((h) => h.event === `could not report ${stage} to the order`));
+      assert.equal((await findShipment(s.db, input.shipmentId))?.status, rowStatus);
+    });
+  }
+
   it('stops at address_problem for an undeliverable address, and reports it', async () => {
     const { input, handle } = await started({ shipTo: { ...shopperAddress, line1: '9 Undeliverable Rd' } });
     const res = await pack(input);
@@ -163,10 +177,10 @@ describe('the parcel workflow shipment-<id> (carrier sandbox, real workers, API,
   it('notes an overdue label and a late parcel in its history and search attributes, and keeps waiting', async () => {
     const { handle } = await started({ overrides: { labelDeadline: '1 second', promisedDeliveryBy: new Date(Date.now() + 2_000).toISOString(), deliveryGrace: '1 second' } });
     await eventually(() => handle.describe(), (d) => d.typedSearchAttributes.get(ShipmentStatus) === 'LABEL_OVERDUE', { what: 'LABEL_OVERDUE' });
-    const late = await eventually(() => view(handle), (p) => p.late, { what: 'late' });
+    // The report follows the note in a later workflow task: wait for its outcome too.
+    const late = await eventually(() => view(handle), (p) => p.late && p.history.some((h) => h.event === 'could not report late to the order'), { what: 'late, and reported' });
     assert.equal(late.stage, 'awaiting_pack');
     assert.ok(late.history.some((h) => h.event === 'label overdue'));
-    assert.ok(late.history.some((h) => h.event === 'could not report late to the order'));
     assert.equal((await handle.describe()).typedSearchAttributes.get(ShipmentStatus), 'DELAYED');
     await handle.terminate('test done');
   });

@@ -179,10 +179,12 @@ carrier-sandbox_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$CARRIER_SAND
 carrier-sandbox_start() {
   require "$ROOT_DIR/node_modules/.bin/tsx" "npm ci"
   local dir; dir="$(carrier_dir)"; mkdir -p "$dir"
-  local step=60000
+  local step=60000 webhook=""
   [ "$PROFILE" = test ] && step=200
+  # In dev the API hears tracking as it would from EasyPost; tests register their own API.
+  [ "$PROFILE" = dev ] && webhook="http://127.0.0.1:$API_PORT/webhooks/carrier"
   # exec: the pid file names node itself, and no shell is left holding our caller's stdout.
-  (cd "$ROOT_DIR" && exec env CARRIER_SANDBOX_PORT="$CARRIER_SANDBOX_PORT" CARRIER_SANDBOX_JOURNAL="$dir/journal.jsonl" \
+  (cd "$ROOT_DIR" && exec env CARRIER_SANDBOX_PORT="$CARRIER_SANDBOX_PORT" CARRIER_SANDBOX_JOURNAL="$dir/journal.jsonl" CARRIER_SANDBOX_WEBHOOK_URL="$webhook" \
     CARRIER_SANDBOX_STEP_MS="$step" CARRIER_WEBHOOK_SECRET="$CARRIER_WEBHOOK_SECRET" \
     nohup node --import tsx sandboxes/carrier/main.ts >"$dir/carrier-sandbox.log" 2>&1) &
   echo $! >"$dir/carrier-sandbox.pid"

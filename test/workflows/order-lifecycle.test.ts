@@ -79,6 +79,7 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     const captures = final.captures!;
     assert.deepEqual(captures.map((c) => [c.status, c.finalCapture]), [['captured', false], ['captured', true]]);
     assert.equal(captures.reduce((sum, c) => sum + c.amount.amount, 0), total);
+    assert.deepEqual([final.payment!.status, final.payment!.captured?.amount], ['captured', total]);
     const intent = await stripe.paymentIntent(final.payment!.externalId!);
     assert.deepEqual([intent.status, intent.amount_received, intent.amount_capturable], ['succeeded', total, 0]);
     const ledger = await s.db.selectFrom('payment_ledger').select(['kind', 'amount']).where('order_id', '=', answer.orderId).orderBy('id').execute();

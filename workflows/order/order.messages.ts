@@ -94,7 +94,16 @@ export interface OrderView {
   lines: CheckoutLine[];
   totals?: OrderTotals;
   risk?: RiskAssessment;
-  payment?: { provider: string; status: 'authorized' | 'cancelled'; externalId?: string; authorized: Money; paymentId?: string; multicapture?: boolean };
+  payment?: {
+    provider: string;
+    status: 'authorized' | 'partially_captured' | 'captured' | 'cancelled';
+    externalId?: string;
+    authorized: Money;
+    /** What the captures this order started have taken so far. */
+    captured?: Money;
+    paymentId?: string;
+    multicapture?: boolean;
+  };
   reservations: Parcel[];
   /** One per parcel of the allocation, once the order was confirmed: each is a shipment-<id> child. */
   shipments?: ShipmentSummary[];

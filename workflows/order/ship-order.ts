@@ -112,6 +112,10 @@ async function captureForHandover(order: TrackedOrder, shipmentId: string, hande
     (outcome) => {
       capture.status = outcome.status;
       order.note(`capture ${outcome.status}`, capture.workflowId);
+      if (outcome.status === 'captured' && order.view.payment) {
+        const everything = outcome.totalCaptured.amount >= order.view.payment.authorized.amount || outcome.finalCapture;
+        order.view.payment = { ...order.view.payment, status: everything ? 'captured' : 'partially_captured', captured: outcome.totalCaptured };
+      }
     },
     (failure: unknown) => order.note('capture failed', `${capture.workflowId}: ${String(failure)}`),
   );

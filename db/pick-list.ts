@@ -14,26 +14,19 @@ export interface PickListOrder {
 export async function findPickList(db: Kysely<Database>, warehouseCode: string, limit: number): Promise<PickListOrder[] | undefined> {
   const warehouse = await db.selectFrom('warehouses').select('id').where('code', '=', warehouseCode).executeTakeFirst();
   if (!warehouse) return undefined;
-  const rows = await db
-    .selectFrom('inventory_reservations as r')
-    .innerJoin('orders as o', 'o.id', 'r.order_id')
+  // Confirmed orders holding stock here: the page of orders is chosen first, then their lines.
+  const holding = () =>
+    db
+      .selectFrom('inventory_reservations as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .where('r.warehouse_id', '=', warehouse.id)
+      .where('r.status', '=', 'reserved')
+      .where('o.status', '=', 'confirmed');
+  const page = holding().select('o.id').groupBy(['o.id', 'o.updated_at']).orderBy('o.updated_at').orderBy('o.id').limit(limit);
+  const rows = await holding()
     .innerJoin('order_items as i', (join) => join.onRef('i.order_id', '=', 'r.order_id').onRef('i.sku', '=', 'r.sku'))
     .select(['o.id as orderId', 'o.updated_at as confirmedAt', 'r.sku', 'i.product_name as productName', 'r.quantity'])
-    .where('r.warehouse_id', '=', warehouse.id)
-    .where('r.status', '=', 'reserved')
-    .where('o.status', '=', 'confirmed')
-    .where('o.id', 'in', (sub) =>
-      sub
-        .selectFrom('inventory_reservations as first')
-        .innerJoin('orders as fo', 'fo.id', 'first.order_id')
-        .select('first.order_id')
-        .where('first.warehouse_id', '=', warehouse.id)
-        .where('first.status', '=', 'reserved')
-        .where('fo.status', '=', 'confirmed')
-        .groupBy(['first.order_id', 'fo.updated_at'])
-        .orderBy('fo.updated_at')
-        .limit(limit),
-    )
+    .where('o.id', 'in', page)
     .orderBy('o.updated_at')
     .orderBy('o.id')
     .orderBy('r.sku')

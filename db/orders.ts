@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isFinal, orderStatuses } from '../domain/order-state';
 import type { Database, OrderStatus, PostalAddress, RiskLevel } from './database';
+import { recordShipments, type NewShipment } from './shipments';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -97,9 +98,20 @@ export interface StatusChange {
   notification?: StatusNotification;
   /** Who decided a risk review (approved or rejected it). */
   riskReviewedBy?: string;
+  /** The parcels a confirmed order ships as, recorded in the same transaction as the confirmation. */
+  parcels?: NewShipment[];
 }
 
-export async function setOrderStatus(db: Db, orderId: string, { status, reason = null, notification, riskReviewedBy }: StatusChange): Promise<void> {
+export async function setOrderStatus(db: Kysely<Database>, orderId: string, change: StatusChange): Promise<void> {
+  const { parcels = [] } = change;
+  if (parcels.length === 0) return moveOrder(db, orderId, change);
+  await db.transaction().execute(async (trx) => {
+    await moveOrder(trx, orderId, change);
+    await recordShipments(trx, orderId, parcels);
+  });
+}
+
+async function moveOrder(db: Db, orderId: string, { status, reason = null, notification, riskReviewedBy }: StatusChange): Promise<void> {
   const moved = db
     .updateTable('orders')
     .set({

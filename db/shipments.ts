@@ -81,37 +81,34 @@ export async function recordCarrierTracker(db: Db, id: string, trackerId: string
 
 export interface NewShipment {
   id: string;
-  orderId: string;
   warehouseId: string;
   shipTo: PostalAddress;
-  carrierReference: string;
   lines: Array<{ sku: string; quantity: number }>;
 }
 
 /**
- * The parcel's row and its items, once: a retry finds the row and changes nothing. Each line is
- * matched to the order's item for its SKU, so a parcel can only carry what was ordered.
+ * The parcels an order ships as, each once: a retry finds the rows and changes nothing. Each
+ * line is matched to the order's item for its SKU, so a parcel can only carry what was ordered.
+ * Runs inside the transaction that confirms the order: no confirmed order without its parcels.
  */
-export async function recordShipment(db: Kysely<Database>, shipment: NewShipment): Promise<{ created: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('shipments')
-      .values({ id: shipment.id, order_id: shipment.orderId, warehouse_id: shipment.warehouseId, ship_to: shipment.shipTo, carrier_reference: shipment.carrierReference })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) return { created: false };
-    const skus = shipment.lines.map((line) => line.sku);
-    const items = skus.length === 0 ? [] : await trx.selectFrom('order_items').select(['id', 'sku']).where('order_id', '=', shipment.orderId).where('sku', 'in', skus).execute();
-    const itemOf = new Map(items.map((item) => [item.sku, item.id]));
-    const missingSkus = skus.filter((sku) => !itemOf.has(sku));
-    if (missingSkus.length > 0) throw new ParcelNotInOrder(missingSkus);
-    await trx
-      .insertInto('shipment_items')
-      .values(shipment.lines.map((line) => ({ shipment_id: shipment.id, order_item_id: itemOf.get(line.sku)!, quantity: line.quantity })))
-      .execute();
-    return { created: true };
-  });
+export async function recordShipments(trx: Transaction<Database>, orderId: string, shipments: NewShipment[]): Promise<void> {
+  if (shipments.length === 0) return;
+  const inserted = await trx
+    .insertInto('shipments')
+    .values(shipments.map((s) => ({ id: s.id, order_id: orderId, warehouse_id: s.warehouseId, ship_to: s.shipTo })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
+  const fresh = shipments.filter((s) => inserted.some((row) => row.id === s.id));
+  if (fresh.length === 0) return;
+  const items = await trx.selectFrom('order_items').select(['id', 'sku']).where('order_id', '=', orderId).execute();
+  const itemOf = new Map(items.map((item) => [item.sku, item.id]));
+  const missingSkus = fresh.flatMap((s) => s.lines.map((line) => line.sku)).filter((sku) => !itemOf.has(sku));
+  if (missingSkus.length > 0) throw new ParcelNotInOrder(missingSkus);
+  await trx
+    .insertInto('shipment_items')
+    .values(fresh.flatMap((s) => s.lines.map((line) => ({ shipment_id: s.id, order_item_id: itemOf.get(line.sku)!, quantity: line.quantity }))))
+    .execute();
 }
 
 export class ParcelNotInOrder extends Error {

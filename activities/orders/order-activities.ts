@@ -1,6 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { businessFailure } from '../../domain/business-failure';
 import type { Database, PostalAddress } from '../../db/database';
+import { ParcelNotInOrder } from '../../db/shipments';
 import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerRecord, type NewOrder, type StatusChange, type StatusNotification } from '../../db/orders';
 
 export type { CustomerRecord, StatusChange, StatusNotification };
@@ -37,7 +39,12 @@ export function createOrderActivities({ db }: OrderActivityDeps) {
 
     /** Idempotent; a terminal order stays terminal. The email the change sends is queued with it, once. */
     async setOrderStatus({ orderId, ...change }: { orderId: string } & StatusChange): Promise<void> {
-      await setOrderStatus(db, orderId, change);
+      try {
+        await setOrderStatus(db, orderId, change);
+      } catch (error) {
+        if (error instanceof ParcelNotInOrder) throw ApplicationFailure.nonRetryable(error.message, 'ParcelNotInOrder');
+        throw error;
+      }
     },
 
     async updateShippingAddress({ orderId, address }: { orderId: string; address: PostalAddress }): Promise<void> {

@@ -1,17 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { findShipmentEvents, findWarehouse, ParcelNotInOrder, recordShipment, recordTrackingStatus } from '../../db/shipments';
-import type { Address } from '../../domain/checkout';
+import { findShipmentEvents, recordTrackingStatus } from '../../db/shipments';
 import { trackingStatuses, type TrackingEvent, type TrackingStatus } from '../../domain/tracking';
-
-export interface RecordShipmentInput {
-  shipmentId: string;
-  orderId: string;
-  warehouseId: string;
-  shipTo: Address;
-  lines: Array<{ sku: string; quantity: number }>;
-}
 
 /** Our reference for a parcel at the carrier: derived from the shipment's id, so every attempt uses the same. */
 export const carrierReferenceFor = (shipmentId: string): string => `shipment-${shipmentId}`;
@@ -21,38 +11,6 @@ const isTrackingStatus = (status: string): status is TrackingStatus => (tracking
 /** The parcel's own rows: its shipment, the tracking the row shows, and the carrier events stored for it. */
 export function createParcelRecords(db: Kysely<Database>) {
   return {
-    /** The shipment row and its items, once (a retry changes nothing); answers the warehouse's address the parcel leaves from. */
-    async recordShipment(input: RecordShipmentInput): Promise<{ from: Address }> {
-      const warehouse = await findWarehouse(db, input.warehouseId);
-      if (!warehouse) throw ApplicationFailure.nonRetryable(`no warehouse ${input.warehouseId}`, 'UnknownWarehouse');
-      const { shipTo: to } = input;
-      try {
-        await recordShipment(db, {
-          id: input.shipmentId,
-          orderId: input.orderId,
-          warehouseId: input.warehouseId,
-          carrierReference: carrierReferenceFor(input.shipmentId),
-          lines: input.lines,
-          shipTo: { name: to.name, line1: to.line1, ...(to.line2 && { line2: to.line2 }), city: to.city, ...(to.region && { region: to.region }), postal_code: to.postalCode, country: to.country },
-        });
-      } catch (error) {
-        if (error instanceof ParcelNotInOrder) throw ApplicationFailure.nonRetryable(error.message, 'ParcelNotInOrder');
-        throw error;
-      }
-      const address = warehouse.address;
-      return {
-        from: {
-          name: address.name ?? warehouse.name,
-          line1: address.line1 ?? '',
-          ...(address.line2 && { line2: address.line2 }),
-          city: address.city ?? '',
-          region: address.region ?? warehouse.region,
-          postalCode: address.postal_code ?? '',
-          country: address.country ?? warehouse.country,
-        },
-      };
-    },
-
     /** The row follows the tracking the workflow applied, forward only. */
     async recordShipmentTracking({ shipmentId, status }: { shipmentId: string; status: TrackingStatus }): Promise<void> {
       await recordTrackingStatus(db, shipmentId, status);

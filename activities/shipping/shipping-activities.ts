@@ -6,7 +6,7 @@ import type { Money } from '../../domain/money';
 import { chooseRate, promisedDays, type CarrierRate } from '../../domain/rate-choice';
 import type { ShippingSpeed } from '../../domain/shipping-estimate';
 import type { Database, ShipmentRow } from '../../db/database';
-import { assignCarrierReference, chooseShipmentRate, findShipment, recordCarrierTracker, recordLabel, recordRefund, rememberCarrierShipment } from '../../db/shipments';
+import { assignCarrierReference, chooseShipmentRate, findShipment, findWarehouse, recordCarrierTracker, recordLabel, recordRefund, rememberCarrierShipment } from '../../db/shipments';
 import { carrierReferenceFor, createParcelRecords } from './parcel-records';
 import type { Carrier, Label, RateRequest, RefundStatus, ShipmentRequest, ShippingCarrier, Tracking } from './carrier';
 
@@ -22,6 +22,9 @@ export interface ChosenRate extends CarrierRate {
   shipmentId: string;
 }
 
+/** A parcel as the workflow knows it: where it goes and its size. Where it leaves from is its warehouse's address. */
+export type ParcelToShip = Omit<ShipmentRequest, 'from'>;
+
 export { carrierReferenceFor };
 
 export function createShippingActivities({ db, carrier, shippingCarrier }: ShippingActivityDeps) {
@@ -29,6 +32,11 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
     const row = await findShipment(db, shipmentId);
     if (!row) throw ApplicationFailure.nonRetryable(`no shipment ${shipmentId}`, 'UnknownShipment');
     return row;
+  };
+  const shipmentRequest = async (row: ShipmentRow, { to, parcel }: ParcelToShip): Promise<ShipmentRequest> => {
+    const warehouse = await findWarehouse(db, row.warehouse_id);
+    if (!warehouse) throw ApplicationFailure.nonRetryable(`no warehouse ${row.warehouse_id}`, 'UnknownWarehouse');
+    return { from: warehouseAddress(warehouse), to, parcel };
   };
 
   return {
@@ -53,9 +61,10 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
      * shipment. The first choice kept is the answer to every retry, so a label is never bought
      * for a service other than the one recorded.
      */
-    async chooseShippingRate({ shipmentId, request, speed, currency }: { shipmentId: string; request: ShipmentRequest; speed: ShippingSpeed; currency: string }): Promise<ChosenRate> {
+    async chooseShippingRate({ shipmentId, speed, currency, ...parcel }: { shipmentId: string; speed: ShippingSpeed; currency: string } & ParcelToShip): Promise<ChosenRate> {
       const kept = await shipmentRow(shipmentId);
       if (kept.carrier && kept.service && kept.quoted_amount !== null && kept.quoted_currency) return chosen(kept);
+      const request = await shipmentRequest(kept, parcel);
       const rates = await shippingCarrier.rateShop(request);
       const best = chooseRate(rates, promisedDays(speed, request.to.country), currency);
       if (!best) {
@@ -70,7 +79,7 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
      * shipment id is kept before buying, the shipment is found again by our reference, and a
      * label bought by an attempt whose answer was lost is fetched instead of bought twice.
      */
-    async buyShippingLabel({ shipmentId, request }: { shipmentId: string; request: ShipmentRequest }): Promise<Label> {
+    async buyShippingLabel({ shipmentId, ...parcel }: { shipmentId: string } & ParcelToShip): Promise<Label> {
       const row = await shipmentRow(shipmentId);
       if (row.tracking_number && row.label_url && row.carrier && row.service && row.cost_amount !== null && row.cost_currency && row.carrier_shipment_id) {
         return {
@@ -88,7 +97,7 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
       await assignCarrierReference(db, shipmentId, reference);
       const label = await shippingCarrier.buyLabel({
         reference,
-        shipment: request,
+        shipment: await shipmentRequest(row, parcel),
         choice: { carrier: row.carrier, service: row.service },
         carrierShipmentId: row.carrier_shipment_id,
         rememberShipment: (carrierShipmentId) => rememberCarrierShipment(db, shipmentId, carrierShipmentId),
@@ -130,6 +139,20 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
       if (row.carrier_tracker_id !== tracking.trackerId) await recordCarrierTracker(db, shipmentId, tracking.trackerId);
       return tracking;
     },
+  };
+}
+
+/** The warehouse's address as carriers take it; the warehouse's name and region stand in for what the address leaves out. */
+function warehouseAddress(warehouse: NonNullable<Awaited<ReturnType<typeof findWarehouse>>>): Address {
+  const { address } = warehouse;
+  return {
+    name: address.name ?? warehouse.name,
+    line1: address.line1 ?? '',
+    ...(address.line2 && { line2: address.line2 }),
+    city: address.city ?? '',
+    region: address.region ?? warehouse.region,
+    postalCode: address.postal_code ?? '',
+    country: address.country ?? warehouse.country,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type RetryPolicy, condition, log, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { type RetryPolicy, condition, log, ParentClosePolicy, proxyActivities, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { StatusNotification } from '../../db/orders';
 import type { CheckoutLine } from '../../domain/checkout';
 import { transition, initialOrderState, type OrderEventType, type OrderState } from '../../domain/order-state';
@@ -8,7 +8,12 @@ import { shipmentSize } from '../../domain/shipping-estimate';
 import { emailDomainOf, scoreRisk } from '../../domain/risk';
 import { orderStatusQuery, submitCheckoutUpdate, type OrderInput, type CheckoutResult, type OrderView } from '../../workflows/order/order.messages';
 import { OrderStatus as OrderStatusAttribute, OrderTotal, RiskLevel, type SearchAttributeUpdates } from '../../workflows/shared/search-attributes';
+import { parcelWorkflowOptions } from '../../workflows/shipment/parcel-workflow-options';
+import type { ShipParcelInput } from '../../workflows/shipment/ship-parcel.messages';
 import type { SkeletonActivities } from './checkout-skeleton-activities';
+import { skeletonParcel } from './skeleton-parcel-workflow';
+
+export { skeletonParcel };
 import { skeletonTaskQueues } from './checkout-skeleton.messages';
 
 // Same options as workflows/checkout.ts, so the server schedules and times out the same way.
@@ -25,8 +30,8 @@ const search = proxyActivities<Pick<SkeletonActivities, 'indexOrder'>>({
  * The happy path of `checkout` (a low-risk order paid manually) step for step: the same update
  * handler, search attribute upserts, local activities in the same order (three of them side by
  * side), answering the update on confirmation, the same follow-up
- * activities side by side on the same queues, and then staying open like an order awaiting
- * fulfillment. The bench compares both histories' steps and warns on drift.
+ * activities and parcel children side by side on the same queues, and then staying open like
+ * an order awaiting fulfillment. The bench compares both histories' steps and warns on drift.
  */
 export async function checkoutSkeleton(input: OrderInput): Promise<CheckoutResult> {
   const { orderId, request } = input;
@@ -138,6 +143,10 @@ export async function checkoutSkeleton(input: OrderInput): Promise<CheckoutResul
   result = { status: 'confirmed', orderId, totals };
   note('confirmed');
   await Promise.all([
+    ...view.reservations.map((reserved, i) => {
+      const parcel: ShipParcelInput = { shipmentId: `${orderId}-${i}`, orderId, warehouseId: reserved.warehouseId, warehouseCode: reserved.warehouseCode, lines: reserved.lines, shipTo: request.shippingAddress, speed: request.shippingSpeed, quoted: null };
+      return startChild(skeletonParcel, { ...parcelWorkflowOptions(parcel), taskQueue: skeletonTaskQueues.orders, parentClosePolicy: ParentClosePolicy.ABANDON, args: [parcel] });
+    }),
     bestEffort('clear the cart', () => activities.clearOrderedLines({ cartId: request.cartId, skus: lines.map((l) => l.sku) })),
     bestEffort('index the order for support search', () => search.indexOrder(orderId)),
   ]);

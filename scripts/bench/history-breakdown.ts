@@ -77,7 +77,7 @@ export async function taskCounts(client: Client, query: string): Promise<{ runs:
 
 /**
  * The steps a run took, in order: activity types (local ones marked), the update's completion,
- * patch markers and timers. Local activities run side by side record their results as they come
+ * patch markers, timers and child workflows started. Local activities run side by side record their results as they come
  * back, so each run of consecutive local results is put in the order they were scheduled.
  */
 export async function stepSequence(client: Client, workflowId: string): Promise<string[]> {
@@ -104,7 +104,9 @@ export async function stepSequence(client: Client, workflowId: string): Promise<
             ? '(timer)'
             : event.upsertWorkflowSearchAttributesEventAttributes
               ? '(search attributes)'
-              : undefined;
+              : event.startChildWorkflowExecutionInitiatedEventAttributes
+                ? '(child workflow)'
+                : undefined;
     if (step === undefined) continue;
     flushLocals();
     steps.push(step);

@@ -11,6 +11,7 @@ import type { Database } from '../../db/database';
 import { findShipment } from '../../db/shipments';
 import { startCarrierSandbox, type RunningCarrierSandbox } from '../support/carrier-sandbox';
 import { createOrder, createStockedSku, createTestDb } from '../support/db-fixtures';
+import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { quietLogger } from '../support/test-stack';
 
 const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
@@ -49,6 +50,7 @@ describe('shipping activities (EasyPost adapter against the carrier sandbox, Pos
   let activities: ReturnType<typeof createShippingActivities>;
   let warehouseId: string;
 
+  // Leaves from the test warehouse, whose address giveTestWarehouseAnAddress sets.
   const request: ShipmentRequest = {
     from: { name: 'Test DB Warehouse', line1: '100 Warehouse Way', city: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US' },
     to: { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
@@ -61,6 +63,7 @@ describe('shipping activities (EasyPost adapter against the carrier sandbox, Pos
     // A short client timeout, so a hung carrier fails the attempt quickly and the next one runs.
     activities = createShippingActivities({ db, carrier: createRateCardCarrier(), shippingCarrier: createEasyPostCarrier(sandbox.client(400)) });
     warehouseId = (await createStockedSku(db, 0)).warehouseId;
+    await giveTestWarehouseAnAddress(db);
   });
   after(async () => {
     await sandbox.stop();
@@ -79,7 +82,7 @@ describe('shipping activities (EasyPost adapter against the carrier sandbox, Pos
   };
   const chosenShipment = async (speed: 'standard' | 'express' = 'standard'): Promise<string> => {
     const shipmentId = await newShipment();
-    await run(activities.chooseShippingRate, { shipmentId, request, speed, currency: 'USD' });
+    await run(activities.chooseShippingRate, { shipmentId, to: request.to, parcel: request.parcel, speed, currency: 'USD' });
     return shipmentId;
   };
   /** Runs an activity as Temporal would: again after every retryable failure, up to `attempts` times. */
@@ -94,7 +97,7 @@ describe('shipping activities (EasyPost adapter against the carrier sandbox, Pos
       }
     }
   };
-  const buy = (shipmentId: string) => run(activities.buyShippingLabel, { shipmentId, request });
+  const buy = (shipmentId: string) => run(activities.buyShippingLabel, { shipmentId, to: request.to, parcel: request.parcel });
 
   describe('address verification', () => {
     it('answers the address as the carrier normalises it', async () => {
@@ -114,21 +117,21 @@ describe('shipping activities (EasyPost adapter against the carrier sandbox, Pos
   describe('rate shopping', () => {
     it('keeps the cheapest service that meets the promised speed, and that first choice answers every retry', async () => {
       const shipmentId = await newShipment();
-      const standard = await run(activities.chooseShippingRate, { shipmentId, request, speed: 'standard', currency: 'USD' });
+      const standard = await run(activities.chooseShippingRate, { shipmentId, to: request.to, parcel: request.parcel, speed: 'standard', currency: 'USD' });
       // 900 g is 31.7 oz (2 lb); 30x20x10 cm is 11.8x7.9x3.9 in (3 lb dimensional); zone 4: Ground 4.50 + 1.65 + 1.40.
       assert.deepEqual([standard.carrier, standard.service, standard.amount], ['SandboxPost', 'Ground', { amount: 755, currency: 'USD' }]);
       const row = await findShipment(db, shipmentId);
       assert.deepEqual([row?.carrier, row?.service, row?.quoted_amount, row?.quoted_currency], ['SandboxPost', 'Ground', 755, 'USD']);
-      const again = await run(activities.chooseShippingRate, { shipmentId, request, speed: 'express', currency: 'USD' });
+      const again = await run(activities.chooseShippingRate, { shipmentId, to: request.to, parcel: request.parcel, speed: 'express', currency: 'USD' });
       assert.deepEqual([again.carrier, again.service], ['SandboxPost', 'Ground']);
 
-      const express = await run(activities.chooseShippingRate, { shipmentId: await newShipment(), request, speed: 'express', currency: 'USD' });
+      const express = await run(activities.chooseShippingRate, { shipmentId: await newShipment(), to: request.to, parcel: request.parcel, speed: 'express', currency: 'USD' });
       assert.deepEqual([express.carrier, express.service], ['SandboxPost', 'Priority']);
     });
 
     it('fails for good when no service keeps the promise', async () => {
       await assert.rejects(
-        run(activities.chooseShippingRate, { shipmentId: await newShipment(), request, speed: 'standard', currency: 'EUR' }),
+        run(activities.chooseShippingRate, { shipmentId: await newShipment(), to: request.to, parcel: request.parcel, speed: 'standard', currency: 'EUR' }),
         (error: unknown) => error instanceof ApplicationFailure && error.type === 'NoRateForSpeed' && error.nonRetryable,
       );
     });

@@ -103,6 +103,39 @@ describe('order repository: status changes with their email, the customer behind
       assert.equal((await db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, 'on_hold');
       assert.deepEqual(await emailsFor(order.id), []);
     });
+
+    describe('with the parcels a confirmation ships as', () => {
+      const orderWithItem = async () => {
+        const order = await createOrder(db);
+        const { sku, warehouseId } = await createStockedSku(db, 5);
+        await db.insertInto('order_items').values({ order_id: order.id, sku, product_name: `Test ${sku}`, quantity: 2, unit_price_amount: 1000, total_amount: 2000 }).execute();
+        const parcel = { id: randomUUID(), warehouseId, shipTo: { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', postal_code: '62701', country: 'US' }, lines: [{ sku, quantity: 2 }] };
+        return { order, parcel };
+      };
+      const parcelsOf = (orderId: string) =>
+        db
+          .selectFrom('shipments')
+          .innerJoin('shipment_items', 'shipment_items.shipment_id', 'shipments.id')
+          .select(['shipments.id', 'shipments.status', 'shipment_items.quantity'])
+          .where('shipments.order_id', '=', orderId)
+          .execute();
+
+      it('records each parcel and its items with the confirmation, once however often it runs', async () => {
+        const { order, parcel } = await orderWithItem();
+        await setOrderStatus(db, order.id, { status: 'confirmed', parcels: [parcel] });
+        await setOrderStatus(db, order.id, { status: 'confirmed', parcels: [parcel] });
+        assert.equal((await db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, 'confirmed');
+        assert.deepEqual(await parcelsOf(order.id), [{ id: parcel.id, status: 'pending', quantity: 2 }]);
+      });
+
+      it('confirms nothing when a parcel carries what the order does not hold', async () => {
+        const { order, parcel } = await orderWithItem();
+        await assert.rejects(setOrderStatus(db, order.id, { status: 'confirmed', parcels: [{ ...parcel, lines: [{ sku: 'NOT-ORDERED', quantity: 1 }] }] }), /NOT-ORDERED/);
+        assert.equal((await db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, 'pending');
+        assert.deepEqual(await parcelsOf(order.id), []);
+        assert.equal((await db.selectFrom('shipments').select('id').where('id', '=', parcel.id).executeTakeFirst()), undefined);
+      });
+    });
   });
 
   describe('identifyCustomer', () => {

@@ -3,9 +3,11 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { reserveStock } from '../../db/reservations';
+import { recordShipments } from '../../db/shipments';
 import type { Address } from '../../domain/checkout';
-import { taskQueues } from '../../workflows/shared/task-queues';
-import { describeParcel, shipmentWorkflowId, shipParcelWorkflowType, type ShipParcelInput, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
+import { toPostalAddress } from '../../workflows/order/postal-address';
+import { parcelWorkflowOptions } from '../../workflows/shipment/parcel-workflow-options';
+import { shipParcelWorkflowType, type ShipParcelInput, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
 import { createOrder, createStockedSku, TEST_WAREHOUSE_CODE } from './db-fixtures';
 
 export const shopperAddress: Address = { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' };
@@ -25,7 +27,10 @@ export interface ReservedParcel {
   warehouseId: string;
 }
 
-/** An order with one line of `quantity` reserved at the test warehouse, and the parcel that ships it (not started). */
+/**
+ * An order with one line of `quantity` reserved at the test warehouse, and the parcel that ships
+ * it: its row written as the order's confirmation writes it, its workflow not started.
+ */
 export async function reservedParcel(db: Kysely<Database>, { quantity = 2, onHand = 10, shipTo = shopperAddress, overrides = {} }: { quantity?: number; onHand?: number; shipTo?: Address; overrides?: Partial<ShipParcelInput> } = {}): Promise<ReservedParcel> {
   const { sku, warehouseId } = await createStockedSku(db, onHand);
   await giveTestWarehouseAnAddress(db);
@@ -33,14 +38,12 @@ export async function reservedParcel(db: Kysely<Database>, { quantity = 2, onHan
   await db.insertInto('order_items').values({ order_id: order.id, sku, product_name: `Test product ${sku}`, quantity, unit_price_amount: 2500, total_amount: 2500 * quantity }).execute();
   const reserved = await reserveStock(db, order.id, [{ sku, warehouseId, quantity }], new Date(Date.now() + 48 * 3600_000));
   if (reserved.kind !== 'reserved') throw new Error(`could not reserve ${sku}`);
-  return {
-    sku,
-    warehouseId,
-    input: { shipmentId: randomUUID(), orderId: order.id, warehouseId, warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku, quantity }], shipTo, speed: 'standard', quoted: { amount: 800, currency: 'USD' }, ...overrides },
-  };
+  const input: ShipParcelInput = { shipmentId: randomUUID(), orderId: order.id, warehouseId, warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku, quantity }], shipTo, speed: 'standard', quoted: { amount: 800, currency: 'USD' }, ...overrides };
+  await db.transaction().execute((trx) => recordShipments(trx, order.id, [{ id: input.shipmentId, warehouseId, shipTo: toPostalAddress(input.shipTo), lines: input.lines }]));
+  return { sku, warehouseId, input };
 }
 
 /** Starts the parcel's workflow as the order starts it as a child: same id, queue and summary, but with no parent. */
 export function startParcel(client: Client, input: ShipParcelInput) {
-  return client.workflow.start<ShipParcelWorkflow>(shipParcelWorkflowType, { taskQueue: taskQueues.orders, workflowId: shipmentWorkflowId(input.shipmentId), args: [input], ...describeParcel(input) });
+  return client.workflow.start<ShipParcelWorkflow>(shipParcelWorkflowType, { ...parcelWorkflowOptions(input), args: [input] });
 }

@@ -1,49 +1,48 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
-import type { ShippingSpeed } from '../../domain/checkout';
+import type { StatusChange } from '../../activities/orders/order-activities';
 import { captureAtHandover, parcelShares } from '../../domain/capture-plan';
 import { captureOrderPaymentWorkflowType, captureWorkflowId, type CaptureOrderPaymentWorkflow } from '../payment/capture-order-payment.messages';
 import { taskQueues } from '../shared/task-queues';
-import { describeParcel, shipmentWorkflowId, shipParcelWorkflowType, type ParcelReport, type ShipParcelInput, type ShipParcelWorkflow } from '../shipment/ship-parcel.messages';
+import { parcelWorkflowOptions } from '../shipment/parcel-workflow-options';
+import { shipmentWorkflowId, shipParcelWorkflowType, type ParcelReport, type ShipParcelInput, type ShipParcelWorkflow } from '../shipment/ship-parcel.messages';
+import type { CaptureSummary, ShipmentSummary } from './order.messages';
+import { toPostalAddress } from './postal-address';
+import type { TrackedOrder } from './tracked-order';
 
 /** The parcels' deadlines, when the order was given shorter ones (tests, demos). */
 export type ParcelDeadlines = Pick<ShipParcelInput, 'labelDeadline' | 'deliveryGrace' | 'trackingPollAfter'>;
-import type { CaptureSummary, ShipmentSummary } from './order.messages';
-import type { TrackedOrder } from './tracked-order';
+
+/** The parcels a confirmed order ships as: one per warehouse of its allocation, each with an id of its own. */
+export function planParcels(order: TrackedOrder): ShipParcelInput[] {
+  return order.view.reservations.map((reserved) => ({
+    shipmentId: uuid4(),
+    orderId: order.id,
+    warehouseId: reserved.warehouseId,
+    warehouseCode: reserved.warehouseCode,
+    lines: reserved.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    shipTo: order.view.shippingAddress,
+    speed: order.shippingSpeed,
+    quoted: null,
+    ...order.parcelDeadlines,
+  }));
+}
+
+/** The parcels' rows, written with the confirmation itself: no confirmed order without its parcels. */
+export const parcelRows = (parcels: ShipParcelInput[]): StatusChange['parcels'] =>
+  parcels.map((parcel) => ({ id: parcel.shipmentId, warehouseId: parcel.warehouseId, shipTo: toPostalAddress(parcel.shipTo), lines: parcel.lines }));
 
 /**
- * One shipment child per parcel of the allocation, started once when the order is confirmed.
- * They outlive a run that continues as new (ABANDON), and report back to order-<orderId>.
+ * One shipment child per parcel, all started at once. They outlive a run that continues as new
+ * (ABANDON), and report back to order-<orderId>.
  */
-export async function startShipments(order: TrackedOrder, speed: ShippingSpeed, parcelDeadlines: ParcelDeadlines = {}): Promise<void> {
-  const shipments: ShipmentSummary[] = order.view.reservations.map((parcel) => ({
-    shipmentId: uuid4(),
-    warehouseCode: parcel.warehouseCode,
-    lines: parcel.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-    stage: 'started',
-    late: false,
-  }));
-  order.view.shipments = shipments;
-  for (const [i, shipment] of shipments.entries()) {
-    const input: ShipParcelInput = {
-      shipmentId: shipment.shipmentId,
-      orderId: order.id,
-      warehouseId: order.view.reservations[i]!.warehouseId,
-      warehouseCode: shipment.warehouseCode,
-      lines: shipment.lines,
-      shipTo: order.view.shippingAddress,
-      speed,
-      quoted: null,
-      ...parcelDeadlines,
-    };
-    await startChild<ShipParcelWorkflow>(shipParcelWorkflowType, {
-      workflowId: shipmentWorkflowId(shipment.shipmentId),
-      taskQueue: taskQueues.orders,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      ...describeParcel(input),
-      args: [input],
-    });
-  }
-  order.note('shipments started', shipments.map((s) => `${s.warehouseCode}: shipment-${s.shipmentId}`).join('; '));
+export async function startShipments(order: TrackedOrder, parcels: ShipParcelInput[]): Promise<void> {
+  order.view.shipments = parcels.map(
+    (parcel): ShipmentSummary => ({ shipmentId: parcel.shipmentId, warehouseCode: parcel.warehouseCode, lines: parcel.lines, stage: 'started', late: false }),
+  );
+  await Promise.all(
+    parcels.map((parcel) => startChild<ShipParcelWorkflow>(shipParcelWorkflowType, { ...parcelWorkflowOptions(parcel), parentClosePolicy: ParentClosePolicy.ABANDON, args: [parcel] })),
+  );
+  order.note('shipments started', parcels.map((p) => `${p.warehouseCode}: shipment-${p.shipmentId}`).join('; '));
 }
 
 /** Parcels not yet with the carrier stop when the order will not ship; those handed over go on. */

@@ -4,6 +4,8 @@ import { initialOrderState, transition, type OrderEventType, type OrderState, ty
 import { OrderStatus as OrderStatusAttribute, type SearchAttributeUpdates } from '../shared/search-attributes';
 import type { CheckoutResult, ContinuedOrder, OrderInput, OrderView, PaymentEvent } from './order.messages';
 import { steps } from './order-steps';
+import type { ParcelDeadlines } from './ship-order';
+import type { ShippingSpeed } from '../../domain/checkout';
 
 /**
  * The order as this run knows it: its state, what the status query shows, and the first
@@ -13,6 +15,8 @@ import { steps } from './order-steps';
 export class TrackedOrder {
   readonly id: string;
   readonly cartId: string;
+  readonly shippingSpeed: ShippingSpeed;
+  readonly parcelDeadlines: ParcelDeadlines;
   state: OrderState;
   readonly view: ContinuedOrder['view'];
   /** Checkout's answer; every duplicate submit gets the same one. */
@@ -22,9 +26,11 @@ export class TrackedOrder {
   /** What checkout learns for ops (total, risk) goes out with the next status: one upsert per move. */
   private learnt: SearchAttributeUpdates = [];
 
-  constructor({ orderId, customerSubject, request, continued }: OrderInput) {
+  constructor({ orderId, customerSubject, request, parcelDeadlines = {}, continued }: OrderInput) {
     this.id = orderId;
     this.cartId = request.cartId;
+    this.shippingSpeed = request.shippingSpeed;
+    this.parcelDeadlines = parcelDeadlines;
     this.state = continued?.order ?? initialOrderState;
     this.result = continued?.result;
     this.paymentEvents = continued?.paymentEvents ?? [];

@@ -1,5 +1,5 @@
 import { condition, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ShipmentRequest } from '../../activities/shipping/carrier';
+import type { ParcelToShip } from '../../activities/shipping/shipping-activities';
 import type { Address } from '../../domain/checkout';
 import { Carrier, TrackingNumber } from '../shared/search-attributes';
 import { failureType } from './parcel-failure';
@@ -17,14 +17,14 @@ const CARRIER_CURRENCY = 'USD';
  * cheapest service that keeps the promised speed is chosen and recorded, and its label bought
  * exactly once.
  */
-export async function labelParcel(parcel: TrackedParcel, input: ShipParcelInput, from: Address): Promise<void> {
+export async function labelParcel(parcel: TrackedParcel, input: ShipParcelInput): Promise<void> {
   for (;;) {
     await condition(() => parcel.packing !== undefined);
     const { weightGrams, dimensionsCm } = parcel.packing!;
     try {
       const to = await deliverableAddress(parcel, input);
       if (!to) continue;
-      const request: ShipmentRequest = { from, to, parcel: { weightGrams, dimensionsCm } };
+      const request: ParcelToShip = { to, parcel: { weightGrams, dimensionsCm } };
       if (await chooseRate(parcel, input, request)) {
         await buyLabel(parcel, input, request);
         return;
@@ -47,9 +47,9 @@ async function deliverableAddress(parcel: TrackedParcel, input: ShipParcelInput)
   }
 }
 
-async function chooseRate(parcel: TrackedParcel, input: ShipParcelInput, request: ShipmentRequest): Promise<boolean> {
+async function chooseRate(parcel: TrackedParcel, input: ShipParcelInput, request: ParcelToShip): Promise<boolean> {
   try {
-    const rate = await shipping.chooseShippingRate({ shipmentId: input.shipmentId, request, speed: input.speed, currency: CARRIER_CURRENCY });
+    const rate = await shipping.chooseShippingRate({ shipmentId: input.shipmentId, ...request, speed: input.speed, currency: CARRIER_CURRENCY });
     const quoted = input.quoted ? `; checkout quoted ${input.quoted.amount} ${input.quoted.currency}` : '';
     parcel.note('rate chosen', `${rate.carrier} ${rate.service} at ${rate.amount.amount} ${rate.amount.currency}${quoted}`);
     return true;
@@ -61,8 +61,8 @@ async function chooseRate(parcel: TrackedParcel, input: ShipParcelInput, request
   }
 }
 
-async function buyLabel(parcel: TrackedParcel, input: ShipParcelInput, request: ShipmentRequest): Promise<void> {
-  const label = await shipping.buyShippingLabel({ shipmentId: input.shipmentId, request });
+async function buyLabel(parcel: TrackedParcel, input: ShipParcelInput, request: ParcelToShip): Promise<void> {
+  const label = await shipping.buyShippingLabel({ shipmentId: input.shipmentId, ...request });
   Object.assign(parcel.view, { carrier: label.carrier, service: label.service, trackingNumber: label.trackingCode, labelUrl: label.labelUrl });
   upsertSearchAttributes([
     { key: Carrier, value: label.carrier },

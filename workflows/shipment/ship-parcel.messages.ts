@@ -41,15 +41,6 @@ export interface ShipParcelInput {
   promisedDeliveryBy?: string;
 }
 
-/** What the Temporal UI shows for a parcel's run: pass as staticSummary/staticDetails when starting it. */
-export function describeParcel(input: ShipParcelInput): { staticSummary: string; staticDetails: string } {
-  const units = input.lines.reduce((sum, line) => sum + line.quantity, 0);
-  return {
-    staticSummary: `Parcel ${input.shipmentId} of order ${input.orderId} from ${input.warehouseCode}`,
-    staticDetails: `${units} unit(s) of ${input.lines.length} SKU(s), ${input.speed} shipping to ${input.shipTo.city}, ${input.shipTo.country}: pack, label, hand over, track until delivered`,
-  };
-}
-
 /**
  * Why a parcel refuses a warehouse's request: the type of the update's failure, answered by the
  * API as a 409 problem of the same name (`wrong-warehouse` as a 403). `parcel-final` is the API's

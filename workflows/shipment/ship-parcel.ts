@@ -1,13 +1,11 @@
-import { allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { promisedDays } from '../../domain/rate-choice';
-import { OrderId, ShipmentStatus, WarehouseCode } from '../shared/search-attributes';
 import { watchDeadline } from './deadline';
 import { handOver } from './hand-over';
 import { labelParcel } from './label-parcel';
 import { registerParcelHandlers } from './parcel-handlers';
-import { shipping } from './parcel-steps';
 import { reportToOrder } from './report-to-order';
 import type { ParcelOutcome, ShipParcelInput } from './ship-parcel.messages';
 import { trackUntilDone } from './track-parcel';
@@ -19,28 +17,22 @@ const DEFAULT_TRACKING_POLL_AFTER = '6 hours';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * shipment-<shipmentId>: one parcel from its warehouse to the shopper. Recorded, packed, its
- * address verified, labelled once, handed over (its stock leaves), tracked until delivered,
- * failed or returned; the order hears each step that matters to it. Two deadlines watch beside
- * the flow: a label not bought in time, and a parcel later than promised.
+ * shipment-<shipmentId>: one parcel from its warehouse to the shopper, whose row the order
+ * wrote when it was confirmed. Packed, its address verified, labelled once, handed over (its
+ * stock leaves), tracked until delivered, failed or returned; the order hears each step that
+ * matters to it. Two deadlines watch beside the flow: a label not bought in time, and a parcel
+ * later than promised.
  */
 export async function shipParcel(input: ShipParcelInput): Promise<ParcelOutcome> {
   const parcel = new TrackedParcel(input);
   registerParcelHandlers(parcel, input);
-  upsertSearchAttributes([
-    { key: OrderId, value: input.orderId },
-    { key: WarehouseCode, value: input.warehouseCode },
-    { key: ShipmentStatus, value: 'AWAITING_PACK' },
-  ]);
-
-  const { from } = await shipping.recordShipment({ shipmentId: input.shipmentId, orderId: input.orderId, warehouseId: input.warehouseId, shipTo: input.shipTo, lines: input.lines });
   const late = watchDeadline(promisedBy(input) + durationMs(input.deliveryGrace ?? DEFAULT_DELIVERY_GRACE), () => reportLate(parcel));
   const labelDue = watchDeadline(startedAt() + durationMs(input.labelDeadline ?? DEFAULT_LABEL_DEADLINE), () => {
     parcel.note('label overdue', `no label within ${input.labelDeadline ?? DEFAULT_LABEL_DEADLINE} of the start; still waiting`);
     parcel.flag('LABEL_OVERDUE');
   });
 
-  await labelParcel(parcel, input, from);
+  await labelParcel(parcel, input);
   await labelDue.stop();
   await handOver(parcel, input);
   const stage = await trackUntilDone(parcel, input.shipmentId, durationMs(input.trackingPollAfter ?? DEFAULT_TRACKING_POLL_AFTER));

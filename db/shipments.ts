@@ -84,6 +84,8 @@ export interface NewShipment {
   warehouseId: string;
   shipTo: PostalAddress;
   lines: Array<{ sku: string; quantity: number }>;
+  /** Its share of the shipping the customer paid. */
+  charged: { amount: number; currency: string } | null;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function recordShipments(trx: Transaction<Database>, orderId: strin
   if (shipments.length === 0) return;
   const inserted = await trx
     .insertInto('shipments')
-    .values(shipments.map((s) => ({ id: s.id, order_id: orderId, warehouse_id: s.warehouseId, ship_to: s.shipTo })))
+    .values(shipments.map((s) => ({ id: s.id, order_id: orderId, warehouse_id: s.warehouseId, ship_to: s.shipTo, charged_amount: s.charged?.amount ?? null, charged_currency: s.charged?.currency ?? null })))
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
     .execute();

@@ -34,6 +34,9 @@ export interface ShipmentTable {
   /** What the chosen rate was quoted at when rate-shopping; cost_* is what the label cost. */
   quoted_amount: number | null;
   quoted_currency: CurrencyCode | null;
+  /** What the customer paid to ship this parcel (its share of the order's shipping); with cost_*, the margin. */
+  charged_amount: number | null;
+  charged_currency: CurrencyCode | null;
   /** A voided label's refund at the carrier. */
   refund_status: 'submitted' | 'refunded' | 'rejected' | null;
   created_at: Timestamp;

@@ -109,14 +109,14 @@ describe('order repository: status changes with their email, the customer behind
         const order = await createOrder(db);
         const { sku, warehouseId } = await createStockedSku(db, 5);
         await db.insertInto('order_items').values({ order_id: order.id, sku, product_name: `Test ${sku}`, quantity: 2, unit_price_amount: 1000, total_amount: 2000 }).execute();
-        const parcel = { id: randomUUID(), warehouseId, shipTo: { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', postal_code: '62701', country: 'US' }, lines: [{ sku, quantity: 2 }] };
+        const parcel = { id: randomUUID(), warehouseId, shipTo: { name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield', postal_code: '62701', country: 'US' }, lines: [{ sku, quantity: 2 }], charged: { amount: 599, currency: 'USD' } };
         return { order, parcel };
       };
       const parcelsOf = (orderId: string) =>
         db
           .selectFrom('shipments')
           .innerJoin('shipment_items', 'shipment_items.shipment_id', 'shipments.id')
-          .select(['shipments.id', 'shipments.status', 'shipment_items.quantity'])
+          .select(['shipments.id', 'shipments.status', 'shipments.charged_amount', 'shipment_items.quantity'])
           .where('shipments.order_id', '=', orderId)
           .execute();
 
@@ -125,7 +125,7 @@ describe('order repository: status changes with their email, the customer behind
         await setOrderStatus(db, order.id, { status: 'confirmed', parcels: [parcel] });
         await setOrderStatus(db, order.id, { status: 'confirmed', parcels: [parcel] });
         assert.equal((await db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, 'confirmed');
-        assert.deepEqual(await parcelsOf(order.id), [{ id: parcel.id, status: 'pending', quantity: 2 }]);
+        assert.deepEqual(await parcelsOf(order.id), [{ id: parcel.id, status: 'pending', charged_amount: 599, quantity: 2 }]);
       });
 
       it('confirms nothing when a parcel carries what the order does not hold', async () => {

@@ -39,7 +39,7 @@ export async function reservedParcel(db: Kysely<Database>, { quantity = 2, onHan
   const reserved = await reserveStock(db, order.id, [{ sku, warehouseId, quantity }], new Date(Date.now() + 48 * 3600_000));
   if (reserved.kind !== 'reserved') throw new Error(`could not reserve ${sku}`);
   const input: ShipParcelInput = { shipmentId: randomUUID(), orderId: order.id, warehouseId, warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku, quantity }], shipTo, speed: 'standard', quoted: { amount: 800, currency: 'USD' }, ...overrides };
-  await db.transaction().execute((trx) => recordShipments(trx, order.id, [{ id: input.shipmentId, warehouseId, shipTo: toPostalAddress(input.shipTo), lines: input.lines }]));
+  await db.transaction().execute((trx) => recordShipments(trx, order.id, [{ id: input.shipmentId, warehouseId, shipTo: toPostalAddress(input.shipTo), lines: input.lines, charged: input.quoted }]));
   return { sku, warehouseId, input };
 }
 

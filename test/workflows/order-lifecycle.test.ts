@@ -89,6 +89,11 @@ describe('an order from checkout to closed (order and parcel workflows, both san
 
     // One label per parcel; the stock left both warehouses; the customer was told at each step.
     for (const parcel of shipments) assert.equal(await s.sandbox.labels(carrierReferenceFor(parcel.shipmentId)), 1);
+    // Each parcel keeps its share of the shipping the customer paid beside its label's cost: the margin.
+    const rows = await s.db.selectFrom('shipments').select(['charged_amount', 'cost_amount']).where('order_id', '=', answer.orderId).execute();
+    const paid = await s.db.selectFrom('orders').select('shipping_amount').where('id', '=', answer.orderId).executeTakeFirstOrThrow();
+    assert.equal(rows.reduce((sum, r) => sum + r.charged_amount!, 0), paid.shipping_amount);
+    assert.ok(rows.every((r) => r.cost_amount !== null && r.cost_amount > 0));
     assert.deepEqual(await findInventoryDrift(s.db, { skus: [sku.sku, other.sku] }), []);
     const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', answer.orderId).execute();
     assert.deepEqual(mails.map((m) => m.template).sort(), ['order-confirmed', 'order-delivered', 'order-partially-shipped', 'order-shipped']);

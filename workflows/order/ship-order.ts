@@ -12,24 +12,29 @@ import type { TrackedOrder } from './tracked-order';
 /** The parcels' deadlines, when the order was given shorter ones (tests, demos). */
 export type ParcelDeadlines = Pick<ShipParcelInput, 'labelDeadline' | 'deliveryGrace' | 'trackingPollAfter'>;
 
-/** The parcels a confirmed order ships as: one per warehouse of its allocation, each with an id of its own. */
+/**
+ * The parcels a confirmed order ships as: one per warehouse of its allocation, each with an id
+ * of its own and its share of the shipping the customer paid (kept beside its label's real cost).
+ */
 export function planParcels(order: TrackedOrder): ShipParcelInput[] {
-  return order.view.reservations.map((reserved) => ({
-    shipmentId: uuid4(),
+  const parcels = order.view.reservations.map((reserved) => ({ shipmentId: uuid4(), reserved, lines: reserved.lines.map(({ sku, quantity }) => ({ sku, quantity })) }));
+  const shares = parcelShares(order.view.totals!, parcels.map(({ shipmentId, lines }) => ({ parcelId: shipmentId, lines })));
+  return parcels.map(({ shipmentId, reserved, lines }, i) => ({
+    shipmentId,
     orderId: order.id,
     warehouseId: reserved.warehouseId,
     warehouseCode: reserved.warehouseCode,
-    lines: reserved.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    lines,
     shipTo: order.view.shippingAddress,
     speed: order.shippingSpeed,
-    quoted: null,
+    quoted: shares[i]!.shipping,
     ...order.parcelDeadlines,
   }));
 }
 
 /** The parcels' rows, written with the confirmation itself: no confirmed order without its parcels. */
 export const parcelRows = (parcels: ShipParcelInput[]): StatusChange['parcels'] =>
-  parcels.map((parcel) => ({ id: parcel.shipmentId, warehouseId: parcel.warehouseId, shipTo: toPostalAddress(parcel.shipTo), lines: parcel.lines }));
+  parcels.map((parcel) => ({ id: parcel.shipmentId, warehouseId: parcel.warehouseId, shipTo: toPostalAddress(parcel.shipTo), lines: parcel.lines, charged: parcel.quoted }));
 
 /**
  * One shipment child per parcel, all started at once. They outlive a run that continues as new

@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   catalogRoutes(api, deps);
   productRoutes(api, deps);
   cartRoutes(api, deps);
-  const orders = createOrderClient(deps.temporal);
+  const orders = createOrderClient(deps.temporal, deps.config.orders);
   checkoutRoutes(api, orders);
   supportOrderRoutes(api, deps, orders);
   warehouseRoutes(api, deps);

@@ -33,6 +33,11 @@ const schema = z.object({
   CARRIER_WEBHOOK_SECRET: blankable(z.string()),
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 
+  // How long after delivery an order started by this API may be returned before it closes: a
+  // Temporal duration ('30 days', '45 seconds', '2m'). Unset: the order workflow's 30 days.
+  // Shortened for demos and benchmarks on the dev stack.
+  ORDER_RETURN_WINDOW: blankable(z.string().regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, "a duration such as '30 days' or '45 seconds'")),
+
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
 });
@@ -52,6 +57,8 @@ export interface Config {
   /** EasyPost's API (CARRIER_API_BASE is its origin; unset, EasyPost itself). Absent without EASYPOST_API_KEY. */
   carrier?: { apiKey: string; apiBase?: string; webhookSecret?: string; timeoutMs: number };
   auth: { jwtSecret: string; issuer: string };
+  /** What the API puts into every order it starts; unset fields leave the workflow's defaults. */
+  orders: { returnWindow?: string };
 }
 
 export class ConfigError extends Error {
@@ -88,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       carrier: { apiKey: e.EASYPOST_API_KEY, apiBase: e.CARRIER_API_BASE, webhookSecret: e.CARRIER_WEBHOOK_SECRET, timeoutMs: e.CARRIER_TIMEOUT_MS },
     }),
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
+    orders: { returnWindow: e.ORDER_RETURN_WINDOW },
   };
 }

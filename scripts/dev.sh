@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the whole system locally: installs what is missing, starts the dev stack (reusing what
 # runs), migrates, seeds the demo catalog, (re)starts the worker and the API, and prints URLs.
-#   scripts/dev.sh [start]   everything up
+#   scripts/dev.sh [start]   everything up (ORDER_RETURN_WINDOW='30 seconds' scripts/dev.sh: orders close soon after delivery)
 #   scripts/dev.sh stop      API, worker and the stack down
 #   scripts/dev.sh status    what runs, with memory
 set -euo pipefail
@@ -70,6 +70,7 @@ case "${1:-start}" in
     API docs       http://127.0.0.1:$API_PORT/docs       (OpenAPI: /openapi.json)
     Temporal UI    http://127.0.0.1:$TEMPORAL_UI_PORT
     Logs           $APP_DIR/{api,worker}.log  (readable: tail -f ... | npx pino-pretty)
+    Return window  ${ORDER_RETURN_WINDOW:-30 days}  (orders close this long after delivery; ORDER_RETURN_WINDOW='30 seconds' for demos)
 
   Try it:
     TOKEN=\$(npm run -s token -- --role admin --sub alice)

@@ -172,14 +172,16 @@ stripe-sandbox_pids() { cat "$(sandbox_dir)/stripe-sandbox.pid" 2>/dev/null || t
 
 # ---------------------------------------------------------------- carrier sandbox
 # Speaks EasyPost's v2 API: rates, labels, refunds, trackers that move once a scan form hands the
-# parcels over (a step every minute in dev, 200 ms in test), signed webhooks to registered URLs.
+# parcels over (a step every minute in dev unless CARRIER_SANDBOX_STEP_MS says otherwise, 200 ms in
+# test), signed webhooks to registered URLs.
 carrier_dir() { echo "$STACK_DIR/carrier-sandbox"; }
 carrier-sandbox_running() { pid_alive "$(carrier_dir)/carrier-sandbox.pid"; }
 carrier-sandbox_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$CARRIER_SANDBOX_PORT/_sandbox/health" 2>/dev/null; }
 carrier-sandbox_start() {
   require "$ROOT_DIR/node_modules/.bin/tsx" "npm ci"
   local dir; dir="$(carrier_dir)"; mkdir -p "$dir"
-  local step=60000 webhook=""
+  # CARRIER_SANDBOX_STEP_MS in the environment sets the dev clock (a fast one for demos).
+  local step="${CARRIER_SANDBOX_STEP_MS:-60000}" webhook=""
   [ "$PROFILE" = test ] && step=200
   # In dev the API hears tracking as it would from EasyPost; tests register their own API.
   [ "$PROFILE" = dev ] && webhook="http://127.0.0.1:$API_PORT/webhooks/carrier"

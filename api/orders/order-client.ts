@@ -5,7 +5,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type Duration, type UpdateDefinition } from '@temporalio/common';
 import { isFinal, isRefusalCode } from '../../domain/order-state';
 import {
   orderStatusQuery,
@@ -34,7 +34,7 @@ export type OrderClient = ReturnType<typeof createOrderClient>;
  * that does not exist (or is not yours) as a 404, and an order whose workflow has ended as a
  * 409 naming its final status, since an ended order is still an order.
  */
-export function createOrderClient(temporal: Client) {
+export function createOrderClient(temporal: Client, defaults: { returnWindow?: string } = {}) {
   const handle = (orderId: string): WorkflowHandle<ProcessOrderWorkflow> => temporal.workflow.getHandle(orderWorkflowId(orderId));
   // Identical requests arriving together at this instance share one update: Temporal allows only
   // a few updates in flight per workflow, and a retrying client should not use them all up.
@@ -87,7 +87,11 @@ export function createOrderClient(temporal: Client) {
 
   return {
     /** Checkout: starts the order's workflow, or joins the one already running under the same key. */
-    checkOut(input: OrderInput): Promise<CheckoutResult> {
+    checkOut(request: OrderInput): Promise<CheckoutResult> {
+      // The configured return window (ORDER_RETURN_WINDOW, shortened for demos) unless the caller set one.
+      // platform/config.ts checked its shape: a number and a unit, as Temporal's durations are written.
+      const returnWindow = request.returnWindow ?? (defaults.returnWindow as Duration | undefined);
+      const input = returnWindow === undefined ? request : { ...request, returnWindow };
       const key = `${input.orderId}/${input.requestHash}`;
       const existing = running.get(key);
       if (existing) return existing;

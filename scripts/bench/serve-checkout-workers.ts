@@ -7,6 +7,7 @@ import { createDb } from '../../db/create-db';
 import { loadConfig } from '../../platform/config';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../../platform/create-redis';
+import { createEasyPost } from '../../platform/create-easypost';
 import { createStripe } from '../../platform/create-stripe';
 import { searchIndices } from '../../platform/search-indices';
 import { createActivities } from '../../workers/create-activities';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     es: createElasticsearch(config.elasticsearch),
     stripe: createStripe(config),
     indices: searchIndices(config.elasticsearch.indexPrefix),
+    // As workers/main.ts: parcels buy labels from the carrier when one is configured (bench:fulfillment's sandbox).
+    ...(config.carrier && { easypost: createEasyPost(config.carrier) }),
   };
   await redisReady(deps.redis);
   const connection = await NativeConnection.connect({ address: config.temporal.address });

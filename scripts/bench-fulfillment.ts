@@ -262,7 +262,6 @@ async function main(): Promise<void> {
       const closings: Promise<void>[] = [];
       const orderIds: string[] = [];
       let polls = 0;
-      let packRetries = 0;
       const before = cpuNow();
       const started = now();
       let next = 0;
@@ -277,13 +276,8 @@ async function main(): Promise<void> {
         // The warehouse's part: the parcel, as GET /orders/:id shows it to its customer.
         const view = await until(`order ${orderId}'s parcels`, deadline, () => ((polls += 1), orderView(orderId, shopper.bearer)), (v) => (v.shipments?.length ?? 0) > 0, POLL_MS);
         for (const parcel of view.shipments!) {
-          // The order shows a parcel as soon as its workflow starts; the warehouse knows it once the
-          // parcel has written its row (a 404 until then), so the packer tries again shortly.
-          await until(`parcel ${parcel.shipmentId} at the warehouse`, deadline, () => post(`/warehouse/${WAREHOUSE}/shipments/${parcel.shipmentId}/pack`, warehouseBearer, JSON.stringify(PACK)).then(() => true, (error: Error) => {
-            if (!/: 404 /.test(error.message)) throw error;
-            packRetries += 1;
-            return false;
-          }), Boolean, POLL_MS);
+          // The order's confirmation wrote the parcel's row, so the warehouse knows it as soon as the order shows it.
+          await post(`/warehouse/${WAREHOUSE}/shipments/${parcel.shipmentId}/pack`, warehouseBearer, JSON.stringify(PACK));
           await post(`/warehouse/${WAREHOUSE}/shipments/${parcel.shipmentId}/hand-over`, warehouseBearer);
           handedAt.set(`${orderId}/${parcel.shipmentId}`, Date.now());
         }
@@ -322,7 +316,7 @@ async function main(): Promise<void> {
       }
       const work = await workByType(client, workflowIds);
       const perOrder = new Map([...work].map(([type, w]) => [type, scale(w, 1 / Math.min(HISTORY_SAMPLE, orderIds.length))]));
-      return { name, orders: orderIds.length, polls, packRetries, wallS, cpuWallS, cpu, checkoutMs, lifeMs, captureMs, work: perOrder };
+      return { name, orders: orderIds.length, polls, wallS, cpuWallS, cpu, checkoutMs, lifeMs, captureMs, work: perOrder };
     };
 
     const idleBefore = cpuNow();

@@ -10,7 +10,6 @@ export interface Phase {
   /** GET /orders/:id calls made waiting for the parcel to show. */
   polls: number;
   /** Packs answered 404 because the parcel had not written its row yet, tried again. */
-  packRetries: number;
   /** First request to the last order done. */
   wallS: number;
   /** The stretch CPU was measured over: wallS plus the drain. */
@@ -54,7 +53,6 @@ export function printFulfillmentReport({ rounds, idle, targetRatio, notes }: Ful
   out.push(`${''.padEnd(38)}${'checkout only'.padStart(14)}${'whole life'.padStart(14)}${'ratio'.padStart(10)}`);
   row('orders per round', med((p) => p.orders), 0);
   row('GET /orders/:id polls per order', med((p) => p.polls / p.orders));
-  row('pack retries per order (404, no row yet)', med((p) => p.packRetries / p.orders), 2);
   row('orders/s (first request to last done)', med((p) => p.orders / p.wallS), 2);
   row('POST /checkout p50 ms', med((p) => percentile(p.checkoutMs, 50)));
   row('POST /checkout p99 ms', med((p) => percentile(p.checkoutMs, 99)));

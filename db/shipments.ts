@@ -155,8 +155,20 @@ export interface StoredShipmentEvent {
   payload: JsonObject;
 }
 
-/** Each carrier event once: a redelivery finds the first and is reported as a duplicate. */
-export async function recordShipmentEvent(db: Db, event: StoredShipmentEvent): Promise<{ duplicate: boolean }> {
+/**
+ * Each carrier event once, and the parcel's row moved forward by it in the same transaction: a
+ * redelivery finds the first and is reported as a duplicate, and a late event never moves the
+ * row back.
+ */
+export async function recordShipmentEvent(db: Kysely<Database>, event: StoredShipmentEvent): Promise<{ duplicate: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const stored = await storeShipmentEvent(trx, event);
+    if (!stored.duplicate) await recordTrackingStatus(trx, event.shipmentId, event.status);
+    return stored;
+  });
+}
+
+async function storeShipmentEvent(db: Db, event: StoredShipmentEvent): Promise<{ duplicate: boolean }> {
   const inserted = await db
     .insertInto('shipment_events')
     .values({

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { findShipmentEvents, recordTrackingStatus } from '../../db/shipments';
+import { findShipmentEvents } from '../../db/shipments';
 import { trackingStatuses, type TrackingEvent, type TrackingStatus } from '../../domain/tracking';
 
 /** Our reference for a parcel at the carrier: derived from the shipment's id, so every attempt uses the same. */
@@ -8,14 +8,9 @@ export const carrierReferenceFor = (shipmentId: string): string => `shipment-${s
 
 const isTrackingStatus = (status: string): status is TrackingStatus => (trackingStatuses as readonly string[]).includes(status);
 
-/** The parcel's own rows: its shipment, the tracking the row shows, and the carrier events stored for it. */
+/** The carrier events stored for a parcel. */
 export function createParcelRecords(db: Kysely<Database>) {
   return {
-    /** The row follows the tracking the workflow applied, forward only. */
-    async recordShipmentTracking({ shipmentId, status }: { shipmentId: string; status: TrackingStatus }): Promise<void> {
-      await recordTrackingStatus(db, shipmentId, status);
-    },
-
     /** Carrier events stored for the parcel (by the webhook) before or while its workflow was not listening. */
     async storedTrackingEvents({ shipmentId }: { shipmentId: string }): Promise<TrackingEvent[]> {
       const rows = await findShipmentEvents(db, shipmentId);

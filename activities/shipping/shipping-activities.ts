@@ -6,7 +6,7 @@ import type { Money } from '../../domain/money';
 import { chooseRate, promisedDays, type CarrierRate } from '../../domain/rate-choice';
 import type { ShippingSpeed } from '../../domain/shipping-estimate';
 import type { Database, ShipmentRow } from '../../db/database';
-import { assignCarrierReference, chooseShipmentRate, findShipment, findWarehouse, recordCarrierTracker, recordLabel, recordRefund, rememberCarrierShipment } from '../../db/shipments';
+import { assignCarrierReference, chooseShipmentRate, findShipment, findWarehouse, recordCarrierTracker, recordLabel, recordRefund, recordTrackingStatus, rememberCarrierShipment } from '../../db/shipments';
 import { carrierReferenceFor, createParcelRecords } from './parcel-records';
 import type { Carrier, Label, RateRequest, RefundStatus, ShipmentRequest, ShippingCarrier, Tracking } from './carrier';
 
@@ -131,12 +131,16 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
       await shippingCarrier.handOver(row.carrier_shipment_id);
     },
 
-    /** Where the parcel is, as the carrier's tracker says. Reads (and keeps the tracker's id): safe to retry. */
+    /**
+     * Where the parcel is, as the carrier's tracker says; the row moves forward to it (webhooks
+     * move it for the events they bring) and keeps the tracker's id. Safe to retry.
+     */
     async fetchShipmentTracking({ shipmentId }: { shipmentId: string }): Promise<Tracking> {
       const row = await shipmentRow(shipmentId);
       if (!row.tracking_number || !row.carrier) throw ApplicationFailure.nonRetryable(`shipment ${shipmentId} has no label to track`, 'NoLabel');
       const tracking = await shippingCarrier.track(row.tracking_number, row.carrier);
       if (row.carrier_tracker_id !== tracking.trackerId) await recordCarrierTracker(db, shipmentId, tracking.trackerId);
+      await recordTrackingStatus(db, shipmentId, tracking.status);
       return tracking;
     },
   };

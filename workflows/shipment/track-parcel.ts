@@ -10,18 +10,12 @@ const isTrackingStatus = (status: string): status is TrackingStatus => (tracking
 /**
  * Follows the parcel until its journey ends: webhook signals, the events stored before this run
  * listened, and a poll of the carrier whenever nothing was heard for `pollAfterMs` (webhooks get
- * lost). Every event goes through the forward-only rule, so any arrival order ends the same.
+ * lost). Every event goes through the forward-only rule, so any arrival order ends the same. The
+ * parcel's row is moved by whoever learns of an event: the webhook route, or the poll.
  */
 export async function trackUntilDone(parcel: TrackedParcel, shipmentId: string, pollAfterMs: number): Promise<ParcelOutcome['stage']> {
   for (const event of await shipping.storedTrackingEvents({ shipmentId })) parcel.receiveTracking(event, 'stored');
-  let recorded: TrackingStatus | null = null;
-  for (;;) {
-    // An event heard while the row was being written is written next, before the journey can end.
-    while (parcel.tracking.status !== null && parcel.tracking.status !== recorded) {
-      recorded = parcel.tracking.status;
-      await shipping.recordShipmentTracking({ shipmentId, status: recorded });
-    }
-    if (parcel.journeyEnded) break;
+  while (!parcel.journeyEnded) {
     const heard = parcel.eventsHeard;
     const woken = await condition(() => parcel.eventsHeard > heard, Math.max(parcel.lastHeardAt + pollAfterMs - Date.now(), 1));
     if (!woken) await poll(parcel, shipmentId);

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { trackingStatuses, type TrackingStatus } from '../../domain/tracking';
 import { shipping } from './parcel-steps';
 import { reportToOrder } from './report-to-order';
@@ -20,7 +20,12 @@ export async function trackUntilDone(parcel: TrackedParcel, shipmentId: string, 
       recorded = parcel.tracking.status;
       await shipping.recordShipmentTracking({ shipmentId, status: recorded });
     }
-    if (parcel.journeyEnded) break;
+    if (parcel.journeyEnded) {
+      // The final status can arrive while the one before it is being recorded: record it too,
+      // or the row stays a step behind. Runs from before this fix end without it.
+      if (parcel.tracking.status === recorded || !patched('record-final-tracking')) break;
+      continue;
+    }
     const heard = parcel.eventsHeard;
     const woken = await condition(() => parcel.eventsHeard > heard, Math.max(parcel.lastHeardAt + pollAfterMs - Date.now(), 1));
     if (!woken) await poll(parcel, shipmentId);

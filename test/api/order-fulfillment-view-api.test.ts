@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { orderDetails } from '../../api/read-models/order-details';
+import { redisReady } from '../support/cart-fixtures';
+import { cartWith, checkoutBody, newShopper, postCheckout, type Shopper } from '../support/checkout-fixtures';
+import { eventually } from '../support/eventually';
+import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
+import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
+
+/**
+ * What people read about a shipped order, through the API on the real stack: the order's parcel
+ * with its carrier, tracking and status history, its label, and the payment ledger.
+ */
+describe('a shipped order as the customer and support read it (API, order and parcel workflows, both sandboxes, Elasticsearch)', function () {
+  this.timeout(120_000);
+  let s: ParcelStack;
+  let support: string;
+
+  before(async () => {
+    s = await startParcelStack();
+    await redisReady(s.t.deps.redis);
+    support = await s.t.bearer('support', 'agent-view');
+  });
+  after(() => s.stop());
+
+  /** A card order of one line, confirmed, its one parcel packed (label bought) and handed over. */
+  async function shippedOrder(shopper: Shopper): Promise<{ orderId: string; total: number; shipmentId: string; warehouseCode: string }> {
+    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 2, price: 2500 });
+    // After the SKU: the first stocked SKU creates the test warehouse.
+    await giveTestWarehouseAnAddress(s.db);
+    const placed = await postCheckout(s.t, shopper, checkoutBody(shopper, cartId, { paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } }));
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const orderId = placed.body.orderId as string;
+    const view = () => request(s.t.app).get(`/orders/${orderId}`).set('Authorization', shopper.bearer);
+    const started = await eventually(view, (res) => res.body.shipments?.length === 1, { what: 'the parcel started' });
+    const { shipmentId, warehouseCode } = started.body.shipments[0] as { shipmentId: string; warehouseCode: string };
+    const warehouse = await s.t.warehouseBearer(warehouseCode);
+    const packed = await request(s.t.app)
+      .post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/pack`)
+      .set('Authorization', warehouse)
+      .send({ weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } });
+    assert.equal(packed.body.stage, 'label_purchased', JSON.stringify(packed.body));
+    const handed = await request(s.t.app).post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/hand-over`).set('Authorization', warehouse);
+    assert.equal(handed.status, 200, JSON.stringify(handed.body));
+    return { orderId, total: placed.body.totals.total.amount as number, shipmentId, warehouseCode };
+  }
+
+  /** The answer parses to itself: nothing outside the documented schema, nothing missing. */
+  const documented = (body: unknown) => assert.deepEqual(orderDetails.parse(body), body);
+
+  it('shows the delivered parcel with its warehouse, carrier, tracking, label and status history, and the ledger authorized then captured', async () => {
+    const shopper = await newShopper(s.t);
+    const { orderId, total, shipmentId, warehouseCode } = await shippedOrder(shopper);
+    const view = () => request(s.t.app).get(`/orders/${orderId}`).set('Authorization', shopper.bearer);
+    // The sandbox moves the parcel a step every 50 ms and tells the API by signed webhooks.
+    const delivered = await eventually(view, (res) => res.body.status === 'delivered' && res.body.parcels?.[0]?.status === 'delivered', { what: 'the order delivered' });
+    assert.equal(delivered.status, 200);
+    documented(delivered.body);
+
+    const [parcel, ...others] = delivered.body.parcels;
+    assert.deepEqual(others, []);
+    assert.equal(parcel.shipmentId, shipmentId);
+    assert.equal(parcel.warehouseCode, warehouseCode);
+    assert.equal(parcel.label, 'purchased');
+    assert.match(parcel.carrier, /^Sandbox/);
+    assert.ok(parcel.service);
+    assert.match(parcel.trackingNumber, /\S/);
+    assert.ok(parcel.trackingUrl?.endsWith(`/track/${parcel.trackingNumber}`), parcel.trackingUrl);
+    assert.deepEqual(parcel.lines, [{ sku: delivered.body.lines[0].sku, quantity: 2 }]);
+    assert.ok(parcel.shippedAt && parcel.deliveredAt);
+    const history = parcel.history as Array<{ at: string; source: string; status: string }>;
+    // Ours (recorded, handed over) and the carrier's (from the label's tracker to delivered), oldest first.
+    assert.deepEqual(
+      history.map((h) => `${h.source}:${h.status}`),
+      ['parcel:recorded', 'carrier:pre_transit', 'parcel:handed_over', 'carrier:in_transit', 'carrier:out_for_delivery', 'carrier:delivered'],
+      JSON.stringify(history),
+    );
+
+    // The ledger, from the database: authorized then captured, the PaymentIntent as the reference.
+    const ledger = delivered.body.paymentLedger as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      ledger.map((l) => [l.kind, l.amount]),
+      [
+        ['authorized', { amount: total, currency: 'USD' }],
+        ['captured', { amount: total, currency: 'USD' }],
+      ],
+    );
+    assert.ok(ledger.every((l) => l.providerReference === delivered.body.payment.externalId && String(l.providerReference).startsWith('pi_')));
+    assert.ok(ledger.every((l) => !('idempotencyKey' in l)), 'a customer never sees our idempotency keys');
+
+    // Support reads the same order, with the keys that tie each row to its step.
+    const staff = await request(s.t.app).get(`/support/orders/${orderId}`).set('Authorization', support);
+    assert.equal(staff.status, 200);
+    documented(staff.body);
+    assert.deepEqual(staff.body.parcels, delivered.body.parcels);
+    assert.match(staff.body.paymentLedger[1].idempotencyKey, new RegExp(`^capture-${orderId}-1/capture`));
+
+    // Another customer cannot read it at all.
+    const stranger = await newShopper(s.t);
+    assert.equal((await request(s.t.app).get(`/orders/${orderId}`).set('Authorization', stranger.bearer)).status, 404);
+  });
+});

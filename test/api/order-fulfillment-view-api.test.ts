@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { orderDetails } from '../../api/read-models/order-details';
+import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutBody, newShopper, postCheckout, type Shopper } from '../support/checkout-fixtures';
+import { uniqueId } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
+import { testStack } from '../support/test-stack';
 
 /**
  * What people read about a shipped order, through the API on the real stack: the order's parcel
- * with its carrier, tracking and status history, its label, and the payment ledger.
+ * with its carrier, tracking and status history, its label, and the payment ledger; and support
+ * finding the order by the parcel's tracking number once the orders index has caught up.
  */
 describe('a shipped order as the customer and support read it (API, order and parcel workflows, both sandboxes, Elasticsearch)', function () {
   this.timeout(120_000);
@@ -98,5 +103,42 @@ describe('a shipped order as the customer and support read it (API, order and pa
     // Another customer cannot read it at all.
     const stranger = await newShopper(s.t);
     assert.equal((await request(s.t.app).get(`/orders/${orderId}`).set('Authorization', stranger.bearer)).status, 404);
+  });
+
+  it("support finds the order by its parcel's tracking number and state once the orders index catches up", async () => {
+    const shopper = await newShopper(s.t);
+    const { orderId, shipmentId } = await shippedOrder(shopper);
+    const row = () => s.db.selectFrom('shipments').select(['status', 'tracking_number']).where('id', '=', shipmentId).executeTakeFirstOrThrow();
+    const { tracking_number: trackingNumber } = await eventually(row, (r) => r.status === 'delivered', { what: 'the parcel delivered' });
+    assert.ok(trackingNumber);
+
+    // Every change of the parcel's row was a change of its order's document.
+    const versions = () => s.db.selectFrom('orders').select(['search_version', 'search_indexed_version']).where('id', '=', orderId).executeTakeFirstOrThrow();
+    const before = await versions();
+    assert.ok(before.search_indexed_version < before.search_version, JSON.stringify(before));
+
+    await testStack().temporal.client.workflow.execute<CatchUpOrderIndexWorkflow>(catchUpOrderIndexWorkflowType, {
+      workflowId: uniqueId('order-search-catch-up-test'),
+      taskQueue: taskQueues.search,
+      args: [],
+    });
+    const after = await versions();
+    assert.equal(after.search_indexed_version, after.search_version);
+
+    const search = (query: Record<string, string>) => request(s.t.app).get('/support/orders').query(query).set('Authorization', support);
+    const found = await eventually(() => search({ trackingNumber: trackingNumber.toLowerCase() }), (res) => res.body.items?.length > 0, { what: 'the order by tracking number' });
+    assert.equal(found.status, 200);
+    assert.deepEqual(found.body.items.map((o: { orderId: string }) => o.orderId), [orderId]);
+    const [document] = found.body.items;
+    assert.deepEqual(document.trackingNumbers, [trackingNumber]);
+    assert.deepEqual(document.shipmentStatuses, ['delivered']);
+    assert.equal(document.shipments[0].shipmentId, shipmentId);
+    assert.equal(document.shipments[0].trackingNumber, trackingNumber);
+
+    const byState = await search({ orderId, shipmentStatus: 'delivered' });
+    assert.deepEqual(byState.body.items.map((o: { orderId: string }) => o.orderId), [orderId]);
+    const notInState = await search({ orderId, shipmentStatus: 'in_transit' });
+    assert.deepEqual(notInState.body.items, []);
+    assert.deepEqual((await search({ trackingNumber: 'EZNOSUCHCODE' })).body.items, []);
   });
 });

@@ -74,12 +74,13 @@ describe('a shipped order as the customer and support read it (API, order and pa
     assert.deepEqual(parcel.lines, [{ sku: delivered.body.lines[0].sku, quantity: 2 }]);
     assert.ok(parcel.shippedAt && parcel.deliveredAt);
     const history = parcel.history as Array<{ at: string; source: string; status: string }>;
-    // Ours (recorded, handed over) and the carrier's (from the label's tracker to delivered), oldest first.
-    assert.deepEqual(
-      history.map((h) => `${h.source}:${h.status}`),
-      ['parcel:recorded', 'carrier:pre_transit', 'parcel:handed_over', 'carrier:in_transit', 'carrier:out_for_delivery', 'carrier:delivered'],
-      JSON.stringify(history),
-    );
+    // Ours (recorded, handed over) and the carrier's (from the label's tracker to delivered), oldest
+    // first. The sandbox steps every 50 ms, so the carrier may stamp a step before the stock left.
+    assert.equal(history[0]!.status, 'recorded', JSON.stringify(history));
+    assert.deepEqual(history.filter((h) => h.source === 'parcel').map((h) => h.status), ['recorded', 'handed_over']);
+    assert.deepEqual(history.filter((h) => h.source === 'carrier').map((h) => h.status), ['pre_transit', 'in_transit', 'out_for_delivery', 'delivered'], JSON.stringify(history));
+    const seconds = history.map((h) => h.at.slice(0, 19));
+    assert.deepEqual(seconds, [...seconds].sort(), 'oldest first');
 
     // The ledger, from the database: authorized then captured, the PaymentIntent as the reference.
     const ledger = delivered.body.paymentLedger as Array<Record<string, unknown>>;

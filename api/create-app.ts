@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   productRoutes(api, deps);
   cartRoutes(api, deps);
   const orders = createOrderClient(deps.temporal, deps.config.orders);
-  checkoutRoutes(api, orders);
+  checkoutRoutes(api, deps, orders);
   supportOrderRoutes(api, deps, orders);
   warehouseRoutes(api, deps);
   shipmentRoutes(api, createParcelClient(deps.temporal));

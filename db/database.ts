@@ -52,3 +52,4 @@ export type { OrderStatus, RiskLevel } from './tables/orders.table';
 export type { PaymentLedgerKind, PaymentLedgerRow } from './tables/payment-ledger.table';
 export type { PaymentProvider, PaymentRow, PaymentStatus } from './tables/payments.table';
 export type { ShipmentRow, ShipmentStatus } from './tables/shipments.table';
+export { shipmentStatuses } from './tables/shipments.table';

@@ -56,7 +56,7 @@ export function searchIndices(prefix = ''): SearchIndices {
         },
       },
     },
-    // Support looks orders up by email, status, SKU, id or tracking number. Emails are stored
+    // Support looks orders up by email, status, SKU, id, tracking number or parcel state. Emails are stored
     // lower-cased by the writer: normalizers beyond the core modules are not available here.
     orders: {
       name: `${prefix}orders`,
@@ -74,6 +74,16 @@ export function searchIndices(prefix = ''): SearchIndices {
           total: { type: 'long' },
           skus: { type: 'keyword' },
           trackingNumbers: { type: 'keyword' },
+          shipmentStatuses: { type: 'keyword' },
+          shipments: {
+            properties: {
+              shipmentId: { type: 'keyword' },
+              warehouseCode: { type: 'keyword' },
+              status: { type: 'keyword' },
+              carrier: { type: 'keyword' },
+              trackingNumber: { type: 'keyword' },
+            },
+          },
           shipToName: { type: 'text' },
           shipToCountry: { type: 'keyword' },
           createdAt: { type: 'date' },

@@ -6,6 +6,8 @@ import type { ApiRouter } from '../http/api-router';
 import { Problem, type ProblemType } from '../http/problem';
 import { checkoutInput } from '../orders/checkout-start';
 import type { OrderClient } from '../orders/order-client';
+import { loadOrderDetails, orderDetails } from '../read-models/order-details';
+import type { AppDeps } from '../app-deps';
 import { checkoutBody, orderIdParam, supportRequest } from '../orders/order-schemas';
 
 const checkoutHeaders = z.object({
@@ -46,7 +48,7 @@ function answer(result: CheckoutResult, res: Response): void {
   }
 }
 
-export function checkoutRoutes(api: ApiRouter, orders: OrderClient): void {
+export function checkoutRoutes(api: ApiRouter, { db }: Pick<AppDeps, 'db'>, orders: OrderClient): void {
   api.route(
     {
       method: 'post',
@@ -85,14 +87,15 @@ export function checkoutRoutes(api: ApiRouter, orders: OrderClient): void {
       method: 'get',
       path: '/orders/:orderId',
       operationId: 'getOrder',
-      summary: "An order's state, lines, totals, payment, reservations and timeline",
+      summary: "An order's state, lines, totals, payment, parcels (carrier, tracking, label, history), payment ledger and timeline",
+      description: "The order's state from its workflow; its parcels and the movements of its money from the database, which holds them.",
       tag: 'Checkout',
       roles: ['customer', 'support', 'admin'],
       params: orderIdParam,
-      responses: { 200: { description: 'The order' }, 404: { description: 'No such order (or not yours)', problems: ['not-found'] } },
+      responses: { 200: { description: 'The order', schema: orderDetails }, 404: { description: 'No such order (or not yours)', problems: ['not-found'] } },
     },
     async ({ params, principal, res }) => {
-      res.json(await orders.view(params.orderId, principal!));
+      res.json(await loadOrderDetails(db, await orders.view(params.orderId, principal!), principal!));
     },
   );
 

@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
+import { shipmentStatuses } from '../../db/database';
 import type { OrderSearchDocument } from '../../db/order-search-documents';
 import { orderStatuses, refusalCodes } from '../../domain/order-state';
 import {
@@ -18,6 +19,7 @@ import type { AppDeps } from '../app-deps';
 import { addressChange, orderIdParam, supportRequest } from '../orders/order-schemas';
 import { Problem } from '../http/problem';
 import type { OrderClient } from '../orders/order-client';
+import { loadOrderDetails, orderDetails } from '../read-models/order-details';
 import { isSearchOutage } from '../read-models/search-outage';
 import { emailAddress } from '../http/email-address';
 
@@ -36,19 +38,20 @@ const searchQuery = z.strictObject({
   status: z.enum(orderStatuses).optional(),
   sku: z.string().max(64).optional(),
   orderId: z.uuid().optional(),
-  trackingNumber: z.string().max(64).optional(),
+  trackingNumber: z.string().max(64).optional().describe("A parcel's tracking number, as the carrier prints it (case does not matter)"),
+  shipmentStatus: z.enum(shipmentStatuses).optional().describe('Orders with a parcel in this state'),
   page: z.coerce.number().int().min(1).max(100).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export function supportOrderRoutes(api: ApiRouter, { es, indices }: AppDeps, orders: OrderClient): void {
+export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps, orders: OrderClient): void {
   api.route(
     {
       method: 'get',
       path: '/support/orders',
       operationId: 'searchOrders',
-      summary: 'Find orders by email, status, SKU, order id or tracking number',
-      description: 'From the orders search index, which each order workflow keeps current.',
+      summary: 'Find orders by email, status, SKU, order id, tracking number or parcel state',
+      description: "From the orders search index, which each order workflow keeps current; a parcel's change (its label, its tracking) reaches it through the catch-up schedule within minutes.",
       tag: 'Support',
       roles: staff,
       query: searchQuery,
@@ -60,7 +63,10 @@ export function supportOrderRoutes(api: ApiRouter, { es, indices }: AppDeps, ord
       if (query.status) filters.push({ term: { status: query.status } });
       if (query.sku) filters.push({ term: { skus: query.sku } });
       if (query.orderId) filters.push({ term: { orderId: query.orderId } });
-      if (query.trackingNumber) filters.push({ term: { trackingNumbers: query.trackingNumber } });
+      // Carriers print tracking numbers in upper case; people type them in any case.
+      const trackingNumber = query.trackingNumber?.trim();
+      if (trackingNumber) filters.push({ terms: { trackingNumbers: [...new Set([trackingNumber, trackingNumber.toUpperCase()])] } });
+      if (query.shipmentStatus) filters.push({ term: { shipmentStatuses: query.shipmentStatus } });
       try {
         const result = await es.search<OrderSearchDocument>(
           {
@@ -88,14 +94,15 @@ export function supportOrderRoutes(api: ApiRouter, { es, indices }: AppDeps, ord
       method: 'get',
       path: '/support/orders/:orderId',
       operationId: 'getOrderForSupport',
-      summary: "An order's state and its timeline of who did what",
+      summary: "An order's state, its parcels, its payment ledger and its timeline of who did what",
+      description: 'As GET /orders/{orderId}, with the ledger rows\' idempotency keys and manual payment references.',
       tag: 'Support',
       roles: staff,
       params: orderIdParam,
-      responses: { 200: { description: 'The order' }, 404: { description: 'No such order', problems: ['not-found'] } },
+      responses: { 200: { description: 'The order', schema: orderDetails }, 404: { description: 'No such order', problems: ['not-found'] } },
     },
     async ({ params, principal, res }) => {
-      res.json(await orders.view(params.orderId, principal!));
+      res.json(await loadOrderDetails(db, await orders.view(params.orderId, principal!), principal!));
     },
   );
 

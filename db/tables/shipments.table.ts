@@ -1,15 +1,8 @@
 import type { Generated, GeneratedAlways, Selectable } from 'kysely';
 import type { CurrencyCode, Json, JsonObject, JsonWithDefault, NullableTimestamp, PostalAddress, RequiredTimestamp, Timestamp } from './column-types';
 
-export type ShipmentStatus =
-  | 'pending'
-  | 'label_purchased'
-  | 'in_transit'
-  | 'out_for_delivery'
-  | 'delivered'
-  | 'exception'
-  | 'returned'
-  | 'cancelled';
+export const shipmentStatuses = ['pending', 'label_purchased', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned', 'cancelled'] as const;
+export type ShipmentStatus = (typeof shipmentStatuses)[number];
 
 export interface ShipmentTable {
   id: Generated<string>;

@@ -19,6 +19,8 @@ export interface WorkerProcessOptions {
   stripeApiBase: string;
   /** Bundling the workflows on start takes a while on a busy machine. */
   readyTimeoutMs?: number;
+  /** More of the worker's environment: e.g. the carrier (CARRIER_API_BASE, EASYPOST_API_KEY) of a suite's own sandbox. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -28,8 +30,8 @@ const OUTPUT_LIMIT = 200_000;
  * The real worker entry point (workers/main.ts) in a process of its own, against the test stack
  * and this run's Temporal dev server, so a test can kill it the way a crash or an OOM kill would.
  */
-export function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_000 }: WorkerProcessOptions): Promise<WorkerProcess> {
-  return startAppProcess('workers/main.ts', /"msg":"workers running"/, { STRIPE_API_BASE: stripeApiBase }, readyTimeoutMs);
+export function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_000, env = {} }: WorkerProcessOptions): Promise<WorkerProcess> {
+  return startAppProcess('workers/main.ts', /"msg":"workers running"/, { ...env, STRIPE_API_BASE: stripeApiBase }, readyTimeoutMs);
 }
 
 /** The real API entry point (api/main.ts) in a process of its own, listening on `port`. */

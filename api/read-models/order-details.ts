@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { shipmentStatuses, type Database, type PaymentLedgerRow } from '../../db/database';
+import { findOrderLedger, findOrderParcels, type OrderParcelRecord } from '../../db/order-fulfillment';
+import { orderStatuses } from '../../domain/order-state';
+import { riskReasonCodes } from '../../domain/risk';
+import type { OrderView } from '../../workflows/order/order.messages';
+import type { Principal } from '../http/tokens';
+
+/*
+ * What GET /orders/:id and GET /support/orders/:id answer: the order as its workflow knows it
+ * (status, lines, totals, payment, the parcels it started and their stage, the timeline), and
+ * beside it what the database holds as the source of truth: each parcel's carrier, service,
+ * tracking, label and status history, and every movement of the order's money. The schemas are
+ * the OpenAPI document and also the answer's shape: the view is parsed through them, so nothing
+ * outside the document (a cart line's snapshot fields, say) reaches the caller.
+ */
+
+const money = z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() });
+const parcelLine = z.object({ sku: z.string(), quantity: z.number().int() });
+const address = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.string().optional(),
+  city: z.string(),
+  region: z.string().optional(),
+  postalCode: z.string(),
+  country: z.string(),
+  phone: z.string().optional(),
+});
+
+/** The order workflow's view (`orderStatus` query), field by field. */
+const orderView = z.object({
+  orderId: z.string(),
+  status: z.enum(orderStatuses),
+  statusReason: z.string().optional(),
+  customerSubject: z.string(),
+  email: z.string(),
+  lines: z.array(
+    z.object({
+      sku: z.string(),
+      productId: z.string(),
+      productName: z.string(),
+      quantity: z.number().int(),
+      unitPrice: money,
+      weightGrams: z.number().int().nullable(),
+    }),
+  ),
+  totals: z
+    .object({
+      currency: z.string(),
+      lines: z.array(z.object({ sku: z.string(), quantity: z.number().int(), unitPrice: money, lineTotal: money, lineTax: money })),
+      subtotal: money,
+      shipping: money,
+      shippingTax: money,
+      tax: money,
+      total: money,
+      taxRate: z.object({ jurisdiction: z.string(), basisPoints: z.number().int(), shippingTaxable: z.boolean() }),
+      shippingSource: z.enum(['quote', 'estimate']),
+    })
+    .optional(),
+  risk: z
+    .object({
+      score: z.number().int(),
+      level: z.enum(['low', 'medium', 'high']),
+      reasons: z.array(z.object({ code: z.enum(riskReasonCodes), points: z.number().int(), message: z.string() })),
+    })
+    .optional(),
+  payment: z
+    .object({
+      provider: z.string(),
+      status: z.enum(['authorized', 'partially_captured', 'captured', 'cancelled']),
+      externalId: z.string().optional().describe("The provider's id of the payment (a Stripe PaymentIntent); absent for a manual payment when a customer asks"),
+      authorized: money,
+      captured: money.optional(),
+      paymentId: z.string().optional(),
+      multicapture: z.boolean().optional(),
+    })
+    .optional(),
+  reservations: z.array(z.object({ warehouseId: z.string(), warehouseCode: z.string(), lines: z.array(parcelLine) })),
+  shipments: z
+    .array(
+      z.object({
+        shipmentId: z.string(),
+        warehouseCode: z.string(),
+        lines: z.array(parcelLine),
+        stage: z.enum(['started', 'handed_over', 'delivered', 'failed', 'returned', 'address_problem', 'cancelled']),
+        late: z.boolean(),
+      }),
+    )
+    .optional()
+    .describe('The parcels the order started, as its workflow last heard of them'),
+  captures: z
+    .array(
+      z.object({
+        workflowId: z.string(),
+        shipmentId: z.string(),
+        amount: money,
+        finalCapture: z.boolean(),
+        status: z.enum(['started', 'captured', 'authorization-expired', 'refused']),
+      }),
+    )
+    .optional(),
+  deliveredAt: z.string().optional(),
+  shippingAddress: address,
+  fulfillmentHeld: z.boolean(),
+  labelPurchased: z.boolean(),
+  timeline: z.array(z.object({ at: z.string(), event: z.string(), actor: z.string().optional(), detail: z.string().optional() })),
+});
+
+export const labelStates = ['none', 'purchased', 'voided'] as const;
+
+export const parcelDetail = z.object({
+  shipmentId: z.string(),
+  warehouseCode: z.string(),
+  status: z.enum(shipmentStatuses).describe("The shipment row's status"),
+  carrier: z.string().nullable(),
+  service: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  trackingUrl: z.string().nullable().describe("The carrier's public tracking page, once the carrier has told us of it"),
+  label: z.enum(labelStates).describe('none until bought; voided once its refund was asked of the carrier (and not rejected)'),
+  lines: z.array(parcelLine),
+  shippedAt: z.string().nullable().describe('Handed to the carrier'),
+  deliveredAt: z.string().nullable(),
+  history: z
+    .array(
+      z.object({
+        at: z.string(),
+        source: z.enum(['parcel', 'carrier']),
+        status: z.string().describe('parcel: recorded, handed_over, delivered; carrier: its tracking status (pre_transit, in_transit, out_for_delivery, delivered, failure, return_to_sender, ...)'),
+        description: z.string().nullable(),
+        location: z.string().nullable(),
+      }),
+    )
+    .describe('Oldest first'),
+});
+
+export const ledgerEntry = z.object({
+  kind: z.enum(['authorized', 'captured', 'cancelled', 'refund_requested', 'refunded', 'refund_failed']),
+  amount: money,
+  providerReference: z.string().nullable().describe("The provider's id of what moved (a PaymentIntent, a refund); null to customers when no provider was involved"),
+  at: z.string(),
+  idempotencyKey: z.string().optional().describe('Support and admin only: the key of the step that appended the row'),
+});
+
+export const orderDetails = orderView.extend({
+  parcels: z.array(parcelDetail).describe("Each parcel as the database holds it (the shipments row, its items and the carrier's events)"),
+  paymentLedger: z.array(ledgerEntry).describe("Every movement of the order's money, oldest first, from the payment ledger"),
+});
+
+export type OrderDetails = z.output<typeof orderDetails>;
+export type ParcelDetail = z.output<typeof parcelDetail>;
+
+/** The order as `principal` may read it: the workflow's view, its parcels and its ledger. */
+export async function loadOrderDetails(db: Kysely<Database>, view: OrderView, principal: Principal): Promise<OrderDetails> {
+  const staff = principal.role === 'support' || principal.role === 'admin';
+  const [parcels, ledger] = await Promise.all([findOrderParcels(db, view.orderId), findOrderLedger(db, view.orderId)]);
+  const payment = view.payment && !staff && isManualReference(view.payment.externalId) ? { ...view.payment, externalId: undefined } : view.payment;
+  // Typed both ways, so the schema and the workflow's view cannot drift apart: every view is
+  // the schema's input, and what the schema answers is a view.
+  const input: z.input<typeof orderDetails> = { ...view, payment, parcels: parcels.map(parcelOf), paymentLedger: ledger.map((row) => ledgerEntryOf(row, staff)) };
+  const details: OrderView & OrderDetails = orderDetails.parse(input);
+  return details;
+}
+
+/** A manual payment's reference is built from an internal idempotency key, not a provider's id. */
+const isManualReference = (reference: string | null | undefined): boolean => reference?.startsWith('manual:') ?? false;
+
+function ledgerEntryOf(row: PaymentLedgerRow, staff: boolean): z.input<typeof ledgerEntry> {
+  return {
+    kind: row.kind,
+    amount: { amount: row.amount, currency: row.currency },
+    providerReference: !staff && isManualReference(row.provider_reference) ? null : row.provider_reference,
+    at: row.created_at.toISOString(),
+    ...(staff && { idempotencyKey: row.idempotency_key }),
+  };
+}
+
+const journeyRank: Record<string, number> = { recorded: 0, pre_transit: 1, handed_over: 2, in_transit: 3, out_for_delivery: 4, delivered: 5, failure: 5, return_to_sender: 5 };
+
+export function parcelOf(record: OrderParcelRecord): ParcelDetail {
+  const carrierDelivered = record.events.some((event) => event.status === 'delivered');
+  const history: ParcelDetail['history'] = [
+    { at: record.createdAt.toISOString(), source: 'parcel', status: 'recorded', description: null, location: null },
+    ...(record.shippedAt ? [{ at: record.shippedAt.toISOString(), source: 'parcel' as const, status: 'handed_over', description: 'handed to the carrier', location: null }] : []),
+    ...record.events.map((event) => ({ at: event.occurredAt.toISOString(), source: 'carrier' as const, status: event.status, description: event.description, location: event.location })),
+    // Delivery learned by polling leaves no carrier event behind; the row still says when.
+    ...(record.deliveredAt && !carrierDelivered ? [{ at: record.deliveredAt.toISOString(), source: 'parcel' as const, status: 'delivered', description: null, location: null }] : []),
+  ];
+  // Carriers stamp their events to the second: within a second, the journey's order decides.
+  const second = (at: string) => at.slice(0, 19);
+  history.sort((a, b) => second(a.at).localeCompare(second(b.at)) || (journeyRank[a.status] ?? 9) - (journeyRank[b.status] ?? 9) || a.at.localeCompare(b.at));
+  const voided = record.refundStatus === 'submitted' || record.refundStatus === 'refunded';
+  return {
+    shipmentId: record.shipmentId,
+    warehouseCode: record.warehouseCode,
+    status: record.status,
+    carrier: record.carrier,
+    service: record.service,
+    trackingNumber: record.trackingNumber,
+    trackingUrl: record.events.reduce<string | null>((url, event) => event.publicUrl ?? url, null),
+    label: !record.labelBought ? 'none' : voided ? 'voided' : 'purchased',
+    lines: record.lines,
+    shippedAt: record.shippedAt?.toISOString() ?? null,
+    deliveredAt: record.deliveredAt?.toISOString() ?? null,
+    history,
+  };
+}

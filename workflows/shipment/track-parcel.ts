@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, sleep } from '@temporalio/workflow';
 import { trackingStatuses, type TrackingStatus } from '../../domain/tracking';
 import { shipping } from './parcel-steps';
 import { reportToOrder } from './report-to-order';
@@ -16,9 +16,15 @@ const isTrackingStatus = (status: string): status is TrackingStatus => (tracking
 export async function trackUntilDone(parcel: TrackedParcel, shipmentId: string, pollAfterMs: number): Promise<ParcelOutcome['stage']> {
   for (const event of await shipping.storedTrackingEvents({ shipmentId })) parcel.receiveTracking(event, 'stored');
   while (!parcel.journeyEnded) {
-    const heard = parcel.eventsHeard;
-    const woken = await condition(() => parcel.eventsHeard > heard, Math.max(parcel.lastHeardAt + pollAfterMs - Date.now(), 1));
-    if (!woken) await poll(parcel, shipmentId);
+    const quietUntil = parcel.lastHeardAt + pollAfterMs;
+    if (Date.now() >= quietUntil) {
+      await poll(parcel, shipmentId);
+      continue;
+    }
+    // One timer per quiet period, not one per event: events heard meanwhile move lastHeardAt, and
+    // the loop measures again when the timer fires. One still pending when the journey ends is
+    // simply dropped with the run.
+    await Promise.race([sleep(quietUntil - Date.now()), condition(() => parcel.journeyEnded)]);
   }
   return finish(parcel);
 }

@@ -14,9 +14,7 @@ export class TrackedParcel {
   /** A pack the main flow has not settled yet (a label bought, or the address refused). */
   packing?: PackRequest;
   handingOver?: HandOverRequest;
-  /** Every tracking event that reached the run, applied or not: what wakes the tracking loop. */
-  eventsHeard = 0;
-  /** Workflow time of the last event heard or poll made. */
+  /** Workflow time of the last event heard (applied or not) or poll made: polling waits for quiet after it. */
   lastHeardAt = Date.now();
 
   constructor(input: ShipParcelInput) {
@@ -64,7 +62,6 @@ export class TrackedParcel {
   }
 
   receiveTracking(event: TrackingEvent, source: 'webhook' | 'stored' | 'poll'): void {
-    this.eventsHeard += 1;
     this.lastHeardAt = Date.now();
     const before = this.tracking.status;
     const outcome = applyTrackingEvent(this.tracking, event);

@@ -146,6 +146,42 @@ async function moveOrder(db: Db, orderId: string, { status, reason = null, notif
     .execute();
 }
 
+/** An email about one thing of an order (a parcel), sent without a status change. */
+export interface OrderNotification {
+  template: 'order-late';
+  payload: Record<string, unknown>;
+  /** What it is about (a shipment id): one per order, template and subject, however often it is queued. */
+  about: string;
+}
+
+/** The dedupe key of an order's notification about one thing; the unique dedupe_key makes queuing it idempotent. */
+export const notificationDedupeKey = (orderId: string, { template, about }: Pick<OrderNotification, 'template' | 'about'>): string => `${orderId}/${template}/${about}`;
+
+/**
+ * Queues the email in the outbox, to the order's address, once: the database refuses a second
+ * row with the same dedupe key, so a retried activity or a repeated report queues nothing more.
+ * An order that does not exist mails nobody.
+ */
+export async function queueOrderNotification(db: Db, orderId: string, notification: OrderNotification): Promise<void> {
+  await db
+    .insertInto('notifications')
+    .columns(['recipient', 'template', 'payload', 'dedupe_key', 'order_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('orders')
+        .select([
+          'orders.email',
+          eb.val(notification.template).as('template'),
+          sql<string>`${JSON.stringify(notification.payload)}::jsonb`.as('payload'),
+          eb.val(notificationDedupeKey(orderId, notification)).as('dedupe_key'),
+          'orders.id',
+        ])
+        .where('orders.id', '=', orderId),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
 export async function findOrderStatus(db: Db, orderId: string): Promise<OrderStatus | undefined> {
   return (await db.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirst())?.status;
 }

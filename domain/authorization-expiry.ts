@@ -1,4 +1,4 @@
-import { money, subtract, type Money } from './money';
+import { money, subtract, sum, type Money } from './money';
 
 /**
  * What an order does about an authorization that lapses before every parcel has shipped.
@@ -44,4 +44,33 @@ export function decideBeforeExpiry({ expiresAt, now, owed, captured }: { expires
   const deadline = captureDeadline(expiresAt);
   if (now.getTime() < deadline.getTime()) return { action: 'wait', until: deadline };
   return { action: 'capture-rest', amount: money(rest.amount, rest.currency), finalCapture: true };
+}
+
+/** A capture the order started, as the expiry policy counts it. */
+export interface CaptureCount {
+  amount: Money;
+  status: 'started' | 'captured' | 'authorization-expired' | 'refused';
+}
+
+/** What the order is owed: its total less the shares of parcels cancelled before they left (never captured). */
+export function owedByOrder(total: Money, cancelledShares: readonly Money[]): Money {
+  return subtract(total, sum([...cancelledShares], total.currency));
+}
+
+/** What the captures took or are taking: one under way counts (it must not be taken twice), one that failed does not. */
+export function capturedOrUnderWay(captures: readonly CaptureCount[], currency: string): Money {
+  return sum(
+    captures.filter((c) => c.status === 'started' || c.status === 'captured').map((c) => c.amount),
+    currency,
+  );
+}
+
+/** What the order will not collect from this authorization: what it is owed less what captures actually took. */
+export function uncollected(owed: Money, captures: readonly CaptureCount[]): Money {
+  const taken = sum(
+    captures.filter((c) => c.status === 'captured').map((c) => c.amount),
+    owed.currency,
+  );
+  const rest = subtract(owed, taken);
+  return rest.amount > 0 ? rest : money(0, owed.currency);
 }

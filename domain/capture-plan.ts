@@ -64,7 +64,7 @@ export function parcelShares(order: CapturedOrder, parcels: readonly ParcelConte
 
 export type CaptureAtHandover =
   | { action: 'capture'; amount: Money; finalCapture: boolean }
-  /** Captured already (the whole order at the first handover), or a parcel worth nothing. */
+  /** Captured already (the whole order at the first handover, or the rest before the hold lapsed), or a parcel worth nothing. */
   | { action: 'nothing' };
 
 /**
@@ -72,14 +72,22 @@ export type CaptureAtHandover =
  * last parcel to go is the final capture (the provider then releases whatever hold is left);
  * every earlier one keeps the hold with final_capture false. Without it, a card allows one
  * capture, so the first handover captures the whole order and later ones capture nothing.
+ * Once a final capture was taken (or is under way), the provider has released what was left of
+ * the hold: every later handover captures nothing (the rest was taken before the hold lapsed).
  */
 export function captureAtHandover(
   shares: readonly ParcelShare[],
-  { parcelId, handedOverBefore, multicapture }: { parcelId: string; handedOverBefore: readonly string[]; multicapture: boolean },
+  {
+    parcelId,
+    handedOverBefore,
+    multicapture,
+    finalCaptureTaken = false,
+  }: { parcelId: string; handedOverBefore: readonly string[]; multicapture: boolean; finalCaptureTaken?: boolean },
 ): CaptureAtHandover {
   const share = shares.find((s) => s.parcelId === parcelId);
   if (!share) throw new RangeError(`no parcel ${parcelId}`);
   if (handedOverBefore.includes(parcelId)) throw new RangeError(`parcel ${parcelId} was handed over already`);
+  if (finalCaptureTaken) return { action: 'nothing' };
   if (!multicapture) {
     if (handedOverBefore.length > 0) return { action: 'nothing' };
     const total = sum(

@@ -4,6 +4,8 @@
 #   Temporal CLI (pinned), stripe-mock (pinned): built with `go install` into the cache folder
 #   Elasticsearch (pinned integ-test zip from Maven Central): unpacked into the cache folder
 #   schemathesis (pinned): a Python venv in the cache folder, for the API fuzz run (test/fuzz/)
+#   Temporal's Java test server (pinned, from Maven Central, runs on OpenJDK 17): the time-skipping
+#   server of the workflow tests, with a wrapper the SDK starts as an existing-path executable
 #   npm packages: `npm ci`
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -90,6 +92,36 @@ else
   "$SCHEMATHESIS_BIN" --version >/dev/null || die "schemathesis $SCHEMATHESIS_VERSION did not install"
   touch "$SCHEMATHESIS_HOME/.installed"
   log "schemathesis $SCHEMATHESIS_VERSION: installed"
+fi
+
+if [ -x "$TEMPORAL_TEST_SERVER_BIN" ]; then
+  log "Temporal test server $TEMPORAL_TEST_SERVER_VERSION: cached at $TEMPORAL_TEST_SERVER_HOME"
+else
+  # The SDK's createTimeSkipping() downloads a native build from temporal.download; this is the
+  # same server (io.temporal.testserver.TestServer) as a jar with its dependencies.
+  command -v mvn >/dev/null || die "Maven is needed to fetch the Temporal test server: apt-get install -y maven"
+  [ -x "$JAVA17_HOME/bin/java" ] || die "the Temporal test server runs on OpenJDK 17: apt-get install -y openjdk-17-jdk-headless"
+  log "Temporal test server $TEMPORAL_TEST_SERVER_VERSION: fetching io.temporal:temporal-test-server and its dependencies from Maven Central"
+  partial="$TEMPORAL_TEST_SERVER_HOME.partial"
+  rm -rf "$partial" && mkdir -p "$partial/lib"
+  cat > "$partial/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>local</groupId><artifactId>temporal-test-server-deps</artifactId><version>1</version>
+  <dependencies><dependency><groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId><version>$TEMPORAL_TEST_SERVER_VERSION</version></dependency></dependencies>
+</project>
+POM
+  mvn -B -ntp -f "$partial/pom.xml" dependency:copy-dependencies -DoutputDirectory="$partial/lib" 2>&1 | grep -E 'ERROR|BUILD' | sed 's/^/    /' >&2 || true
+  [ -f "$partial/lib/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION.jar" ] || die "could not fetch the Temporal test server (see Maven output above)"
+  rm "$partial/pom.xml"
+  # The SDK runs it as `<path> <port>`; the jars are found next to the wrapper wherever the cache is.
+  {
+    echo '#!/usr/bin/env bash'
+    echo 'here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"'
+    printf 'exec %q -cp "$here/lib/*" io.temporal.testserver.TestServer "$@"\n' "$JAVA17_HOME/bin/java"
+  } > "$partial/temporal-test-server"
+  chmod +x "$partial/temporal-test-server"
+  rm -rf "$TEMPORAL_TEST_SERVER_HOME" && mv "$partial" "$TEMPORAL_TEST_SERVER_HOME"
+  log "Temporal test server $TEMPORAL_TEST_SERVER_VERSION: installed at $TEMPORAL_TEST_SERVER_HOME"
 fi
 
 wait "$temporal_job" || die "Temporal CLI build failed"

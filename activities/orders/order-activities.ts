@@ -3,9 +3,20 @@ import type { Kysely } from 'kysely';
 import { businessFailure } from '../../domain/business-failure';
 import type { Database, PostalAddress } from '../../db/database';
 import { ParcelNotInOrder } from '../../db/shipments';
-import { createOrder, identifyCustomer, setOrderStatus, setShippingAddress, type CustomerRecord, type NewOrder, type StatusChange, type StatusNotification } from '../../db/orders';
+import {
+  createOrder,
+  identifyCustomer,
+  queueOrderNotification,
+  setOrderStatus,
+  setShippingAddress,
+  type CustomerRecord,
+  type NewOrder,
+  type OrderNotification,
+  type StatusChange,
+  type StatusNotification,
+} from '../../db/orders';
 
-export type { CustomerRecord, StatusChange, StatusNotification };
+export type { CustomerRecord, OrderNotification, StatusChange, StatusNotification };
 
 export interface OrderActivityDeps {
   db: Kysely<Database>;
@@ -45,6 +56,11 @@ export function createOrderActivities({ db }: OrderActivityDeps) {
         if (error instanceof ParcelNotInOrder) throw ApplicationFailure.nonRetryable(error.message, 'ParcelNotInOrder');
         throw error;
       }
+    },
+
+    /** An email without a status change (a parcel is late): queued once per order, template and subject, by the outbox's unique dedupe key. */
+    async queueNotification({ orderId, ...notification }: { orderId: string } & OrderNotification): Promise<void> {
+      await queueOrderNotification(db, orderId, notification);
     },
 
     async updateShippingAddress({ orderId, address }: { orderId: string; address: PostalAddress }): Promise<void> {

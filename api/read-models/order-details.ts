@@ -75,6 +75,8 @@ const orderView = z.object({
       captured: money.optional(),
       paymentId: z.string().optional(),
       multicapture: z.boolean().optional(),
+      authorizationExpiresAt: z.string().optional().describe("When the provider releases the hold; what is still owed is captured a day before"),
+      authorizationExpired: z.object({ at: z.string(), uncollected: money }).optional().describe('Set when the hold lapsed with money owed: what could not be collected'),
     })
     .optional(),
   reservations: z.array(z.object({ warehouseId: z.string(), warehouseCode: z.string(), lines: z.array(parcelLine) })),
@@ -86,6 +88,9 @@ const orderView = z.object({
         lines: z.array(parcelLine),
         stage: z.enum(['started', 'handed_over', 'delivered', 'failed', 'returned', 'address_problem', 'cancelled']),
         late: z.boolean(),
+        carrier: z.string().optional(),
+        trackingNumber: z.string().optional(),
+        trackingUrl: z.string().optional(),
       }),
     )
     .optional()
@@ -94,7 +99,8 @@ const orderView = z.object({
     .array(
       z.object({
         workflowId: z.string(),
-        shipmentId: z.string(),
+        shipmentId: z.string().optional().describe("The parcel whose handover took it; absent for the rest captured before the hold lapsed"),
+        purpose: z.enum(['handover', 'before-expiry']).optional(),
         amount: money,
         finalCapture: z.boolean(),
         status: z.enum(['started', 'captured', 'authorization-expired', 'refused']),

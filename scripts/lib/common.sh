@@ -8,6 +8,8 @@ STRIPE_MOCK_VERSION=0.197.0
 ELASTICSEARCH_VERSION=8.19.21
 POSTGRES_MAJOR=15
 SCHEMATHESIS_VERSION=4.32.5
+# Temporal's Java test server (time skipping), from Maven Central: the SDK would download its own build.
+TEMPORAL_TEST_SERVER_VERSION=1.27.0
 
 # Built or downloaded once per machine, outside the repo, and shared by every clone. As root it
 # must be readable by the service user, which a home folder under /root is not.
@@ -19,6 +21,9 @@ ES_HOME="$CACHE_DIR/elasticsearch-$ELASTICSEARCH_VERSION"
 # A Python venv: schemathesis fuzzes the API from its OpenAPI document (test/fuzz/).
 SCHEMATHESIS_HOME="$CACHE_DIR/schemathesis-$SCHEMATHESIS_VERSION"
 SCHEMATHESIS_BIN="$SCHEMATHESIS_HOME/bin/st"
+# The jar and its dependencies, and a wrapper the SDK starts as an existing-path test server.
+TEMPORAL_TEST_SERVER_HOME="$CACHE_DIR/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION"
+TEMPORAL_TEST_SERVER_BIN="$TEMPORAL_TEST_SERVER_HOME/temporal-test-server"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 REDIS_BIN="$(command -v redis-server || echo /usr/bin/redis-server)"
 JAVA17_HOME="${ES_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
@@ -74,6 +79,7 @@ export_profile_env() {
   export API_PORT="${API_PORT}"
   export TEMPORAL_CLI_PATH="$TEMPORAL_BIN"
   export SCHEMATHESIS_PATH="$SCHEMATHESIS_BIN"
+  export TEMPORAL_TEST_SERVER_PATH="$TEMPORAL_TEST_SERVER_BIN"
 }
 
 

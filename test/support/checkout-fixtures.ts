@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import request from 'supertest';
 import { startCheckoutOperation } from '../../api/orders/checkout-start';
 import { processOrderWorkflowType, submitCheckoutUpdate, type OrderInput, type CheckoutResult } from '../../workflows/order/order.messages';
@@ -53,8 +54,11 @@ export function checkoutRequest(shopper: Shopper, cartId: string, paymentMethod:
   return { cartId, email: shopper.email, shippingAddress: usAddress, billingAddress: usAddress, shippingSpeed: 'standard', paymentMethod };
 }
 
-/** Starts the checkout workflow the way the API does (update-with-start, manual payment) and returns its first answer. */
-export async function startCheckout(shopper: Shopper, cartId: string, overrides: Partial<OrderInput> = {}): Promise<CheckoutResult> {
+/**
+ * Starts the checkout workflow the way the API does (update-with-start, manual payment) and returns its first answer.
+ * Given another client (the time-skipping test server has no update-with-start), it starts the same run, then submits.
+ */
+export async function startCheckout(shopper: Shopper, cartId: string, overrides: Partial<OrderInput> = {}, client?: Client): Promise<CheckoutResult> {
   const orderId = randomUUID();
   const input: OrderInput = {
     orderId,
@@ -64,8 +68,10 @@ export async function startCheckout(shopper: Shopper, cartId: string, overrides:
     request: checkoutRequest(shopper, cartId),
     ...overrides,
   };
-  return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, {
-    args: ['test'],
-    startWorkflowOperation: startCheckoutOperation(processOrderWorkflowType, taskQueues.orders, input),
-  });
+  const start = startCheckoutOperation(processOrderWorkflowType, taskQueues.orders, input);
+  if (client) {
+    const handle = await client.workflow.start(start.workflowTypeOrFunc, start.options);
+    return handle.executeUpdate(submitCheckoutUpdate, { args: ['test'] });
+  }
+  return testStack().temporal.client.workflow.executeUpdateWithStart(submitCheckoutUpdate, { args: ['test'], startWorkflowOperation: start });
 }

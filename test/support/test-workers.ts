@@ -1,3 +1,4 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createDb } from '../../db/create-db';
 import { createEasyPost } from '../../platform/create-easypost';
@@ -23,9 +24,11 @@ type RealActivities = ReturnType<typeof createActivities>;
 export async function createTestWorkers(
   overrides: Partial<Omit<WorkerDeps, 'connection' | 'workflows' | 'activityOverrides'>> & {
     activityOverrides?: (real: RealActivities) => WorkerDeps['activityOverrides'];
+    /** Another Temporal server than the shared dev server (the time-skipping test server). */
+    temporal?: TestWorkflowEnvironment;
   } = {},
 ): Promise<TestWorkers> {
-  const { activityOverrides, ...clients } = overrides;
+  const { activityOverrides, temporal: otherServer, ...clients } = overrides;
   const config = testConfig();
   const { temporal, workflowBundle } = testStack();
   const owned = {
@@ -34,7 +37,7 @@ export async function createTestWorkers(
     redis: createRedis(config.redis),
   };
   const deps: WorkerDeps = {
-    connection: temporal.nativeConnection,
+    connection: (otherServer ?? temporal).nativeConnection,
     namespace: 'default',
     indices: testIndices(),
     stripe: createStripe(config),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { authorizationExpiry, captureDeadline, decideBeforeExpiry, DEFAULT_AUTHORIZATION_DAYS } from '../../domain/authorization-expiry';
+import { authorizationExpiry, captureDeadline, capturedOrUnderWay, decideBeforeExpiry, DEFAULT_AUTHORIZATION_DAYS, owedByOrder, uncollected } from '../../domain/authorization-expiry';
 import { money } from '../../domain/money';
 
 const usd = (amount: number) => money(amount, 'USD');
@@ -46,5 +46,24 @@ describe('authorization expiry policy', () => {
 
   it('refuses amounts in two currencies', () => {
     assert.throws(() => decideBeforeExpiry({ expiresAt, now: expiresAt, owed: usd(1), captured: money(1, 'EUR') }), /cannot combine/);
+  });
+
+  it('owes the total less the shares of parcels cancelled before they left', () => {
+    assert.deepEqual(owedByOrder(usd(7000), []), usd(7000));
+    assert.deepEqual(owedByOrder(usd(7000), [usd(2000), usd(500)]), usd(4500));
+  });
+
+  it('counts captures taken or under way as captured, never those that failed', () => {
+    const captures = [
+      { amount: usd(2000), status: 'captured' as const },
+      { amount: usd(1000), status: 'started' as const },
+      { amount: usd(400), status: 'refused' as const },
+      { amount: usd(300), status: 'authorization-expired' as const },
+    ];
+    assert.deepEqual(capturedOrUnderWay(captures, 'USD'), usd(3000));
+    assert.deepEqual(capturedOrUnderWay([], 'USD'), usd(0));
+    // What is uncollected counts only what was actually taken, and never goes below zero.
+    assert.deepEqual(uncollected(usd(7000), captures), usd(5000));
+    assert.deepEqual(uncollected(usd(1000), captures), usd(0));
   });
 });

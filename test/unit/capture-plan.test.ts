@@ -99,6 +99,13 @@ describe('capture plan: what a handover captures', () => {
     assert.deepEqual(captureAtHandover(shares, { parcelId: 'p1', handedOverBefore: ['p3'], multicapture: false }), { action: 'nothing' });
   });
 
+  it('captures nothing once a final capture took the rest before the hold lapsed, with or without multicapture', () => {
+    for (const multicapture of [true, false]) {
+      assert.deepEqual(captureAtHandover(shares, { parcelId: 'p1', handedOverBefore: [], multicapture, finalCaptureTaken: true }), { action: 'nothing' });
+      assert.deepEqual(captureAtHandover(shares, { parcelId: 'p3', handedOverBefore: ['p1', 'p2'], multicapture, finalCaptureTaken: true }), { action: 'nothing' });
+    }
+  });
+
   it('refuses an unknown parcel and a second handover of one parcel', () => {
     assert.throws(() => captureAtHandover(shares, { parcelId: 'p9', handedOverBefore: [], multicapture: true }), /no parcel p9/);
     assert.throws(() => captureAtHandover(shares, { parcelId: 'p1', handedOverBefore: ['p1'], multicapture: true }), /already/);

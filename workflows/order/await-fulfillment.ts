@@ -3,7 +3,8 @@ import { isFinal } from '../../domain/order-state';
 import type { CarryOut, Inbox } from './inbox';
 import type { OrderInput, ProcessOrderWorkflow } from './order.messages';
 import { closeAfterReturnWindow, DEFAULT_RETURN_WINDOW } from './close-after-returns';
-import { capturesInFlight } from './ship-order';
+import { captureBeforeExpiry } from './capture-before-expiry';
+import { capturesInFlight } from './captures';
 import type { TrackedOrder } from './tracked-order';
 
 // Well under Temporal's 10,000-event warning; a waiting order rarely gets near it.
@@ -11,13 +12,15 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
 
 /**
  * A confirmed order ships: the reports of its parcels' workflows (started when it was
- * confirmed: handed over, delivered, late, failed) arrive through the inbox with the support
- * requests, until the order ends (closed after its return window, or cancelled before anything
- * left). The wait can be long and requests grow the history, so when Temporal suggests it (or
- * past a bound) the order continues as new, carrying its state, once no request is mid-way.
+ * confirmed: handed over, delivered, late, failed) arrive through the inbox with the support requests, until the order
+ * ends (closed after its return window, or cancelled before anything left). A day before the
+ * payment's hold lapses, whatever is still owed is captured (capture-before-expiry.ts). The
+ * wait can be long and requests grow the history, so when Temporal suggests it (or past a
+ * bound) the order continues as new, carrying its state, once no request is mid-way.
  */
 export async function awaitFulfillment(order: TrackedOrder, inbox: Inbox, carryOut: CarryOut, input: OrderInput): Promise<void> {
   if (order.status === 'delivered') closeAfterReturnWindow(order, inbox, input.returnWindow ?? DEFAULT_RETURN_WINDOW);
+  captureBeforeExpiry(order, inbox);
   const ended = () => isFinal(order.status);
   // A capture's outcome comes back to this run only: it does not continue as new while one runs.
   const historyFull = () =>

@@ -1,4 +1,5 @@
 import type { Saga } from '../shared/saga';
+import { carryOutExpiryDeadline } from './capture-before-expiry';
 import { endOrder } from './end-order';
 import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
@@ -9,11 +10,12 @@ import type { TrackedOrder } from './tracked-order';
 
 /**
  * What the main flow does for each entry the inbox hands it: a person's request (only this
- * moves the order on a person's say-so) or a parcel's report.
+ * moves the order on a person's say-so), a parcel's report, or the authorization's deadline.
  */
 export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => void): CarryOut {
   return async (entry) => {
     if (entry.kind === 'report') return carryOutReport(order, entry.report, onDelivered);
+    if (entry.kind === 'deadline') return carryOutExpiryDeadline(order);
     const { event, reason, actor, address, requestId } = entry;
     if (actor) {
       await steps.recordSupportAction({ actionId: requestId, actorId: actor.id, actorRole: actor.role, action: event, orderId: order.id, reason, outcome: 'accepted' });

@@ -23,7 +23,13 @@ export interface ReportEntry {
   report: ParcelReport;
 }
 
-export type InboxEntry = RequestEntry | ReportEntry;
+/** A deadline the order set itself that moves no status (the authorization's): carried out in its turn, never refused. */
+export interface DeadlineEntry {
+  kind: 'deadline';
+  deadline: 'authorization-expiry';
+}
+
+export type InboxEntry = RequestEntry | ReportEntry | DeadlineEntry;
 export type CarryOut = (entry: InboxEntry) => Promise<void>;
 
 type Queued = InboxEntry & { settle: (failure?: unknown) => void };
@@ -67,6 +73,11 @@ export class Inbox {
     this.queue.push({ kind: 'report', report, settle: () => undefined });
   }
 
+  /** Queues a deadline that passed, behind everything that arrived before it. */
+  deadline(deadline: DeadlineEntry['deadline']): void {
+    this.queue.push({ kind: 'deadline', deadline, settle: () => undefined });
+  }
+
   /** Carries out requests in arrival order until `done()` holds; requests still queued then wait for the next phase. */
   async serveUntil(done: () => boolean, carryOut: CarryOut): Promise<void> {
     for (;;) {
@@ -92,7 +103,7 @@ export class Inbox {
   /** When the run ends, whatever is still queued is refused with the order's final reason. */
   refuseRemaining(): void {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-      if (next.kind === 'report') continue;
+      if (next.kind !== 'request') continue;
       next.settle(refusedFailure(refusalOf(next.event, this.order.state) ?? { code: 'order-final', message: `the order is ${this.order.status}` }));
     }
   }
@@ -100,7 +111,7 @@ export class Inbox {
   /** The order once every queued request is carried out: what a new request is judged against. */
   private projected(): OrderState {
     return this.queue.reduce((state, entry) => {
-      if (entry.kind === 'report') return state;
+      if (entry.kind !== 'request') return state;
       const next = transition(state, { type: entry.event });
       return next.ok ? next.state : state;
     }, this.order.state);

@@ -67,11 +67,18 @@ export interface ShipmentSummary {
   lines: Array<{ sku: string; quantity: number }>;
   stage: 'started' | 'handed_over' | 'delivered' | 'failed' | 'returned' | 'address_problem' | 'cancelled';
   late: boolean;
+  /** Known once the parcel is handed over (its label's), for the customer's shipped email. */
+  carrier?: string;
+  trackingNumber?: string;
+  trackingUrl?: string;
 }
 
 export interface CaptureSummary {
   workflowId: string;
-  shipmentId: string;
+  /** The parcel whose handover took this capture; absent for the rest taken before the hold lapsed. */
+  shipmentId?: string;
+  /** Absent on captures recorded before expiry captures existed: those are handovers. */
+  purpose?: 'handover' | 'before-expiry';
   amount: Money;
   finalCapture: boolean;
   status: 'started' | 'captured' | 'authorization-expired' | 'refused';
@@ -103,6 +110,10 @@ export interface OrderView {
     captured?: Money;
     paymentId?: string;
     multicapture?: boolean;
+    /** When the provider releases the hold (its capture_before, else 7 days from authorizing): the rest is captured a day before. */
+    authorizationExpiresAt?: string;
+    /** Set when the hold lapsed with money owed: what the order could not collect. Ops find it by PaymentAlert. */
+    authorizationExpired?: { at: string; uncollected: Money };
   };
   reservations: Parcel[];
   /** One per parcel of the allocation, once the order was confirmed: each is a shipment-<id> child. */

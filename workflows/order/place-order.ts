@@ -1,5 +1,6 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { CustomerRecord } from '../../activities/orders/order-activities';
+import { authorizationExpiry } from '../../domain/authorization-expiry';
 import { asBusinessFailure, businessFailure } from '../../domain/business-failure';
 import { checkoutRejection, type CheckoutLine } from '../../domain/checkout';
 import type { Money } from '../../domain/money';
@@ -119,6 +120,7 @@ async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: Order
     authorized: totals.total,
     paymentId: payment.paymentId,
     multicapture: payment.multicapture,
+    authorizationExpiresAt: authorizationExpiry(new Date(), payment.authorizationExpiresAt ? new Date(payment.authorizationExpiresAt) : null).toISOString(),
   };
   order.note('payment authorized', payment.externalId);
   // Webhooks that beat us here were stored, not lost: take them in now.

@@ -1,11 +1,11 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
 import type { StatusChange } from '../../activities/orders/order-activities';
 import { captureAtHandover, parcelShares } from '../../domain/capture-plan';
-import { captureOrderPaymentWorkflowType, captureWorkflowId, type CaptureOrderPaymentWorkflow } from '../payment/capture-order-payment.messages';
-import { taskQueues } from '../shared/task-queues';
 import { parcelWorkflowOptions } from '../shipment/parcel-workflow-options';
 import { shipmentWorkflowId, shipParcelWorkflowType, type ParcelReport, type ShipParcelInput, type ShipParcelWorkflow } from '../shipment/ship-parcel.messages';
-import type { CaptureSummary, ShipmentSummary } from './order.messages';
+import { finalCaptureTaken, startCapture } from './captures';
+import { notifyHandedOver, notifyLate } from './fulfillment-emails';
+import type { ShipmentSummary } from './order.messages';
 import { toPostalAddress } from './postal-address';
 import type { TrackedOrder } from './tracked-order';
 
@@ -71,7 +71,7 @@ export async function carryOutReport(order: TrackedOrder, report: ParcelReport, 
       shipment.stage = 'handed_over';
       await captureForHandover(order, shipment.shipmentId, before);
       const allGone = shipments.every((s) => s.stage === 'handed_over' || s.stage === 'delivered' || s.stage === 'cancelled');
-      return order.move(allGone ? 'shipped' : 'partiallyShipped', { notification: { template: allGone ? 'order-shipped' : 'order-partially-shipped', payload: { shipmentId: shipment.shipmentId } } });
+      return order.move(allGone ? 'shipped' : 'partiallyShipped', { notification: notifyHandedOver(shipments, shipment, report, allGone) });
     }
     case 'delivered': {
       shipment.stage = 'delivered';
@@ -82,7 +82,7 @@ export async function carryOutReport(order: TrackedOrder, report: ParcelReport, 
     }
     case 'late':
       shipment.late = true;
-      return;
+      return notifyLate(order, shipment, report);
     case 'failed':
     case 'returned':
       shipment.stage = report.kind;
@@ -93,7 +93,7 @@ export async function carryOutReport(order: TrackedOrder, report: ParcelReport, 
   }
 }
 
-/** Starts the capture the policy says this handover takes; its outcome lands on the order's view. */
+/** Starts the capture the policy says this handover takes; none once the rest was taken before the hold lapsed. */
 async function captureForHandover(order: TrackedOrder, shipmentId: string, handedOverBefore: string[]): Promise<void> {
   const { payment, totals, shipments = [] } = order.view;
   if (!payment?.paymentId || !totals) return order.note('nothing to capture: no payment on the order');
@@ -101,28 +101,7 @@ async function captureForHandover(order: TrackedOrder, shipmentId: string, hande
     totals,
     shipments.map((s) => ({ parcelId: s.shipmentId, lines: s.lines })),
   );
-  const action = captureAtHandover(shares, { parcelId: shipmentId, handedOverBefore, multicapture: payment.multicapture ?? false });
+  const action = captureAtHandover(shares, { parcelId: shipmentId, handedOverBefore, multicapture: payment.multicapture ?? false, finalCaptureTaken: finalCaptureTaken(order) });
   if (action.action === 'nothing') return;
-  const captures = (order.view.captures ??= []);
-  const capture: CaptureSummary = { workflowId: captureWorkflowId(order.id, captures.length + 1), shipmentId, amount: action.amount, finalCapture: action.finalCapture, status: 'started' };
-  captures.push(capture);
-  const child = await startChild<CaptureOrderPaymentWorkflow>(captureOrderPaymentWorkflowType, {
-    workflowId: capture.workflowId,
-    taskQueue: taskQueues.orders,
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    args: [{ orderId: order.id, paymentId: payment.paymentId, amount: action.amount, finalCapture: action.finalCapture }],
-  });
-  void child.result().then(
-    (outcome) => {
-      capture.status = outcome.status;
-      order.note(`capture ${outcome.status}`, capture.workflowId);
-      if (outcome.status === 'captured' && order.view.payment) {
-        const everything = outcome.totalCaptured.amount >= order.view.payment.authorized.amount || outcome.finalCapture;
-        order.view.payment = { ...order.view.payment, status: everything ? 'captured' : 'partially_captured', captured: outcome.totalCaptured };
-      }
-    },
-    (failure: unknown) => order.note('capture failed', `${capture.workflowId}: ${String(failure)}`),
-  );
+  await startCapture(order, { amount: action.amount, finalCapture: action.finalCapture, purpose: 'handover', shipmentId });
 }
-
-export const capturesInFlight = (order: TrackedOrder): number => (order.view.captures ?? []).filter((c) => c.status === 'started').length;

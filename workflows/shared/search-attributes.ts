@@ -14,6 +14,8 @@ export const WarehouseCode = defineSearchAttributeKey('WarehouseCode', SearchAtt
 /** A parcel's stage (AWAITING_PACK, LABEL_PURCHASED, HANDED_OVER, DELIVERED, ...), or LABEL_OVERDUE and DELAYED when a deadline passed. */
 export const ShipmentStatus = defineSearchAttributeKey('ShipmentStatus', SearchAttributeType.KEYWORD);
 export const Skus = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
+/** Something about an order's money ops must act on: AUTHORIZATION_EXPIRED (the hold lapsed with money uncollected). */
+export const PaymentAlert = defineSearchAttributeKey('PaymentAlert', SearchAttributeType.KEYWORD);
 
 export const searchAttributes = [
   OrderId,
@@ -26,6 +28,7 @@ export const searchAttributes = [
   WarehouseCode,
   ShipmentStatus,
   Skus,
+  PaymentAlert,
 ];
 
 /** Values to upsert together, as upsertSearchAttributes takes them. */

@@ -22,5 +22,5 @@ export async function handOver(parcel: TrackedParcel, input: ShipParcelInput): P
   }
   parcel.lastHeardAt = Date.now();
   parcel.moveTo('handed_over', `by ${parcel.handingOver!.actor.id}`);
-  await reportToOrder(parcel, { kind: 'handed-over' });
+  await reportToOrder(parcel, { kind: 'handed-over', carrier: parcel.view.carrier, trackingNumber: parcel.view.trackingNumber });
 }

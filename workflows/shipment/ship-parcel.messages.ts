@@ -88,11 +88,17 @@ export const handOverParcelUpdate = defineUpdate<ParcelView, [HandOverRequest]>(
 export const trackingEventSignal = defineSignal<[TrackingEvent]>('trackingEvent');
 export const parcelStatusQuery = defineQuery<ParcelView>('parcelStatus');
 
+/** The label's carrier and tracking number, for the customer's emails: null before a label; absent from parcels older than these fields. */
+export interface ParcelTracking {
+  carrier?: string | null;
+  trackingNumber?: string | null;
+}
+
 /** What a parcel tells its order (signalled to order-<orderId>), in the order it happens. */
 export type ParcelReport =
-  | { shipmentId: string; kind: 'handed-over'; at: string }
+  | ({ shipmentId: string; kind: 'handed-over'; at: string } & ParcelTracking)
   | { shipmentId: string; kind: 'delivered'; at: string }
-  | { shipmentId: string; kind: 'late'; at: string }
+  | ({ shipmentId: string; kind: 'late'; at: string } & ParcelTracking)
   | { shipmentId: string; kind: 'failed' | 'returned' | 'address-problem'; at: string; detail: string };
 
 export const parcelReportSignal = defineSignal<[ParcelReport]>('parcelReport');

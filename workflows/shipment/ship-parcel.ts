@@ -58,5 +58,5 @@ async function reportLate(parcel: TrackedParcel): Promise<void> {
   parcel.view.late = true;
   parcel.note('late', 'not delivered by the promised date and its grace');
   parcel.flag('DELAYED');
-  await reportToOrder(parcel, { kind: 'late' });
+  await reportToOrder(parcel, { kind: 'late', carrier: parcel.view.carrier, trackingNumber: parcel.view.trackingNumber });
 }

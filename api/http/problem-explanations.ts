@@ -49,7 +49,6 @@ export const problemExplanations: Record<ProblemType, string> = {
   'nothing-left-to-ship': 'Nothing of the order is left to ship, so there is nothing to hold.',
   'already-held': 'Fulfillment of this order is already held. Release it when it may go on.',
   'not-held': 'Fulfillment of this order is not held, so there is nothing to release.',
-  'label-purchased': 'A shipping label with the current address has been bought, so the address can no longer be changed here. Cancel the shipment first.',
   'illegal-transition': 'The order cannot do that in its current status. Reload the order to see its status and timeline.',
   'reason-required': 'Every support action needs a reason, for the audit. Say why and send the request again.',
   'customer-not-allowed': 'A customer may cancel their own order; every other action is for support staff.',

@@ -11,7 +11,6 @@ const refusalTitles: Record<RefusalCode, string> = {
   'nothing-left-to-ship': 'Nothing is left to ship, so there is nothing to hold',
   'already-held': 'Fulfillment is already held',
   'not-held': 'Fulfillment is not held, so there is nothing to release',
-  'label-purchased': 'A shipping label with the current address exists; cancel the shipment first',
   'illegal-transition': 'The order cannot do that in its current status',
   'reason-required': 'Say why: a reason is required',
   'customer-not-allowed': 'Customers may only cancel; support does the rest',

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { findShipmentEvents, findWarehouse, ParcelNotInOrder, recordShipment, recordTrackingStatus } from '../../db/shipments';
+import { cancelShipment, findShipmentEvents, findWarehouse, ParcelNotInOrder, readdressShipment, recordShipment, recordTrackingStatus } from '../../db/shipments';
+import type { PostalAddress } from '../../db/database';
 import type { Address } from '../../domain/checkout';
 import { trackingStatuses, type TrackingEvent, type TrackingStatus } from '../../domain/tracking';
 
@@ -13,8 +14,23 @@ export interface RecordShipmentInput {
   lines: Array<{ sku: string; quantity: number }>;
 }
 
-/** Our reference for a parcel at the carrier: derived from the shipment's id, so every attempt uses the same. */
-export const carrierReferenceFor = (shipmentId: string): string => `shipment-${shipmentId}`;
+/**
+ * Our reference for a parcel at the carrier: derived from the shipment's id, so every attempt uses
+ * the same. A label voided for a new address leaves its reference behind (the carrier would find
+ * that shipment, label and all): the parcel's n-th label round is `shipment-<id>-<n>`.
+ */
+export const carrierReferenceFor = (shipmentId: string, round = 1): string => (round <= 1 ? `shipment-${shipmentId}` : `shipment-${shipmentId}-${round}`);
+
+/** The address as the shipments row keeps it. */
+const postalAddressOf = (to: Address): PostalAddress => ({
+  name: to.name,
+  line1: to.line1,
+  ...(to.line2 && { line2: to.line2 }),
+  city: to.city,
+  ...(to.region && { region: to.region }),
+  postal_code: to.postalCode,
+  country: to.country,
+});
 
 const isTrackingStatus = (status: string): status is TrackingStatus => (trackingStatuses as readonly string[]).includes(status);
 
@@ -33,7 +49,7 @@ export function createParcelRecords(db: Kysely<Database>) {
           warehouseId: input.warehouseId,
           carrierReference: carrierReferenceFor(input.shipmentId),
           lines: input.lines,
-          shipTo: { name: to.name, line1: to.line1, ...(to.line2 && { line2: to.line2 }), city: to.city, ...(to.region && { region: to.region }), postal_code: to.postalCode, country: to.country },
+          shipTo: postalAddressOf(to),
         });
       } catch (error) {
         if (error instanceof ParcelNotInOrder) throw ApplicationFailure.nonRetryable(error.message, 'ParcelNotInOrder');
@@ -56,6 +72,19 @@ export function createParcelRecords(db: Kysely<Database>) {
     /** The row follows the tracking the workflow applied, forward only. */
     async recordShipmentTracking({ shipmentId, status }: { shipmentId: string; status: TrackingStatus }): Promise<void> {
       await recordTrackingStatus(db, shipmentId, status);
+    },
+
+    /**
+     * The parcel takes a new address, for its `round`-th label (the round goes up each time a label
+     * is voided, and names the carrier reference the next label is bought under). Once.
+     */
+    async readdressShipment({ shipmentId, shipTo, round }: { shipmentId: string; shipTo: Address; round: number }): Promise<void> {
+      await readdressShipment(db, shipmentId, { shipTo: postalAddressOf(shipTo), carrierReference: carrierReferenceFor(shipmentId, round) });
+    },
+
+    /** The parcel will not ship: its row is cancelled (unless it is already on its way). Safe to repeat. */
+    async cancelShipment({ shipmentId }: { shipmentId: string }): Promise<void> {
+      await cancelShipment(db, shipmentId);
     },
 
     /** Carrier events stored for the parcel (by the webhook) before or while its workflow was not listening. */

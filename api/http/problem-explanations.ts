@@ -39,6 +39,7 @@ export const problemExplanations: Record<ProblemType, string> = {
   'parcel-size-invalid': 'A parcel needs a weight in grams and a length, width and height in centimetres, all greater than zero. Weigh and measure it and pack it again.',
   'parcel-label-not-bought': 'A parcel is handed to the carrier with its label on it: pack it first (`POST /warehouse/{code}/shipments/{shipmentId}/pack`), and hand it over once the label is bought.',
   'parcel-already-handed-over': 'The carrier has the parcel already; the handover was recorded once and its stock has left the warehouse. Nothing more to do.',
+  'parcel-on-hold': "Support has put the order's fulfillment on hold (`POST /support/orders/{orderId}/hold`), so its parcels are neither packed nor handed over. Put the parcel aside; once support releases the order (`POST /support/orders/{orderId}/release`) it can be packed and handed over again.",
   'parcel-final': 'The parcel was delivered, returned, lost or cancelled: its journey has ended and nothing about it can change any more.',
   internal: 'Something went wrong on our side. It was logged with the `requestId` of this answer: quote it when you report the problem.',
   'checkout-in-progress': 'The order is still being checked out (or this Idempotency-Key\'s checkout is still running). Retry after a moment; a retry with the same key and body gets the same answer, never a second order.',

@@ -59,6 +59,7 @@ export const problemTypes = {
   'parcel-size-invalid': { status: 409, title: 'A parcel needs a positive weight and positive dimensions' },
   'parcel-label-not-bought': { status: 409, title: 'The parcel has no label yet: pack it first' },
   'parcel-already-handed-over': { status: 409, title: 'The parcel was already handed to the carrier' },
+  'parcel-on-hold': { status: 409, title: "Support holds the order's fulfillment: do not pack or hand over its parcels until it is released" },
   'parcel-final': { status: 409, title: "The parcel's journey has ended; nothing can change any more" },
   ...refusalProblems,
 } as const;

@@ -1,8 +1,10 @@
-import { allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
+import type { Address } from '../../domain/checkout';
 import { promisedDays } from '../../domain/rate-choice';
 import { OrderId, ShipmentStatus, WarehouseCode } from '../shared/search-attributes';
+import { cancellableByOrder } from './cancel-parcel';
 import { watchDeadline } from './deadline';
 import { handOver } from './hand-over';
 import { labelParcel } from './label-parcel';
@@ -20,9 +22,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * shipment-<shipmentId>: one parcel from its warehouse to the shopper. Recorded, packed, its
- * address verified, labelled once, handed over (its stock leaves), tracked until delivered,
- * failed or returned; the order hears each step that matters to it. Two deadlines watch beside
- * the flow: a label not bought in time, and a parcel later than promised.
+ * address verified, labelled once (voided and labelled again when the order's address changes
+ * before the handover), handed over (its stock leaves), tracked until delivered, failed or
+ * returned; or cancelled with its order before the carrier has it (its label voided). The order
+ * hears each step that matters to it. Two deadlines watch beside the flow: a label not bought in
+ * time, and a parcel later than promised.
  */
 export async function shipParcel(input: ShipParcelInput): Promise<ParcelOutcome> {
   const parcel = new TrackedParcel(input);
@@ -34,6 +38,12 @@ export async function shipParcel(input: ShipParcelInput): Promise<ParcelOutcome>
   ]);
 
   const { from } = await shipping.recordShipment({ shipmentId: input.shipmentId, orderId: input.orderId, warehouseId: input.warehouseId, shipTo: input.shipTo, lines: input.lines });
+  const stage = await cancellableByOrder(parcel, input, () => journey(parcel, input, from));
+  return { shipmentId: input.shipmentId, stage };
+}
+
+/** Packed and labelled (again, for a new address), handed over, tracked to its end; the deadlines watch beside it. */
+async function journey(parcel: TrackedParcel, input: ShipParcelInput, from: Address): Promise<ParcelOutcome['stage']> {
   const late = watchDeadline(promisedBy(input) + durationMs(input.deliveryGrace ?? DEFAULT_DELIVERY_GRACE), () => reportLate(parcel));
   const labelDue = watchDeadline(startedAt() + durationMs(input.labelDeadline ?? DEFAULT_LABEL_DEADLINE), () => {
     parcel.note('label overdue', `no label within ${input.labelDeadline ?? DEFAULT_LABEL_DEADLINE} of the start; still waiting`);
@@ -42,12 +52,10 @@ export async function shipParcel(input: ShipParcelInput): Promise<ParcelOutcome>
 
   await labelParcel(parcel, input, from);
   await labelDue.stop();
-  await handOver(parcel, input);
+  await handOver(parcel, input, () => labelParcel(parcel, input, from));
   const stage = await trackUntilDone(parcel, input.shipmentId, durationMs(input.trackingPollAfter ?? DEFAULT_TRACKING_POLL_AFTER));
   await late.stop();
-
-  await condition(allHandlersFinished);
-  return { shipmentId: input.shipmentId, stage };
+  return stage;
 }
 
 /** The input's durations are plain strings ('6 hours'), as Temporal reads them. */

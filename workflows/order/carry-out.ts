@@ -2,6 +2,7 @@ import type { Saga } from '../shared/saga';
 import { endOrder } from './end-order';
 import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
+import { holdParcels, readdressParcels } from './instruct-parcels';
 import { steps } from './order-steps';
 import { toPostalAddress } from './postal-address';
 import { carryOutReport } from './ship-order';
@@ -29,13 +30,14 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
         return endOrder(order, event, reason);
       case 'hold':
       case 'release':
-        return order.move(event);
+        await order.move(event);
+        return holdParcels(order, { held: event === 'hold', actor: actor?.id ?? 'the order', reason });
       case 'close':
         return order.move('close', { reason });
       case 'changeShippingAddress':
         await steps.updateShippingAddress({ orderId: order.id, address: toPostalAddress(address!) });
         order.view.shippingAddress = address!;
-        return;
+        return readdressParcels(order, { address: address!, actor: actor?.id ?? 'the order', reason });
       default:
         throw new Error(`no action carries out ${event}`);
     }

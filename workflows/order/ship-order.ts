@@ -7,6 +7,7 @@ import { describeParcel, shipmentWorkflowId, shipParcelWorkflowType, type Parcel
 
 /** The parcels' deadlines, when the order was given shorter ones (tests, demos). */
 export type ParcelDeadlines = Pick<ShipParcelInput, 'labelDeadline' | 'deliveryGrace' | 'trackingPollAfter'>;
+import { carryOutAddressReport, isAddressReport } from './instruct-parcels';
 import type { CaptureSummary, ShipmentSummary } from './order.messages';
 import type { TrackedOrder } from './tracked-order';
 
@@ -60,6 +61,7 @@ export async function carryOutReport(order: TrackedOrder, report: ParcelReport, 
   const shipments = order.view.shipments ?? [];
   const shipment = shipments.find((s) => s.shipmentId === report.shipmentId);
   if (!shipment) return order.note(`report from an unknown parcel: ${report.kind}`, report.shipmentId);
+  if (isAddressReport(report)) return carryOutAddressReport(order, shipment, report);
   order.note(`parcel ${report.kind}`, 'detail' in report ? `${report.shipmentId}: ${report.detail}` : report.shipmentId);
   switch (report.kind) {
     case 'handed-over': {

@@ -16,7 +16,8 @@ export async function trackUntilDone(parcel: TrackedParcel, shipmentId: string, 
   for (const event of await shipping.storedTrackingEvents({ shipmentId })) parcel.receiveTracking(event, 'stored');
   let recorded: TrackingStatus | null = null;
   for (;;) {
-    if (parcel.tracking.status !== null && parcel.tracking.status !== recorded) {
+    // An event that arrives while the row is being written is written next, before the journey may end.
+    while (parcel.tracking.status !== null && parcel.tracking.status !== recorded) {
       recorded = parcel.tracking.status;
       await shipping.recordShipmentTracking({ shipmentId, status: recorded });
     }

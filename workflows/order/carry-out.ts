@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { Saga } from '../shared/saga';
 import { endOrder } from './end-order';
 import { confirmOrder } from './confirm-order';
@@ -7,6 +8,9 @@ import { steps } from './order-steps';
 import { toPostalAddress } from './postal-address';
 import { carryOutReport } from './ship-order';
 import type { TrackedOrder } from './tracked-order';
+
+/** Added after runs were recorded: older histories held and re-addressed the order without telling its parcels. */
+const parcelsInstructed = (): boolean => patched('instruct-parcels');
 
 /**
  * What the main flow does for each entry the inbox hands it: a person's request (only this
@@ -31,13 +35,15 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
       case 'hold':
       case 'release':
         await order.move(event);
-        return holdParcels(order, { held: event === 'hold', actor: actor?.id ?? 'the order', reason });
+        if (parcelsInstructed()) await holdParcels(order, { held: event === 'hold', actor: actor?.id ?? 'the order', reason });
+        return;
       case 'close':
         return order.move('close', { reason });
       case 'changeShippingAddress':
         await steps.updateShippingAddress({ orderId: order.id, address: toPostalAddress(address!) });
         order.view.shippingAddress = address!;
-        return readdressParcels(order, { address: address!, actor: actor?.id ?? 'the order', reason });
+        if (parcelsInstructed()) await readdressParcels(order, { address: address!, actor: actor?.id ?? 'the order', reason });
+        return;
       default:
         throw new Error(`no action carries out ${event}`);
     }

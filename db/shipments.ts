@@ -63,16 +63,57 @@ export async function recordLabel(db: Db, id: string, label: BoughtLabel): Promi
     .execute();
 }
 
-/** A voided label: the carrier's refund as it stands, and the shipment cancelled once the label is refunded. */
-export async function recordRefund(db: Db, id: string, refundStatus: 'submitted' | 'refunded' | 'rejected'): Promise<void> {
-  await db
+/**
+ * A voided label: the carrier's refund as it stands, and the shipment cancelled once the label is
+ * refunded. Only while the row still holds that label (`carrierShipmentId`): a label replaced
+ * since (a new address) keeps the new one's state.
+ */
+export async function recordRefund(db: Db, id: string, refundStatus: 'submitted' | 'refunded' | 'rejected', carrierShipmentId?: string): Promise<void> {
+  let update = db
     .updateTable('shipments')
     .set((eb) => ({
       refund_status: refundStatus,
       status: refundStatus === 'refunded' ? 'cancelled' : eb.ref('status'),
     }))
+    .where('id', '=', id);
+  if (carrierShipmentId) update = update.where('carrier_shipment_id', '=', carrierShipmentId);
+  await update.execute();
+}
+
+/**
+ * The parcel takes a new address. Under a new carrier reference (its label was voided), everything
+ * the old one bought goes with it: the carrier's shipment, the label, the rate chosen for the old
+ * address, the refund; the row is pending again. A retry, or an attempt that runs late, changes
+ * nothing once the row has that reference and a label.
+ */
+export async function readdressShipment(db: Db, id: string, change: { shipTo: PostalAddress; carrierReference: string }): Promise<void> {
+  await db
+    .updateTable('shipments')
+    .set((eb) => ({
+      ship_to: change.shipTo,
+      carrier_reference: change.carrierReference,
+      carrier: null,
+      service: null,
+      quoted_amount: null,
+      quoted_currency: null,
+      carrier_shipment_id: eb.case().when('carrier_reference', '=', change.carrierReference).then(eb.ref('carrier_shipment_id')).else(null).end(),
+      tracking_number: null,
+      label_url: null,
+      cost_amount: null,
+      cost_currency: null,
+      carrier_tracker_id: null,
+      refund_status: null,
+      status: 'pending',
+    }))
     .where('id', '=', id)
+    .where('status', 'in', ['pending', 'label_purchased'])
+    .where((eb) => eb.or([eb('carrier_reference', 'is distinct from', change.carrierReference), eb('tracking_number', 'is', null)]))
     .execute();
+}
+
+/** The parcel will not ship (its order was cancelled): cancelled, unless it is already on its way. */
+export async function cancelShipment(db: Db, id: string): Promise<void> {
+  await db.updateTable('shipments').set({ status: 'cancelled' }).where('id', '=', id).where('status', 'in', ['pending', 'label_purchased']).execute();
 }
 
 export async function recordCarrierTracker(db: Db, id: string, trackerId: string): Promise<void> {

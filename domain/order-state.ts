@@ -38,7 +38,10 @@ export type OrderStatus = (typeof orderStatuses)[number];
 
 export interface OrderState {
   status: OrderStatus;
-  /** A shipping label exists for some parcel: the address is printed on it. */
+  /**
+   * A shipping label exists for some parcel. It no longer stops an address change: the parcel
+   * voids its label and buys one for the new address.
+   */
   labelPurchased: boolean;
   /** Support paused fulfillment (hold / release). */
   fulfillmentHeld: boolean;
@@ -59,7 +62,10 @@ export const orderEventTypes = [
   'cancel',
   'hold',
   'release',
-  /** Keeps the status; refused once a label carries the old address. */
+  /**
+   * Keeps the status. Allowed until something ships: each parcel not yet handed over takes the
+   * new address (a label bought for the old one is voided and bought again).
+   */
   'changeShippingAddress',
   // fulfillment facts
   'labelPurchased',
@@ -91,7 +97,6 @@ export const refusalCodes = [
   'nothing-left-to-ship',
   'already-held',
   'not-held',
-  'label-purchased',
   'illegal-transition',
   'reason-required',
   'customer-not-allowed',
@@ -184,11 +189,14 @@ const riskReview =
 export const canApproveRisk: Guard = riskReview('approved');
 export const canRejectRisk: Guard = riskReview('rejected');
 
-export const canUpdateShippingAddress: Guard = ({ status, labelPurchased }) => {
+/**
+ * A label bought for the old address does not refuse the change: the parcel voids it and buys
+ * another. Once a parcel is with the carrier, the address is on its way: refused.
+ */
+export const canUpdateShippingAddress: Guard = ({ status }) => {
   if (status === 'pending') return pending();
   if (isFinal(status)) return final(status);
   if (hasShipped(status)) return refuse('already-shipped', `the order is ${status}: the address is on a parcel already on its way`);
-  if (labelPurchased) return refuse('label-purchased', 'a shipping label with the current address has been bought; cancel the shipment first');
   return undefined;
 };
 

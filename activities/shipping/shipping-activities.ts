@@ -114,13 +114,20 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
       return label;
     },
 
-    /** Voids the parcel's label at the carrier; nothing to do without one. Asking again answers the refund as it stands. */
-    async voidShippingLabel({ shipmentId }: { shipmentId: string }): Promise<RefundStatus | null> {
+    /**
+     * Voids a label of the parcel at the carrier (EasyPost's refund): the one the workflow names by
+     * its carrier shipment id, else the row's; nothing to do without one. Asking again answers the
+     * refund as it stands, so a retry never voids twice, and naming the label means a late attempt
+     * can never void a label bought since.
+     */
+    async voidShippingLabel({ shipmentId, carrierShipmentId }: { shipmentId: string; carrierShipmentId?: string }): Promise<RefundStatus | null> {
       const row = await shipmentRow(shipmentId);
-      if (!row.carrier_shipment_id || !row.tracking_number) return null;
-      if (row.refund_status === 'refunded' || row.refund_status === 'rejected') return row.refund_status;
-      const status = await shippingCarrier.voidLabel(row.carrier_shipment_id);
-      await recordRefund(db, shipmentId, status);
+      const target = carrierShipmentId ?? row.carrier_shipment_id;
+      const onRow = target === row.carrier_shipment_id;
+      if (!target || (onRow && !row.tracking_number)) return null;
+      if (onRow && (row.refund_status === 'refunded' || row.refund_status === 'rejected')) return row.refund_status;
+      const status = await shippingCarrier.voidLabel(target);
+      await recordRefund(db, shipmentId, status, target);
       return status;
     },
 

@@ -11,7 +11,6 @@ const refusalTitles: Record<RefusalCode, string> = {
   'nothing-left-to-ship': 'Nothing is left to ship, so there is nothing to hold',
   'already-held': 'Fulfillment is already held',
   'not-held': 'Fulfillment is not held, so there is nothing to release',
-  'label-purchased': 'A shipping label with the current address exists; cancel the shipment first',
   'illegal-transition': 'The order cannot do that in its current status',
   'reason-required': 'Say why: a reason is required',
   'customer-not-allowed': 'Customers may only cancel; support does the rest',
@@ -60,6 +59,7 @@ export const problemTypes = {
   'parcel-size-invalid': { status: 409, title: 'A parcel needs a positive weight and positive dimensions' },
   'parcel-label-not-bought': { status: 409, title: 'The parcel has no label yet: pack it first' },
   'parcel-already-handed-over': { status: 409, title: 'The parcel was already handed to the carrier' },
+  'parcel-on-hold': { status: 409, title: "Support holds the order's fulfillment: do not pack or hand over its parcels until it is released" },
   'parcel-final': { status: 409, title: "The parcel's journey has ended; nothing can change any more" },
   ...refusalProblems,
 } as const;

@@ -71,7 +71,7 @@ export function shipmentRoutes(api: ApiRouter, parcels: ParcelClient): void {
         200: { description: 'The parcel after packing', schema: parcelView },
         403: { description: "Another warehouse's parcel, or a role without access", problems: ['forbidden'] },
         404: { description: 'No such parcel at this warehouse', problems: ['not-found'] },
-        409: { description: 'The parcel refuses', problems: ['parcel-not-awaiting-pack', 'parcel-being-packed', 'parcel-size-invalid', 'parcel-final'] },
+        409: { description: 'The parcel refuses', problems: ['parcel-not-awaiting-pack', 'parcel-being-packed', 'parcel-size-invalid', 'parcel-on-hold', 'parcel-final'] },
       },
     },
     async ({ params, body, principal, res }) => {
@@ -95,7 +95,7 @@ export function shipmentRoutes(api: ApiRouter, parcels: ParcelClient): void {
         200: { description: 'The parcel after the handover', schema: parcelView },
         403: { description: "Another warehouse's parcel, or a role without access", problems: ['forbidden'] },
         404: { description: 'No such parcel at this warehouse', problems: ['not-found'] },
-        409: { description: 'The parcel refuses', problems: ['parcel-label-not-bought', 'parcel-already-handed-over', 'parcel-final'] },
+        409: { description: 'The parcel refuses', problems: ['parcel-label-not-bought', 'parcel-already-handed-over', 'parcel-on-hold', 'parcel-final'] },
       },
     },
     async ({ params, principal, res }) => {

@@ -174,8 +174,9 @@ export function createCarrierSandbox(options: CarrierSandboxOptions): CarrierSan
   });
   app.get('/_sandbox/labels', (req, res) => {
     const reference = typeof req.query.reference === 'string' ? req.query.reference : undefined;
-    const purchases = labelPurchases(background, reference);
-    res.json({ reference: reference ?? null, count: purchases.length, data: purchases });
+    // Each purchase with its refund as it stands: `live` counts the labels not refunded.
+    const purchases = labelPurchases(background, reference).map((p) => ({ ...p, refund_status: store.get<Shipment>(p.shipment_id, 'Shipment')?.refund_status ?? null }));
+    res.json({ reference: reference ?? null, count: purchases.length, live: purchases.filter((p) => p.refund_status !== 'refunded').length, data: purchases });
   });
   app.get('/_sandbox/webhook-deliveries', (req, res) => {
     const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);

@@ -19,6 +19,8 @@ export interface RunningCarrierSandbox {
   /** The official client pointed at the sandbox, with a request timeout it really applies. */
   client(timeoutMs?: number): EasyPost;
   labels(reference: string): Promise<number>;
+  /** Every label bought under a reference, with its refund as it stands (null: never voided). */
+  labelPurchases(reference: string): Promise<Array<{ shipment_id: string; tracking_code: string; refund_status: 'submitted' | 'refunded' | 'rejected' | null }>>;
   fault(fault: Omit<Fault, 'times'> & { times?: number }): Promise<void>;
   webhookFault(fault: Omit<WebhookFault, 'times'> & { times?: number }): Promise<void>;
   clearFaults(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startCarrierSandbox(options: Partial<CarrierSandboxOptions
     url,
     client: (timeoutMs = 10_000) => createEasyPost({ apiKey: CARRIER_TEST_KEY, apiBase: url, timeoutMs }),
     labels: async (reference) => (await call<{ count: number }>('GET', `/_sandbox/labels?reference=${encodeURIComponent(reference)}`)).count,
+    labelPurchases: async (reference) => (await call<{ data: Awaited<ReturnType<RunningCarrierSandbox['labelPurchases']>> }>('GET', `/_sandbox/labels?reference=${encodeURIComponent(reference)}`)).data,
     fault: (fault) => call('POST', '/_sandbox/faults', { times: 1, ...fault }),
     webhookFault: (fault) => call('POST', '/_sandbox/webhook-faults', { times: 1, ...fault }),
     clearFaults: () => call('DELETE', '/_sandbox/faults'),

@@ -5,7 +5,7 @@ import { carrierReferenceFor } from '../../activities/shipping/shipping-activiti
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { findShipment } from '../../db/shipments';
 import { ShipmentStatus } from '../../workflows/shared/search-attributes';
-import { parcelStatusQuery, type ParcelView, type ShipParcelInput, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
+import { changeParcelAddressSignal, parcelStatusQuery, type ParcelView, type ShipParcelInput, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
 import { easyPostJson, signature } from '../../sandboxes/carrier/webhooks';
 import { CARRIER_TEST_WEBHOOK_SECRET } from '../support/carrier-sandbox';
 import { eventually } from '../support/eventually';
@@ -148,6 +148,56 @@ describe('the parcel workflow shipment-<id> (carrier sandbox, real workers, API,
     assert.ok((await view(handle)).history.some((h) => h.event === 'could not report address-problem to the order'));
     assert.equal((await handle.describe()).typedSearchAttributes.get(ShipmentStatus), 'ADDRESS_PROBLEM');
     await handle.terminate('test done');
+  });
+
+  it('cancelled by its order before the handover: voids its label at the carrier, cancels its row, and ends cancelled', async () => {
+    const { input, handle } = await started();
+    const reference = carrierReferenceFor(input.shipmentId);
+    assert.equal((await pack(input)).status, 200);
+    await handle.cancel();
+    assert.deepEqual(await handle.result(), { shipmentId: input.shipmentId, stage: 'cancelled' });
+    const described = await handle.describe();
+    assert.equal(described.status.name, 'COMPLETED');
+    assert.equal(described.typedSearchAttributes.get(ShipmentStatus), 'CANCELLED');
+    const parcel = await view(handle);
+    assert.equal(parcel.stage, 'cancelled');
+    assert.ok(parcel.history.some((h) => h.event === 'label voided' && h.detail?.includes('its order was cancelled')), JSON.stringify(parcel.history));
+    const row = await findShipment(s.db, input.shipmentId);
+    assert.equal(row?.status, 'cancelled');
+    assert.ok(row?.refund_status === 'submitted' || row?.refund_status === 'refunded', row?.refund_status ?? 'no refund');
+    // The carrier settles the refund a step later: the one label bought is refunded, none is live.
+    const purchases = await eventually(() => s.sandbox.labelPurchases(reference), (all) => all.every((p) => p.refund_status === 'refunded'), { what: 'the label refunded' });
+    assert.equal(purchases.length, 1);
+    const again = await pack(input);
+    assert.equal(again.status, 409);
+    assert.equal(again.body.type, '/problems/parcel-final');
+  });
+
+  it('cancelled before it was packed: nothing to void, its row is cancelled', async () => {
+    const { input, handle } = await started();
+    // Its row is recorded first (the start itself is not cancellable yet; the order's rows will be written before it starts).
+    await eventually(() => findShipment(s.db, input.shipmentId), (row) => row !== undefined, { what: 'the shipment row' });
+    await handle.cancel();
+    assert.deepEqual(await handle.result(), { shipmentId: input.shipmentId, stage: 'cancelled' });
+    assert.equal((await findShipment(s.db, input.shipmentId))?.status, 'cancelled');
+    assert.equal(await s.sandbox.labels(carrierReferenceFor(input.shipmentId)), 0);
+    assert.equal((await handle.describe()).typedSearchAttributes.get(ShipmentStatus), 'CANCELLED');
+  });
+
+  it('keeps its address once handed over: a new address is refused with its reason, and a cancellation is ignored', async () => {
+    const { input, handle } = await started();
+    assert.equal((await pack(input)).status, 200);
+    assert.equal((await handOver(input)).status, 200);
+    await handle.signal(changeParcelAddressSignal, { address: { ...shopperAddress, line1: '2 Elm St' }, actor: 'agent-smith', reason: 'customer moved' });
+    await handle.cancel();
+    assert.deepEqual(await handle.result(), { shipmentId: input.shipmentId, stage: 'delivered' });
+    const parcel = await view(handle);
+    const refused = parcel.history.find((h) => h.event === 'address change refused');
+    assert.ok(refused, JSON.stringify(parcel.history));
+    assert.ok(parcel.history.some((h) => h.event === 'could not report address-change-refused to the order'));
+    assert.ok(parcel.history.some((h) => h.event === 'cancellation ignored'));
+    assert.equal(await s.sandbox.labels(carrierReferenceFor(input.shipmentId)), 1);
+    assert.equal((await findShipment(s.db, input.shipmentId))?.ship_to.line1, shopperAddress.line1);
   });
 
   it('refuses another warehouse (403), a handover before packing (409 with its type), and an unknown parcel (404)', async () => {

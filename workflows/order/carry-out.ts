@@ -3,6 +3,7 @@ import { carryOutExpiryDeadline } from './capture-before-expiry';
 import { endOrder } from './end-order';
 import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
+import { holdParcels, readdressParcels } from './instruct-parcels';
 import { steps } from './order-steps';
 import { toPostalAddress } from './postal-address';
 import { carryOutReport } from './ship-order';
@@ -31,12 +32,15 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
         return endOrder(order, event, reason);
       case 'hold':
       case 'release':
-        return order.move(event);
+        await order.move(event);
+        await holdParcels(order, { held: event === 'hold', actor: actor?.id ?? 'the order', reason });
+        return;
       case 'close':
         return order.move('close', { reason });
       case 'changeShippingAddress':
         await steps.updateShippingAddress({ orderId: order.id, address: toPostalAddress(address!) });
         order.view.shippingAddress = address!;
+        await readdressParcels(order, { address: address!, actor: actor?.id ?? 'the order', reason });
         return;
       default:
         throw new Error(`no action carries out ${event}`);

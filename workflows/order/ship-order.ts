@@ -5,6 +5,7 @@ import { parcelWorkflowOptions } from '../shipment/parcel-workflow-options';
 import { shipmentWorkflowId, shipParcelWorkflowType, type ParcelReport, type ShipParcelInput, type ShipParcelWorkflow } from '../shipment/ship-parcel.messages';
 import { finalCaptureTaken, startCapture } from './captures';
 import { notifyHandedOver, notifyLate } from './fulfillment-emails';
+import { carryOutAddressReport, isAddressReport } from './instruct-parcels';
 import type { ShipmentSummary } from './order.messages';
 import { toPostalAddress } from './postal-address';
 import type { TrackedOrder } from './tracked-order';
@@ -64,6 +65,7 @@ export async function carryOutReport(order: TrackedOrder, report: ParcelReport, 
   const shipments = order.view.shipments ?? [];
   const shipment = shipments.find((s) => s.shipmentId === report.shipmentId);
   if (!shipment) return order.note(`report from an unknown parcel: ${report.kind}`, report.shipmentId);
+  if (isAddressReport(report)) return carryOutAddressReport(order, shipment, report);
   order.note(`parcel ${report.kind}`, 'detail' in report ? `${report.shipmentId}: ${report.detail}` : report.shipmentId);
   switch (report.kind) {
     case 'handed-over': {

@@ -42,11 +42,22 @@ export interface ShipParcelInput {
 }
 
 /**
- * Why a parcel refuses a warehouse's request: the type of the update's failure, answered by the
- * API as a 409 problem of the same name (`wrong-warehouse` as a 403). `parcel-final` is the API's
- * own, for an update sent to a run that has ended.
+ * Why a parcel refuses a request: the type of the update's failure, answered by the API as a 409
+ * problem of the same name (`wrong-warehouse` as a 403). `parcel-final` is the API's own, for an
+ * update sent to a run that has ended. `parcel-on-hold`: support holds the order's fulfillment.
+ * `parcel-already-handed-over` is also why a parcel with the carrier keeps its address (reported
+ * to the order as `address-change-refused`).
  */
-export const parcelRefusalCodes = ['wrong-warehouse', 'parcel-not-awaiting-pack', 'parcel-being-packed', 'parcel-size-invalid', 'parcel-label-not-bought', 'parcel-already-handed-over', 'parcel-final'] as const;
+export const parcelRefusalCodes = [
+  'wrong-warehouse',
+  'parcel-not-awaiting-pack',
+  'parcel-being-packed',
+  'parcel-size-invalid',
+  'parcel-label-not-bought',
+  'parcel-already-handed-over',
+  'parcel-on-hold',
+  'parcel-final',
+] as const;
 export type ParcelRefusalCode = (typeof parcelRefusalCodes)[number];
 export const isParcelRefusalCode = (type: string | null | undefined): type is ParcelRefusalCode => (parcelRefusalCodes as readonly (string | null | undefined)[]).includes(type);
 
@@ -94,12 +105,43 @@ export interface ParcelTracking {
   trackingNumber?: string | null;
 }
 
+
+/** Who asked for a change the order passes on to its parcels, and why (from the support request). */
+export interface OrderInstruction {
+  actor: string;
+  reason: string;
+}
+
+/**
+ * The order's shipping address changed (support's `updateShippingAddress`): a parcel not yet
+ * handed over takes it. With a label, it voids the label and buys one for the new address from
+ * the last packing; packed without a label (an address problem), it labels from the last
+ * packing; never packed, it waits for its pack. A parcel with the carrier keeps its address and
+ * reports `address-change-refused`.
+ */
+export interface AddressChange extends OrderInstruction {
+  address: Address;
+}
+export const changeParcelAddressSignal = defineSignal<[AddressChange]>('changeParcelAddress');
+
+/** Support held (`held: true`) or released the order's fulfillment: a held parcel refuses pack and handover with `parcel-on-hold`. */
+export interface FulfillmentHold extends OrderInstruction {
+  held: boolean;
+}
+export const holdParcelSignal = defineSignal<[FulfillmentHold]>('holdParcel');
+
 /** What a parcel tells its order (signalled to order-<orderId>), in the order it happens. */
 export type ParcelReport =
   | ({ shipmentId: string; kind: 'handed-over'; at: string } & ParcelTracking)
   | { shipmentId: string; kind: 'delivered'; at: string }
   | ({ shipmentId: string; kind: 'late'; at: string } & ParcelTracking)
-  | { shipmentId: string; kind: 'failed' | 'returned' | 'address-problem'; at: string; detail: string };
+  | { shipmentId: string; kind: 'failed' | 'returned' | 'address-problem'; at: string; detail: string }
+  /** Its label was voided at the carrier for a new address (the refund as the carrier answered it). */
+  | { shipmentId: string; kind: 'label-voided'; at: string; detail: string }
+  /** A label was bought for the new address. */
+  | { shipmentId: string; kind: 'relabelled'; at: string; detail: string }
+  /** The parcel kept its address: it is with the carrier already. */
+  | { shipmentId: string; kind: 'address-change-refused'; at: string; detail: string; reason: ParcelRefusalCode };
 
 export const parcelReportSignal = defineSignal<[ParcelReport]>('parcelReport');
 

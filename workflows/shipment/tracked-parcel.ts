@@ -1,7 +1,14 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { Address } from '../../domain/checkout';
 import { applyTrackingEvent, isFinalTracking, untracked, type Tracking, type TrackingEvent } from '../../domain/tracking';
 import { ShipmentStatus } from '../shared/search-attributes';
-import type { HandOverRequest, PackRequest, ParcelStage, ParcelView, ShipParcelInput } from './ship-parcel.messages';
+import type { AddressChange, HandOverRequest, PackRequest, ParcelStage, ParcelView, ShipParcelInput } from './ship-parcel.messages';
+
+/** The label the parcel holds now: what voiding it names. */
+export interface LiveLabel {
+  carrierShipmentId: string;
+  trackingCode: string;
+}
 
 /**
  * The parcel as this run knows it: what the status query shows, what the warehouse asked for
@@ -14,10 +21,26 @@ export class TrackedParcel {
   /** A pack the main flow has not settled yet (a label bought, or the address refused). */
   packing?: PackRequest;
   handingOver?: HandOverRequest;
+  /** Where it goes: the input's address until the order changes it. */
+  shipTo: Address;
+  /** The last pack carried out: a new address is labelled from its weight and size, with no new pack. */
+  lastPacking?: PackRequest;
+  /** An address change the main flow has not taken yet (the latest, when several came). */
+  newAddress?: AddressChange;
+  /** A label is to be bought for a new address from the last packing: reported as relabelled. */
+  relabelling = false;
+  label?: LiveLabel;
+  /** Which label round the parcel is on: it goes up with every label voided for a new address (the carrier reference follows it). */
+  labelRound = 1;
+  /** Support holds the order's fulfillment: no pack, no handover. */
+  held = false;
+  /** The order cancelled the parcel and the run is cleaning up. */
+  cancelling = false;
   /** Workflow time of the last event heard (applied or not) or poll made: polling waits for quiet after it. */
   lastHeardAt = Date.now();
 
   constructor(input: ShipParcelInput) {
+    this.shipTo = input.shipTo;
     this.view = {
       shipmentId: input.shipmentId,
       orderId: input.orderId,
@@ -38,6 +61,11 @@ export class TrackedParcel {
     return this.view.stage;
   }
 
+  /** The carrier has it, or is taking it: its address and its label can no longer change. */
+  get withCarrier(): boolean {
+    return this.handingOver !== undefined || ['handed_over', 'delivered', 'failed', 'returned'].includes(this.stage);
+  }
+
   get journeyEnded(): boolean {
     return this.tracking.status !== null && isFinalTracking(this.tracking.status);
   }
@@ -50,9 +78,10 @@ export class TrackedParcel {
     this.view.history.push({ at: new Date().toISOString(), event, ...(detail && { detail }) });
   }
 
-  moveTo(stage: ParcelStage, detail?: string): void {
+  /** The history names the stage, or the event that led to it (`label voided`). */
+  moveTo(stage: ParcelStage, detail?: string, event: string = stage): void {
     this.view.stage = stage;
-    this.note(stage, detail);
+    this.note(event, detail);
     this.flag(stage.toUpperCase());
   }
 

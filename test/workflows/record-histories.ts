@@ -22,6 +22,7 @@ import {
   approveRiskUpdate,
   cancelOrderUpdate,
   holdOrderUpdate,
+  orderStatusQuery,
   orderWorkflowId,
   rejectRiskUpdate,
   releaseOrderUpdate,
@@ -29,9 +30,9 @@ import {
   type SupportRequest,
 } from '../../workflows/order/order.messages';
 import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
-import { handOverParcelUpdate, packParcelUpdate } from '../../workflows/shipment/ship-parcel.messages';
+import { handOverParcelUpdate, packParcelUpdate, shipmentWorkflowId } from '../../workflows/shipment/ship-parcel.messages';
 import { createOrder, createStockedSku, uniqueId } from '../support/db-fixtures';
-import { reservedParcel, startParcel } from '../support/parcel-fixtures';
+import { giveTestWarehouseAnAddress, reservedParcel, startParcel } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { storedPaymentEvent } from '../support/payment-event-fixtures';
 import { redisReady } from '../support/cart-fixtures';
@@ -286,5 +287,30 @@ describe('record shipment histories for replay', function () {
     assert.equal((await handle.result()).stage, 'delivered');
     const history = await handle.fetchHistory();
     writeFileSync(path.join(folder, 'shipment-delivered.json'), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+  });
+
+  it('order-shipped-delivered-closed', async () => {
+    await redisReady(s.t.deps.redis);
+    const shopper = await newShopper(s.t);
+    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
+    await giveTestWarehouseAnAddress(s.db);
+    const answer = await startCheckout(shopper, cartId, {
+      request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }),
+      returnWindow: '1 second',
+      parcelDeadlines: { trackingPollAfter: '2 seconds' },
+    });
+    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
+    const client = testStack().temporal.client;
+    const order = client.workflow.getHandle(orderWorkflowId(answer.orderId));
+    const [parcel] = (await eventually(() => order.query(orderStatusQuery), (v) => (v.shipments?.length ?? 0) === 1, { what: 'the parcel started' })).shipments!;
+    const shipment = client.workflow.getHandle(shipmentWorkflowId(parcel!.shipmentId));
+    const actor = { id: 'picker-1', warehouseCode: parcel!.warehouseCode };
+    await shipment.executeUpdate(packParcelUpdate, { args: [{ actor, weightGrams: 900, dimensionsCm: { length: 30, width: 20, height: 10 } }] });
+    await shipment.executeUpdate(handOverParcelUpdate, { args: [{ actor }] });
+    assert.equal((await order.result()).status, 'confirmed');
+    for (const [name, workflowId] of [['order-shipped-delivered-closed', orderWorkflowId(answer.orderId)], ['shipment-of-a-closed-order', shipmentWorkflowId(parcel!.shipmentId)]] as const) {
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(path.join(folder, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+    }
   });
 });

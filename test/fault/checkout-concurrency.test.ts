@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
-import { orderWorkflowId } from '../../workflows/order/order.messages';
+import { orderWorkflowId, processOrderWorkflowType } from '../../workflows/order/order.messages';
 import { addToCart, createCart, redisReady } from '../support/cart-fixtures';
 import { checkoutBody, newShopper, type Shopper } from '../support/checkout-fixtures';
 import { createStockedSku, uniqueId } from '../support/db-fixtures';
@@ -143,7 +143,7 @@ describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis,
 
     const runs = await visibleRuns(`WorkflowId="${orderWorkflowId(orderId)}"`);
     assert.equal(runs.length, 1, JSON.stringify(runs));
-    assert.deepEqual(await visibleRuns(`OrderId="${orderId}"`), runs);
+    assert.deepEqual(await visibleRuns(`OrderId="${orderId}" AND WorkflowType="${processOrderWorkflowType}"`), runs);
 
     const provider = await sandbox.requests({ idempotencyKeyPrefix: `${orderWorkflowId(orderId)}/` });
     assert.deepEqual(

@@ -1,6 +1,6 @@
 import { condition, log } from '@temporalio/workflow';
 import { failureType } from './parcel-failure';
-import { inventory, shipping } from './parcel-steps';
+import { carrierSteps, stockSteps } from './parcel-steps';
 import { refuseAddressChange, voidForNewAddress } from './readdress-parcel';
 import { reportToOrder } from './report-to-order';
 import type { ShipParcelInput } from './ship-parcel.messages';
@@ -24,9 +24,9 @@ export async function handOver(parcel: TrackedParcel, input: ShipParcelInput, re
     parcel.newAddress = undefined;
     await refuseAddressChange(parcel, change);
   }
-  await shipping.handOverToCarrier({ shipmentId: input.shipmentId });
+  await carrierSteps.handOverToCarrier({ shipmentId: input.shipmentId });
   try {
-    await inventory.shipParcelStock({ shipmentId: input.shipmentId, orderId: input.orderId, warehouseId: input.warehouseId, lines: input.lines });
+    await stockSteps.shipParcelStock({ shipmentId: input.shipmentId, orderId: input.orderId, warehouseId: input.warehouseId, lines: input.lines });
   } catch (error) {
     // The parcel is with the carrier whatever our books say: ops reconcile the stock, the parcel goes on.
     if (failureType(error) !== 'ParcelNotReserved') throw error;

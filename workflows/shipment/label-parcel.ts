@@ -3,7 +3,7 @@ import type { ParcelToShip } from '../../activities/shipping/shipping-activities
 import type { Address } from '../../domain/checkout';
 import { Carrier, TrackingNumber } from '../shared/search-attributes';
 import { failureType } from './parcel-failure';
-import { shipping } from './parcel-steps';
+import { carrierSteps } from './parcel-steps';
 import { takeNewAddress } from './readdress-parcel';
 import { reportToOrder } from './report-to-order';
 import type { ShipParcelInput } from './ship-parcel.messages';
@@ -43,7 +43,7 @@ export async function labelParcel(parcel: TrackedParcel, input: ShipParcelInput)
 
 async function deliverableAddress(parcel: TrackedParcel): Promise<Address | undefined> {
   try {
-    return await shipping.verifyShippingAddress(parcel.shipTo);
+    return await carrierSteps.verifyShippingAddress(parcel.shipTo);
   } catch (error) {
     if (failureType(error) !== 'AddressUndeliverable') throw error;
     const detail = error instanceof Error && error.cause instanceof Error ? error.cause.message : 'the carrier cannot deliver to this address';
@@ -55,7 +55,7 @@ async function deliverableAddress(parcel: TrackedParcel): Promise<Address | unde
 
 async function chooseRate(parcel: TrackedParcel, input: ShipParcelInput, request: ParcelToShip): Promise<boolean> {
   try {
-    const rate = await shipping.chooseShippingRate({ shipmentId: input.shipmentId, ...request, speed: input.speed, currency: CARRIER_CURRENCY });
+    const rate = await carrierSteps.chooseShippingRate({ shipmentId: input.shipmentId, ...request, speed: input.speed, currency: CARRIER_CURRENCY });
     const quoted = input.quoted ? `; checkout quoted ${input.quoted.amount} ${input.quoted.currency}` : '';
     parcel.note('rate chosen', `${rate.carrier} ${rate.service} at ${rate.amount.amount} ${rate.amount.currency}${quoted}`);
     return true;
@@ -72,7 +72,7 @@ async function chooseRate(parcel: TrackedParcel, input: ShipParcelInput, request
  * and the cancellation voids it. A label for a new address is reported to the order as relabelled.
  */
 async function buyLabel(parcel: TrackedParcel, input: ShipParcelInput, request: ParcelToShip): Promise<void> {
-  const label = await CancellationScope.nonCancellable(() => shipping.buyShippingLabel({ shipmentId: input.shipmentId, ...request }));
+  const label = await CancellationScope.nonCancellable(() => carrierSteps.buyShippingLabel({ shipmentId: input.shipmentId, ...request }));
   parcel.label = { carrierShipmentId: label.carrierShipmentId, trackingCode: label.trackingCode };
   Object.assign(parcel.view, { carrier: label.carrier, service: label.service, trackingNumber: label.trackingCode, labelUrl: label.labelUrl });
   upsertSearchAttributes([

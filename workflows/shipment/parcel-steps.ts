@@ -1,11 +1,21 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { InventoryActivities } from '../../activities/inventory/inventory-activities';
 import type { ShippingActivities } from '../../activities/shipping/shipping-activities';
 import { carrierRetry, untilDoneRetry } from '../shared/retry-policies';
 import { taskQueues } from '../shared/task-queues';
 
-/** The parcel's carrier calls and its own rows, on the shipping queue. */
-export const shipping = proxyActivities<ShippingActivities>({ taskQueue: taskQueues.shipping, startToCloseTimeout: '30 seconds', retry: carrierRetry });
+/**
+ * Steps the warehouse waits on (a pack is answered with its label, a handover once the parcel is
+ * on its way): the carrier calls that buy the label and hand it over, and the stock leaving. They
+ * run as local activities in the parcel's own worker, as checkout's steps do, so a pack costs the
+ * parcel one workflow task rather than one per step. They retry like any activity and run again
+ * if the worker dies mid-task; each is idempotent (one label per carrier reference, one stock
+ * movement per parcel).
+ */
+export const carrierSteps = proxyLocalActivities<ShippingActivities>({ startToCloseTimeout: '30 seconds', retry: carrierRetry });
 
-/** The stock leaving at handover, where stock writes live: the parcel is already with the carrier, so this must happen. */
-export const inventory = proxyActivities<InventoryActivities>({ taskQueue: taskQueues.inventory, startToCloseTimeout: '30 seconds', retry: untilDoneRetry });
+/** The stock leaving at handover: the parcel is already with the carrier, so this must happen. */
+export const stockSteps = proxyLocalActivities<InventoryActivities>({ startToCloseTimeout: '30 seconds', retry: untilDoneRetry });
+
+/** What nobody waits on (polls, stored events, voids, the row's own changes) goes through the shipping queue. */
+export const shipping = proxyActivities<ShippingActivities>({ taskQueue: taskQueues.shipping, startToCloseTimeout: '30 seconds', retry: carrierRetry });

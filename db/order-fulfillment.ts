@@ -10,6 +10,8 @@ export interface OrderParcelRecord {
   carrier: string | null;
   service: string | null;
   trackingNumber: string | null;
+  /** The carrier's public tracking page for the label it holds. */
+  trackingUrl: string | null;
   /** Whether a label was bought, and a voided label's refund at the carrier. */
   labelBought: boolean;
   refundStatus: 'submitted' | 'refunded' | 'rejected' | null;
@@ -18,7 +20,7 @@ export interface OrderParcelRecord {
   shippedAt: Date | null;
   deliveredAt: Date | null;
   /** The carrier's events stored for the parcel, in carrier time. */
-  events: Array<{ status: string; description: string | null; location: string | null; occurredAt: Date; publicUrl: string | null }>;
+  events: Array<{ status: string; description: string | null; location: string | null; occurredAt: Date }>;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function findOrderParcels(db: Db, orderId: string): Promise<OrderPa
   const rows = await db
     .selectFrom('shipments as s')
     .innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
-    .select(['s.id', 'w.code', 's.status', 's.carrier', 's.service', 's.tracking_number', 's.label_url', 's.refund_status', 's.created_at', 's.shipped_at', 's.delivered_at'])
+    .select(['s.id', 'w.code', 's.status', 's.carrier', 's.service', 's.tracking_number', 's.label_url', 's.tracking_url', 's.refund_status', 's.created_at', 's.shipped_at', 's.delivered_at'])
     .where('s.order_id', '=', orderId)
     .orderBy('s.created_at')
     .orderBy('s.id')
@@ -47,7 +49,7 @@ export async function findOrderParcels(db: Db, orderId: string): Promise<OrderPa
       .execute(),
     db
       .selectFrom('shipment_events')
-      .select(['shipment_id', 'status', 'description', 'location', 'occurred_at', 'payload'])
+      .select(['shipment_id', 'status', 'description', 'location', 'occurred_at'])
       .where('shipment_id', 'in', ids)
       .orderBy('occurred_at')
       .orderBy('id')
@@ -60,6 +62,7 @@ export async function findOrderParcels(db: Db, orderId: string): Promise<OrderPa
     carrier: row.carrier,
     service: row.service,
     trackingNumber: row.tracking_number,
+    trackingUrl: row.tracking_url,
     labelBought: row.tracking_number !== null || row.label_url !== null,
     refundStatus: row.refund_status,
     lines: items.filter((item) => item.shipment_id === row.id).map((item) => ({ sku: item.sku, quantity: item.quantity })),
@@ -68,15 +71,8 @@ export async function findOrderParcels(db: Db, orderId: string): Promise<OrderPa
     deliveredAt: row.delivered_at,
     events: events
       .filter((event) => event.shipment_id === row.id)
-      .map((event) => ({ status: event.status, description: event.description, location: event.location, occurredAt: event.occurred_at, publicUrl: trackerPublicUrl(event.payload) })),
+      .map((event) => ({ status: event.status, description: event.description, location: event.location, occurredAt: event.occurred_at })),
   }));
-}
-
-/** The tracker's public page as the carrier's event carried it (EasyPost's `result.public_url`). */
-function trackerPublicUrl(payload: unknown): string | null {
-  const result = (payload as { result?: { public_url?: unknown } } | null)?.result;
-  const url = result?.public_url;
-  return typeof url === 'string' && /^https?:\/\//.test(url) ? url : null;
 }
 
 /** Every movement of an order's money, oldest first: the ledger is the source of truth. */

@@ -43,6 +43,7 @@ export interface BoughtLabel {
   costAmount: number;
   costCurrency: string;
   trackerId: string | null;
+  trackingUrl: string | null;
 }
 
 /** The label as bought; a pending shipment becomes label_purchased. Writing it again changes nothing. */
@@ -57,6 +58,7 @@ export async function recordLabel(db: Db, id: string, label: BoughtLabel): Promi
       cost_amount: label.costAmount,
       cost_currency: label.costCurrency,
       carrier_tracker_id: label.trackerId,
+      tracking_url: label.trackingUrl,
       status: eb.case().when('status', '=', 'pending').then(eb.val<ShipmentStatus>('label_purchased')).else(eb.ref('status')).end(),
     }))
     .where('id', '=', id)
@@ -99,6 +101,7 @@ export async function readdressShipment(db: Db, id: string, change: { shipTo: Po
       carrier_shipment_id: eb.case().when('carrier_reference', '=', change.carrierReference).then(eb.ref('carrier_shipment_id')).else(null).end(),
       tracking_number: null,
       label_url: null,
+      tracking_url: null,
       cost_amount: null,
       cost_currency: null,
       carrier_tracker_id: null,

@@ -65,6 +65,8 @@ export interface Label {
   labelUrl: string;
   cost: Money;
   trackerId: string | null;
+  /** The carrier's public tracking page for the customer (EasyPost's tracker `public_url`), when it gives one. */
+  trackingUrl: string | null;
 }
 
 export type TrackingStatus = 'unknown' | 'pre_transit' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'available_for_pickup' | 'return_to_sender' | 'failure' | 'cancelled' | 'error';

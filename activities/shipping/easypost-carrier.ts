@@ -50,7 +50,7 @@ interface EasyPostShipment {
   selected_rate: { carrier: string; service: string; rate: string; currency: string } | null;
   postage_label: { label_url: string } | null;
   tracking_code: string | null;
-  tracker: { id: string } | null;
+  tracker: { id: string; public_url?: string | null } | null;
   scan_form?: { id: string } | null;
 }
 
@@ -94,6 +94,7 @@ export function createEasyPostCarrier(easypost: EasyPost): ShippingCarrier {
       labelUrl: shipment.postage_label.label_url,
       cost: money(cents(rate.rate), rate.currency),
       trackerId: shipment.tracker?.id ?? null,
+      trackingUrl: shipment.tracker?.public_url ?? null,
     };
   };
 

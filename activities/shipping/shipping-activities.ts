@@ -90,6 +90,7 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
           labelUrl: row.label_url,
           cost: { amount: row.cost_amount, currency: row.cost_currency },
           trackerId: row.carrier_tracker_id,
+          trackingUrl: row.tracking_url,
         };
       }
       if (!row.carrier || !row.service) throw ApplicationFailure.nonRetryable(`shipment ${shipmentId} has no chosen rate: choose one first`, 'NoRateChosen');
@@ -110,6 +111,7 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
         costAmount: label.cost.amount,
         costCurrency: label.cost.currency,
         trackerId: label.trackerId,
+        trackingUrl: label.trackingUrl,
       });
       return label;
     },

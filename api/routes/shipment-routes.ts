@@ -24,6 +24,7 @@ const parcelView = z.object({
   service: z.string().nullable(),
   trackingNumber: z.string().nullable(),
   labelUrl: z.string().nullable().describe('The 4x6 PDF label to print, once bought'),
+  trackingUrl: z.string().nullable().describe("The carrier's public tracking page for the label, once bought"),
   tracking: z.string().nullable().describe("The carrier's tracking status, forward only"),
   late: z.boolean(),
   history: z.array(z.object({ at: z.string(), event: z.string(), detail: z.string().optional() })),

@@ -14,6 +14,8 @@ export interface ShipmentTable {
   tracking_number: string | null;
   label_id: string | null;
   label_url: string | null;
+  /** The carrier's public tracking page for the label (EasyPost's tracker `public_url`). */
+  tracking_url: string | null;
   /** Address snapshot at label time. */
   ship_to: Json<PostalAddress>;
   /** Set together with cost_currency, or both null. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { NEUTRAL_TRACKING_PAGE, trackingLink } from '../../domain/tracking-link';
+import { trackingLink } from '../../domain/tracking-link';
 
 describe('tracking link', () => {
   it("points at the carrier's own page for the carriers we know, whatever the spelling", () => {
@@ -9,9 +9,9 @@ describe('tracking link', () => {
     assert.equal(trackingLink('DHL Express', 'JD0000'), 'https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id=JD0000');
   });
 
-  it('falls back to a carrier-neutral tracking search, with the number escaped', () => {
-    assert.equal(trackingLink('SandboxPost', 'SP123'), `${NEUTRAL_TRACKING_PAGE}SP123`);
-    assert.equal(trackingLink('Other', ' a/b '), `${NEUTRAL_TRACKING_PAGE}a%2Fb`);
+  it('escapes the number, and has no page for a carrier it does not know', () => {
+    assert.equal(trackingLink('UPS', ' 1Z/9 '), 'https://www.ups.com/track?tracknum=1Z%2F9');
+    assert.equal(trackingLink('SandboxPost', 'SP123'), null);
   });
 
   it('refuses an empty tracking number', () => {

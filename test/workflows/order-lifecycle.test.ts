@@ -94,6 +94,12 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     const paid = await s.db.selectFrom('orders').select('shipping_amount').where('id', '=', answer.orderId).executeTakeFirstOrThrow();
     assert.equal(rows.reduce((sum, r) => sum + r.charged_amount!, 0), paid.shipping_amount);
     assert.ok(rows.every((r) => r.cost_amount !== null && r.cost_amount > 0));
+    // The shipped email links each parcel to the carrier's own tracking page for its label.
+    const shipped = await s.db.selectFrom('notifications').select('payload').where('order_id', '=', answer.orderId).where('template', '=', 'order-shipped').executeTakeFirstOrThrow();
+    const pages = await s.db.selectFrom('shipments').select(['tracking_number', 'tracking_url']).where('order_id', '=', answer.orderId).execute();
+    const linked = (shipped.payload as { parcels: Array<{ trackingNumber: string; trackingUrl: string }> }).parcels.map((p) => [p.trackingNumber, p.trackingUrl]);
+    assert.deepEqual(linked.sort(), pages.map((p) => [p.tracking_number, p.tracking_url]).sort());
+    assert.ok(pages.every((p) => p.tracking_url?.endsWith(`/track/${p.tracking_number}`)), JSON.stringify(pages));
     assert.deepEqual(await findInventoryDrift(s.db, { skus: [sku.sku, other.sku] }), []);
     const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', answer.orderId).execute();
     assert.deepEqual(mails.map((m) => m.template).sort(), ['order-confirmed', 'order-delivered', 'order-partially-shipped', 'order-shipped']);

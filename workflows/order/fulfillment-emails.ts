@@ -26,10 +26,14 @@ export async function notifyLate(order: TrackedOrder, shipment: ShipmentSummary,
   );
 }
 
-/** The parcel's label, as its report tells it: kept on the order's view with the link the customer follows. */
-function learnTracking(shipment: ShipmentSummary, { carrier, trackingNumber }: ParcelTracking): void {
+/**
+ * The parcel's label, as its report tells it: kept on the order's view with the link the customer
+ * follows, the carrier's own tracking page (EasyPost's tracker) or, without one, the carrier's site.
+ */
+function learnTracking(shipment: ShipmentSummary, { carrier, trackingNumber, trackingUrl }: ParcelTracking): void {
   if (!carrier || !trackingNumber) return;
-  Object.assign(shipment, { carrier, trackingNumber, trackingUrl: trackingLink(carrier, trackingNumber) });
+  const link = trackingUrl ?? trackingLink(carrier, trackingNumber);
+  Object.assign(shipment, { carrier, trackingNumber, ...(link && { trackingUrl: link }) });
 }
 
 const trackedParcel = (s: ShipmentSummary) => ({

@@ -4,7 +4,7 @@ import { carrierSteps, stockSteps } from './parcel-steps';
 import { refuseAddressChange, voidForNewAddress } from './readdress-parcel';
 import { reportToOrder } from './report-to-order';
 import type { ShipParcelInput } from './ship-parcel.messages';
-import type { TrackedParcel } from './tracked-parcel';
+import { trackingOf, type TrackedParcel } from './tracked-parcel';
 
 /**
  * The warehouse hands the parcel over: it goes on the carrier's manifest (the scan form), then
@@ -35,5 +35,5 @@ export async function handOver(parcel: TrackedParcel, input: ShipParcelInput, re
   }
   parcel.lastHeardAt = Date.now();
   parcel.moveTo('handed_over', `by ${parcel.handingOver!.actor.id}`);
-  await reportToOrder(parcel, { kind: 'handed-over', carrier: parcel.view.carrier, trackingNumber: parcel.view.trackingNumber });
+  await reportToOrder(parcel, { kind: 'handed-over', ...trackingOf(parcel) });
 }

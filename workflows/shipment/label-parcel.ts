@@ -74,7 +74,7 @@ async function chooseRate(parcel: TrackedParcel, input: ShipParcelInput, request
 async function buyLabel(parcel: TrackedParcel, input: ShipParcelInput, request: ParcelToShip): Promise<void> {
   const label = await CancellationScope.nonCancellable(() => carrierSteps.buyShippingLabel({ shipmentId: input.shipmentId, ...request }));
   parcel.label = { carrierShipmentId: label.carrierShipmentId, trackingCode: label.trackingCode };
-  Object.assign(parcel.view, { carrier: label.carrier, service: label.service, trackingNumber: label.trackingCode, labelUrl: label.labelUrl });
+  Object.assign(parcel.view, { carrier: label.carrier, service: label.service, trackingNumber: label.trackingCode, labelUrl: label.labelUrl, trackingUrl: label.trackingUrl });
   upsertSearchAttributes([
     { key: Carrier, value: label.carrier },
     { key: TrackingNumber, value: label.trackingCode },

@@ -34,7 +34,7 @@ export async function voidLabel(parcel: TrackedParcel, input: ShipParcelInput, w
   const refund = await CancellationScope.nonCancellable(() => shipping.voidShippingLabel({ shipmentId: input.shipmentId, carrierShipmentId: label.carrierShipmentId }));
   parcel.label = undefined;
   parcel.labelRound += 1;
-  Object.assign(parcel.view, { carrier: null, service: null, trackingNumber: null, labelUrl: null });
+  Object.assign(parcel.view, { carrier: null, service: null, trackingNumber: null, labelUrl: null, trackingUrl: null });
   upsertSearchAttributes([{ key: TrackingNumber, value: null }]);
   const detail = `${label.trackingCode} (${why}): refund ${refund ?? 'not needed'}`;
   parcel.note('label voided', detail);

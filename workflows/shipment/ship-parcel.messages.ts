@@ -88,6 +88,8 @@ export interface ParcelView {
   service: string | null;
   trackingNumber: string | null;
   labelUrl: string | null;
+  /** The carrier's public tracking page for the label (EasyPost's tracker), when it gives one. */
+  trackingUrl: string | null;
   tracking: TrackingStatus | null;
   late: boolean;
   history: Array<{ at: string; event: string; detail?: string }>;
@@ -99,10 +101,11 @@ export const handOverParcelUpdate = defineUpdate<ParcelView, [HandOverRequest]>(
 export const trackingEventSignal = defineSignal<[TrackingEvent]>('trackingEvent');
 export const parcelStatusQuery = defineQuery<ParcelView>('parcelStatus');
 
-/** The label's carrier and tracking number, for the customer's emails: null before a label; absent from parcels older than these fields. */
+/** The label's carrier, tracking number and tracking page, for the customer's emails: null before a label. */
 export interface ParcelTracking {
-  carrier?: string | null;
-  trackingNumber?: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
 }
 
 

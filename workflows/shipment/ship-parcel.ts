@@ -10,7 +10,7 @@ import { registerParcelHandlers } from './parcel-handlers';
 import { reportToOrder } from './report-to-order';
 import type { ParcelOutcome, ShipParcelInput } from './ship-parcel.messages';
 import { trackUntilDone } from './track-parcel';
-import { TrackedParcel } from './tracked-parcel';
+import { TrackedParcel, trackingOf } from './tracked-parcel';
 
 const DEFAULT_LABEL_DEADLINE = '24 hours';
 const DEFAULT_DELIVERY_GRACE = '1 day';
@@ -64,5 +64,5 @@ async function reportLate(parcel: TrackedParcel): Promise<void> {
   parcel.view.late = true;
   parcel.note('late', 'not delivered by the promised date and its grace');
   parcel.flag('DELAYED');
-  await reportToOrder(parcel, { kind: 'late', carrier: parcel.view.carrier, trackingNumber: parcel.view.trackingNumber });
+  await reportToOrder(parcel, { kind: 'late', ...trackingOf(parcel) });
 }

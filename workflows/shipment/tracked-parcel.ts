@@ -2,9 +2,12 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Address } from '../../domain/checkout';
 import { applyTrackingEvent, isFinalTracking, untracked, type Tracking, type TrackingEvent } from '../../domain/tracking';
 import { ShipmentStatus } from '../shared/search-attributes';
-import type { AddressChange, HandOverRequest, PackRequest, ParcelStage, ParcelView, ShipParcelInput } from './ship-parcel.messages';
+import type { AddressChange, HandOverRequest, PackRequest, ParcelStage, ParcelTracking, ParcelView, ShipParcelInput } from './ship-parcel.messages';
 
 /** The label the parcel holds now: what voiding it names. */
+/** What the customer is told of the parcel's label: carrier, tracking number and page. */
+export const trackingOf = ({ view }: TrackedParcel): ParcelTracking => ({ carrier: view.carrier, trackingNumber: view.trackingNumber, trackingUrl: view.trackingUrl });
+
 export interface LiveLabel {
   carrierShipmentId: string;
   trackingCode: string;
@@ -51,6 +54,7 @@ export class TrackedParcel {
       service: null,
       trackingNumber: null,
       labelUrl: null,
+      trackingUrl: null,
       tracking: null,
       late: false,
       history: [],

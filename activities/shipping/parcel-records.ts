@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { cancelShipment, findShipmentEvents, readdressShipment } from '../../db/shipments';
-import type { PostalAddress } from '../../db/database';
 import type { Address } from '../../domain/checkout';
+import { toPostalAddress } from '../../domain/postal-address';
 import { trackingStatuses, type TrackingEvent, type TrackingStatus } from '../../domain/tracking';
 
 /**
@@ -11,17 +11,6 @@ import { trackingStatuses, type TrackingEvent, type TrackingStatus } from '../..
  * that shipment, label and all): the parcel's n-th label round is `shipment-<id>-<n>`.
  */
 export const carrierReferenceFor = (shipmentId: string, round = 1): string => (round <= 1 ? `shipment-${shipmentId}` : `shipment-${shipmentId}-${round}`);
-
-/** The address as the shipments row keeps it. */
-const postalAddressOf = (to: Address): PostalAddress => ({
-  name: to.name,
-  line1: to.line1,
-  ...(to.line2 && { line2: to.line2 }),
-  city: to.city,
-  ...(to.region && { region: to.region }),
-  postal_code: to.postalCode,
-  country: to.country,
-});
 
 const isTrackingStatus = (status: string): status is TrackingStatus => (trackingStatuses as readonly string[]).includes(status);
 
@@ -33,7 +22,7 @@ export function createParcelRecords(db: Kysely<Database>) {
      * is voided, and names the carrier reference the next label is bought under). Once.
      */
     async readdressShipment({ shipmentId, shipTo, round }: { shipmentId: string; shipTo: Address; round: number }): Promise<void> {
-      await readdressShipment(db, shipmentId, { shipTo: postalAddressOf(shipTo), carrierReference: carrierReferenceFor(shipmentId, round) });
+      await readdressShipment(db, shipmentId, { shipTo: toPostalAddress(shipTo), carrierReference: carrierReferenceFor(shipmentId, round) });
     },
 
     /** The parcel will not ship: its row is cancelled (unless it is already on its way). Safe to repeat. */

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database';
 import { reserveStock } from '../../db/reservations';
 import { recordShipments } from '../../db/shipments';
 import type { Address } from '../../domain/checkout';
-import { toPostalAddress } from '../../workflows/order/postal-address';
+import { toPostalAddress } from '../../domain/postal-address';
 import { parcelWorkflowOptions } from '../../workflows/shipment/parcel-workflow-options';
 import { shipParcelWorkflowType, type ShipParcelInput, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
 import { createOrder, createStockedSku, TEST_WAREHOUSE_CODE } from './db-fixtures';

@@ -5,7 +5,7 @@ import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
 import { holdParcels, readdressParcels } from './instruct-parcels';
 import { steps } from './order-steps';
-import { toPostalAddress } from './postal-address';
+import { toPostalAddress } from '../../domain/postal-address';
 import { carryOutReport } from './ship-order';
 import type { TrackedOrder } from './tracked-order';
 

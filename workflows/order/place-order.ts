@@ -14,7 +14,7 @@ import { confirmOrder } from './confirm-order';
 import type { CheckoutResult, OrderInput } from './order.messages';
 import { indexOrder, indexRejectedOrder } from './best-effort';
 import { steps } from './order-steps';
-import { toPostalAddress } from './postal-address';
+import { toPostalAddress } from '../../domain/postal-address';
 import type { TrackedOrder } from './tracked-order';
 
 const DEFAULT_RESERVATION_TTL_MS = 48 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@ import { finalCaptureTaken, startCapture } from './captures';
 import { notifyHandedOver, notifyLate } from './fulfillment-emails';
 import { carryOutAddressReport, isAddressReport } from './instruct-parcels';
 import type { ShipmentSummary } from './order.messages';
-import { toPostalAddress } from './postal-address';
+import { toPostalAddress } from '../../domain/postal-address';
 import type { TrackedOrder } from './tracked-order';
 
 /** The parcels' deadlines, when the order was given shorter ones (tests, demos). */

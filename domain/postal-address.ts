@@ -1,4 +1,4 @@
-import type { Address } from '../../domain/checkout';
+import type { Address } from './checkout';
 
 /** The address as the orders table and carriers store it. */
 export function toPostalAddress(address: Address) {

@@ -7,9 +7,11 @@ import { addToCart, redisReady, stockInWarehouse } from '../support/cart-fixture
 import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { createStockedSku, TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
+import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { testStack } from '../support/test-stack';
+import { ParcelAlerts } from '../../workflows/shared/search-attributes';
 
 const SECOND_WAREHOUSE = 'TEST-DB-2';
 
@@ -105,5 +107,25 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     assert.deepEqual(mails.map((m) => m.template).sort(), ['order-confirmed', 'order-delivered', 'order-partially-shipped', 'order-shipped']);
     const row = await s.db.selectFrom('orders').select('status').where('id', '=', answer.orderId).executeTakeFirstOrThrow();
     assert.equal(row.status, 'closed');
+  });
+
+  it('flags a parcel the carrier could not deliver for support (ParcelAlerts=FAILED), and waits for its decision', async () => {
+    const shopper = await newShopper(s.t);
+    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
+    await giveTestWarehouseAnAddress(s.db);
+    const answer = await startCheckout(shopper, cartId, { returnWindow: '1 second', parcelDeadlines: { trackingPollAfter: '2 seconds' } });
+    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
+    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(answer.orderId));
+    const [parcel] = (await eventually(() => order.query(orderStatusQuery), (v) => (v.shipments?.length ?? 0) === 1, { what: 'the parcel started' })).shipments!;
+    const bearer = await s.t.warehouseBearer(parcel!.warehouseCode);
+    const base = `/warehouse/${parcel!.warehouseCode}/shipments/${parcel!.shipmentId}`;
+    assert.equal((await request(s.t.app).post(`${base}/pack`).set('Authorization', bearer).send({ weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } })).status, 200);
+    await s.sandbox.outcome(carrierReferenceFor(parcel!.shipmentId), 'failure');
+    assert.equal((await request(s.t.app).post(`${base}/hand-over`).set('Authorization', bearer)).status, 200);
+
+    const failed = await eventually(() => order.query(orderStatusQuery), (v) => v.shipments![0]!.stage === 'failed', { what: 'the parcel failed' });
+    assert.equal(failed.status, 'shipped', 'the order waits for support: no delivery, no return window');
+    await eventually(async () => (await order.describe()).typedSearchAttributes.get(ParcelAlerts), (alerts) => alerts?.join() === 'FAILED', { what: 'ParcelAlerts=FAILED' });
+    await order.terminate('test done');
   });
 });

@@ -6,7 +6,7 @@ import type { CarryOut } from './inbox';
 import { holdParcels, readdressParcels } from './instruct-parcels';
 import { steps } from './order-steps';
 import { toPostalAddress } from '../../domain/postal-address';
-import { carryOutReport } from './ship-order';
+import { carryOutReport, parcelAlerts } from './ship-order';
 import type { TrackedOrder } from './tracked-order';
 
 /**
@@ -15,7 +15,10 @@ import type { TrackedOrder } from './tracked-order';
  */
 export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => void): CarryOut {
   return async (entry) => {
-    if (entry.kind === 'report') return carryOutReport(order, entry.report, onDelivered);
+    if (entry.kind === 'report') {
+      await carryOutReport(order, entry.report, onDelivered);
+      return order.flagParcelAlerts(parcelAlerts(order.view.shipments ?? []));
+    }
     if (entry.kind === 'deadline') return carryOutExpiryDeadline(order);
     const { event, reason, actor, address, requestId } = entry;
     if (actor) {

@@ -95,6 +95,20 @@ export async function carryOutReport(order: TrackedOrder, report: ParcelReport, 
   }
 }
 
+/**
+ * What the order's parcels need from support now, for ops to find in the Temporal UI: a parcel
+ * late and not delivered, one the carrier failed to deliver or returned, an address it refused.
+ * Empty once each is settled (delivered, relabelled).
+ */
+export function parcelAlerts(shipments: readonly ShipmentSummary[]): string[] {
+  const alerts = new Set<string>();
+  for (const { late, stage } of shipments) {
+    if (late && stage !== 'delivered') alerts.add('LATE');
+    if (stage === 'failed' || stage === 'returned' || stage === 'address_problem') alerts.add(stage.toUpperCase());
+  }
+  return [...alerts].sort();
+}
+
 /** Starts the capture the policy says this handover takes; none once the rest was taken before the hold lapsed. */
 async function captureForHandover(order: TrackedOrder, shipmentId: string, handedOverBefore: string[]): Promise<void> {
   const { payment, totals, shipments = [] } = order.view;

@@ -1,7 +1,7 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { StatusChange } from '../../activities/orders/order-activities';
 import { initialOrderState, transition, type OrderEventType, type OrderState, type OrderStatus } from '../../domain/order-state';
-import { OrderStatus as OrderStatusAttribute, type SearchAttributeUpdates } from '../shared/search-attributes';
+import { OrderStatus as OrderStatusAttribute, ParcelAlerts, type SearchAttributeUpdates } from '../shared/search-attributes';
 import type { CheckoutResult, ContinuedOrder, OrderInput, OrderView, PaymentEvent } from './order.messages';
 import { steps } from './order-steps';
 import type { ParcelDeadlines } from './ship-order';
@@ -25,6 +25,8 @@ export class TrackedOrder {
   readonly paymentEvents: PaymentEvent[];
   /** What checkout learns for ops (total, risk) goes out with the next status: one upsert per move. */
   private learnt: SearchAttributeUpdates = [];
+  /** As ops see them now (carried over by a run that continued as new). */
+  private parcelAlerts: string[] = workflowInfo().typedSearchAttributes.get(ParcelAlerts) ?? [];
 
   constructor({ orderId, customerSubject, request, parcelDeadlines = {}, continued }: OrderInput) {
     this.id = orderId;
@@ -80,6 +82,13 @@ export class TrackedOrder {
       throw error;
     }
     if (change.reason !== undefined && change.reason !== null) this.view.statusReason = change.reason;
+  }
+
+  /** What ops find the order by when its parcels need support; written only when it changes (each write is an event). */
+  flagParcelAlerts(alerts: string[]): void {
+    if (alerts.join() === this.parcelAlerts.join()) return;
+    this.parcelAlerts = alerts;
+    upsertSearchAttributes([{ key: ParcelAlerts, value: alerts.length > 0 ? alerts : null }]);
   }
 
   receivePaymentEvent(event: PaymentEvent): void {

@@ -16,6 +16,8 @@ export const ShipmentStatus = defineSearchAttributeKey('ShipmentStatus', SearchA
 export const Skus = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
 /** Something about an order's money ops must act on: AUTHORIZATION_EXPIRED (the hold lapsed with money uncollected). */
 export const PaymentAlert = defineSearchAttributeKey('PaymentAlert', SearchAttributeType.KEYWORD);
+/** What an order's parcels need from support now: LATE, FAILED, RETURNED, ADDRESS_PROBLEM (`ParcelAlerts="FAILED"`). */
+export const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttributeType.KEYWORD_LIST);
 
 export const searchAttributes = [
   OrderId,
@@ -29,6 +31,7 @@ export const searchAttributes = [
   ShipmentStatus,
   Skus,
   PaymentAlert,
+  ParcelAlerts,
 ];
 
 /** Values to upsert together, as upsertSearchAttributes takes them. */

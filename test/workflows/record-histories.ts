@@ -30,7 +30,7 @@ import {
   type SupportRequest,
 } from '../../workflows/order/order.messages';
 import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
-import { handOverParcelUpdate, packParcelUpdate, shipmentWorkflowId } from '../../workflows/shipment/ship-parcel.messages';
+import { changeParcelAddressSignal, handOverParcelUpdate, packParcelUpdate, parcelStatusQuery, shipmentWorkflowId } from '../../workflows/shipment/ship-parcel.messages';
 import { createOrder, createStockedSku, uniqueId } from '../support/db-fixtures';
 import { giveTestWarehouseAnAddress, reservedParcel, startParcel } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
@@ -287,6 +287,27 @@ describe('record shipment histories for replay', function () {
     assert.equal((await handle.result()).stage, 'delivered');
     const history = await handle.fetchHistory();
     writeFileSync(path.join(folder, 'shipment-delivered.json'), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+  });
+
+  it('shipment-readdressed-then-delivered', async () => {
+    const { input } = await reservedParcel(s.db, { overrides: { trackingPollAfter: '1 second' } });
+    const handle = await startParcel(testStack().temporal.client, input);
+    const actor = { id: 'picker-1', warehouseCode: input.warehouseCode };
+    const first = await handle.executeUpdate(packParcelUpdate, { args: [{ actor, weightGrams: 900, dimensionsCm: { length: 30, width: 20, height: 10 } }] });
+    await handle.signal(changeParcelAddressSignal, { address: { ...input.shipTo, line1: '2 Elm St' }, actor: 'agent-1', reason: 'recorded for replay' });
+    await eventually(() => handle.query(parcelStatusQuery), (v) => v.trackingNumber !== null && v.trackingNumber !== first.trackingNumber, { what: 'relabelled' });
+    await handle.executeUpdate(handOverParcelUpdate, { args: [{ actor }] });
+    assert.equal((await handle.result()).stage, 'delivered');
+    writeFileSync(path.join(folder, 'shipment-readdressed-then-delivered.json'), `${JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory())), null, 2)}\n`);
+  });
+
+  it('shipment-cancelled-after-label', async () => {
+    const { input } = await reservedParcel(s.db);
+    const handle = await startParcel(testStack().temporal.client, input);
+    await handle.executeUpdate(packParcelUpdate, { args: [{ actor: { id: 'picker-1', warehouseCode: input.warehouseCode }, weightGrams: 900, dimensionsCm: { length: 30, width: 20, height: 10 } }] });
+    await handle.cancel();
+    assert.equal((await handle.result()).stage, 'cancelled');
+    writeFileSync(path.join(folder, 'shipment-cancelled-after-label.json'), `${JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory())), null, 2)}\n`);
   });
 
   it('order-shipped-delivered-closed', async () => {

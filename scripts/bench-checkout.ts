@@ -4,12 +4,8 @@
 // at once. Prints latency, throughput, their ratio, and CPU seconds per process per phase.
 //   npm run -s bench:checkout -- [--checkouts 300] [--rounds 3] [--concurrency 10] [--warmup 20] [--products 100] [--skus-per-product 3] [--lines 2] [--payment manual|card]
 //     [--temporal-config key=value ...] (replaces scripts/lib/temporal-dev-server.conf)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -31,6 +27,7 @@ import { runLoad } from './bench/checkout-load';
 import { printReport, type CpuRow, type CpuSeconds, type PhaseResult, type Round } from './bench/checkout-report';
 import { historyBreakdown, stepSequence, taskCounts } from './bench/history-breakdown';
 import { checkoutRequestBody, fillCarts, newShoppers, type BenchPayment, type Shopper } from './bench/checkout-shoppers';
+import { freePort, ServerChild } from './bench/server-child';
 import { findPid, machineCpu, pidFromFile, processCpu, treeCpu } from './bench/process-cpu';
 import { temporalDevServerArgs, temporalDevServerConfig } from './lib/temporal-dev-server-args';
 
@@ -72,63 +69,6 @@ const step = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const stackDir = path.join(__dirname, '../.stack/dev');
 
 type Kind = 'real' | 'skeleton';
-
-/** A server child: its first line says it is ready (with its port, for the API); the workers' later lines report indexed orders. */
-class ServerChild {
-  readonly indexed = new Map<string, number>();
-  private waiters: (() => void)[] = [];
-  readonly process: ChildProcess;
-
-  constructor(script: string, env: NodeJS.ProcessEnv) {
-    // tsx as an import hook, not its CLI wrapper: the process whose CPU /proc reports is the server itself.
-    this.process = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench', script)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  }
-
-  async ready(): Promise<{ port?: number }> {
-    const lines = createInterface({ input: this.process.stdout! });
-    return new Promise((resolve, reject) => {
-      this.process.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-      lines.on('line', (line) => {
-        const message = JSON.parse(line) as { port?: number; ready?: boolean; indexed?: Kind; orderId?: string; at?: number };
-        if (message.port || message.ready) resolve(message);
-        if (message.indexed) {
-          this.indexed.set(`${message.indexed}/${message.orderId}`, message.at!);
-          this.waiters.forEach((wake) => wake());
-        }
-      });
-    });
-  }
-
-  /** Waits until every order was indexed, or the timeout; answers how many were not. */
-  async settle(kind: Kind, orderIds: string[], timeoutMs: number): Promise<number> {
-    const missing = () => orderIds.filter((id) => !this.indexed.has(`${kind}/${id}`)).length;
-    const deadline = Date.now() + timeoutMs;
-    while (missing() > 0 && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 250);
-      });
-      this.waiters = [];
-    }
-    return missing();
-  }
-
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
-    const exited = once(this.process, 'exit');
-    this.process.kill('SIGTERM');
-    if ((await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)])) === false) this.process.kill('SIGKILL');
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 async function main(): Promise<void> {
   const runId = Date.now().toString(36);
@@ -180,9 +120,9 @@ async function main(): Promise<void> {
     step(`temporal dev server on ${temporalPort} (pid ${temporalPid ?? 'not found'})`);
 
     // API and workers in two processes, as api/main.ts and workers/main.ts run: each one's CPU is its own.
-    workers = new ServerChild('serve-checkout-workers.ts', env);
+    workers = new ServerChild(path.join(__dirname, 'bench', 'serve-checkout-workers.ts'), env);
     await workers.ready();
-    api = new ServerChild('serve-checkout.ts', env);
+    api = new ServerChild(path.join(__dirname, 'bench', 'serve-checkout.ts'), env);
     const origin = `http://127.0.0.1:${(await api.ready()).port}`;
     step(`workers up (pid ${workers.process.pid}), api at ${origin} (pid ${api.process.pid})`);
 

@@ -7,12 +7,8 @@
 //     [--step-ms 100] [--return-window '2 seconds'] [--payment card|manual]
 // Its own database, Redis db, index prefix, Temporal dev server and carrier sandbox; the dev stack's
 // PostgreSQL, Redis, Elasticsearch and Stripe sandbox. Everything on 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -31,6 +27,7 @@ import { searchAttributes } from '../workflows/shared/search-attributes';
 import { createCatalog, recreateDatabase } from './bench/checkout-catalog';
 import { checkoutRequestBody, fillCarts, newShoppers, type BenchPayment, type Shopper } from './bench/checkout-shoppers';
 import { printFulfillmentReport, type Cpu, type Phase } from './bench/fulfillment-report';
+import { freePort, ServerChild } from './bench/server-child';
 import { findPid, machineCpu, pidFromFile, processCpu, treeCpu } from './bench/process-cpu';
 import { noWork, workByType, addWork, type Work } from './bench/workflow-work';
 import { temporalDevServerArgs, temporalDevServerConfig } from './lib/temporal-dev-server-args';
@@ -76,43 +73,6 @@ const PACK = { weightGrams: 900, dimensionsCm: { length: 30, width: 20, height: 
 const step = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const stackDir = path.join(__dirname, '../.stack/dev');
 const now = () => performance.timeOrigin + performance.now();
-
-/** A child server that prints JSON lines: {port} or {ready} first, then the workers' {indexed, orderId, at}. */
-class ServerChild {
-  readonly indexed = new Set<string>();
-  readonly process: ChildProcess;
-  constructor(args: string[], env: NodeJS.ProcessEnv, stdout: 'pipe' | 'ignore' = 'pipe') {
-    // tsx as an import hook, not its CLI wrapper: the process whose CPU /proc reports is the server itself.
-    this.process = spawn(process.execPath, ['--import', 'tsx', ...args], { env, stdio: ['ignore', stdout, 'inherit'] });
-  }
-  async ready(): Promise<{ port?: number }> {
-    const lines = createInterface({ input: this.process.stdout! });
-    return new Promise((resolve, reject) => {
-      this.process.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-      lines.on('line', (line) => {
-        if (!line.startsWith('{')) return;
-        const message = JSON.parse(line) as { port?: number; ready?: boolean; indexed?: string; orderId?: string };
-        if (message.port || message.ready) resolve(message);
-        if (message.indexed) this.indexed.add(message.orderId!);
-      });
-    });
-  }
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
-    const exited = once(this.process, 'exit');
-    this.process.kill('SIGTERM');
-    if ((await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)])) === false) this.process.kill('SIGKILL');
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 async function until<T>(what: string, deadline: number, probe: () => Promise<T>, done: (value: T) => boolean, everyMs = 50): Promise<T> {
   for (;;) {
@@ -181,10 +141,10 @@ async function main(): Promise<void> {
     const temporalPid = findPid((argv) => argv.includes('start-dev') && argv.includes(String(temporalPort)));
 
     // The API first (the carrier sandbox sends its webhooks there), then the sandbox, then the workers.
-    const api = new ServerChild([path.join(__dirname, 'bench/serve-checkout.ts')], env);
+    const api = new ServerChild(path.join(__dirname, 'bench/serve-checkout.ts'), env);
     children.push(api);
     const origin = `http://127.0.0.1:${(await api.ready()).port}`;
-    const carrier = new ServerChild([path.join(__dirname, '../sandboxes/carrier/main.ts')], {
+    const carrier = new ServerChild(path.join(__dirname, '../sandboxes/carrier/main.ts'), {
       ...env,
       CARRIER_SANDBOX_PORT: String(carrierPort),
       CARRIER_SANDBOX_STEP_MS: args['step-ms'],
@@ -193,7 +153,7 @@ async function main(): Promise<void> {
     }, 'ignore');
     children.push(carrier);
     await until('the carrier sandbox', Date.now() + 30_000, () => fetch(`${env.CARRIER_API_BASE}/_sandbox/health`).then((r) => r.ok, () => false), Boolean, 200);
-    const workers = new ServerChild([path.join(__dirname, 'bench/serve-checkout-workers.ts')], env);
+    const workers = new ServerChild(path.join(__dirname, 'bench/serve-checkout-workers.ts'), env);
     children.push(workers);
     await workers.ready();
     step(`temporal on ${temporalPort} (pid ${temporalPid}), api ${origin} (pid ${api.process.pid}), workers (pid ${workers.process.pid}), carrier sandbox ${env.CARRIER_API_BASE} (pid ${carrier.process.pid}, ${args['step-ms']} ms a step)`);
@@ -291,7 +251,7 @@ async function main(): Promise<void> {
         }),
       );
       if (kind === 'checkout') {
-        await until('every order indexed', deadline, async () => orderIds.every((id) => workers.indexed.has(id)), Boolean, 100);
+        if ((await workers.settle('real', orderIds, Math.max(0, deadline - Date.now()))) > 0) throw new Error(`${name}: not every order indexed in time`);
       } else {
         await Promise.race([Promise.all(closings), sleep(Math.max(0, deadline - Date.now())).then(() => { throw new Error(`${name}: not every order closed in time`); })]);
       }

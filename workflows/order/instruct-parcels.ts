@@ -11,13 +11,14 @@ import {
 import type { ShipmentSummary } from './order.messages';
 import type { TrackedOrder } from './tracked-order';
 
+/** A parcel the order does not know to be with the carrier: support's requests and a cancellation still reach it. */
+export const notYetHandedOver = (shipment: ShipmentSummary): boolean => shipment.stage === 'started' || shipment.stage === 'address_problem';
+
 /**
  * What support asks of the order that its parcels carry out: a new address, a hold or its
- * release. Each goes to every parcel the order does not know to be with the carrier; a parcel that
- * got there meanwhile refuses the address itself and reports why.
+ * release. Each goes to every parcel not yet handed over; a parcel that got to the carrier
+ * meanwhile refuses the address itself and reports why.
  */
-const notYetHandedOver = (shipment: ShipmentSummary): boolean => shipment.stage === 'started' || shipment.stage === 'address_problem';
-
 export const readdressParcels = (order: TrackedOrder, change: AddressChange): Promise<void> => tellParcels(order, changeParcelAddressSignal, change, 'the new address');
 
 export const holdParcels = (order: TrackedOrder, hold: FulfillmentHold): Promise<void> => tellParcels(order, holdParcelSignal, hold, hold.held ? 'the hold' : 'the release');

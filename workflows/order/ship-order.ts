@@ -5,7 +5,7 @@ import { parcelWorkflowOptions } from '../shipment/parcel-workflow-options';
 import { shipmentWorkflowId, shipParcelWorkflowType, type ParcelReport, type ShipParcelInput, type ShipParcelWorkflow } from '../shipment/ship-parcel.messages';
 import { finalCaptureTaken, startCapture } from './captures';
 import { notifyHandedOver, notifyLate } from './fulfillment-emails';
-import { carryOutAddressReport, isAddressReport } from './instruct-parcels';
+import { carryOutAddressReport, isAddressReport, notYetHandedOver } from './instruct-parcels';
 import type { ShipmentSummary } from './order.messages';
 import { toPostalAddress } from '../../domain/postal-address';
 import type { TrackedOrder } from './tracked-order';
@@ -53,8 +53,7 @@ export async function startShipments(order: TrackedOrder, parcels: ShipParcelInp
 
 /** Parcels not yet with the carrier stop when the order will not ship; those handed over go on. */
 export async function stopShipments(order: TrackedOrder): Promise<void> {
-  for (const shipment of order.view.shipments ?? []) {
-    if (shipment.stage !== 'started' && shipment.stage !== 'address_problem') continue;
+  for (const shipment of (order.view.shipments ?? []).filter(notYetHandedOver)) {
     await getExternalWorkflowHandle(shipmentWorkflowId(shipment.shipmentId)).cancel();
     shipment.stage = 'cancelled';
   }

@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { ApiRouter } from './http/api-router';
 import type { AppDeps } from './app-deps';
 import { notFoundHandler, problemHandler } from './http/problem';
+import { createApiMetrics } from './metrics/metrics-router';
 import { createOrderClient } from './orders/order-client';
 import { docsRouter } from './routes/docs-routes';
 import { carrierWebhookRoutes } from './routes/carrier-webhook-routes';
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const metrics = createApiMetrics(deps.db);
+  app.use(metrics.countRequests);
 
   app.use(
     pinoHttp({
@@ -45,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     }),
   );
   app.use(
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
   stripeWebhookRoutes(api, deps);
   carrierWebhookRoutes(api, deps);
 
+  app.use(metrics.router);
   app.use(docsRouter(() => api.routes, '0.1.0'));
   app.use(api.router);
   app.use(notFoundHandler);

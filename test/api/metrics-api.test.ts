@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/** The value of one sample of the Prometheus text, or undefined when the series is absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('GET /metrics (the API, PostgreSQL)', () => {
+  let t: TestApp;
+  const dedupeKey = `metrics-test/${randomUUID()}`;
+  before(() => {
+    t = createTestApp();
+  });
+  after(async () => {
+    await t.deps.db.deleteFrom('notifications').where('dedupe_key', '=', dedupeKey).execute();
+    await t.close();
+  });
+
+  it('counts answers by route template and status class, never by the path a customer asked for', async () => {
+    const productId = randomUUID();
+    const before = await request(t.app).get('/metrics');
+    const series = 'http_requests_total{method="GET",route="/products/:id",status_class="4xx"}';
+    const counted = sample(before.text, series) ?? 0;
+
+    assert.equal((await request(t.app).get(`/products/${productId}`)).status, 404);
+    assert.equal((await request(t.app).get(`/products/${randomUUID()}`)).status, 404);
+    const after = await request(t.app).get('/metrics');
+
+    assert.equal(after.status, 200);
+    assert.match(after.headers['content-type'] ?? '', /^text\/plain; version=0\.0\.4/);
+    assert.equal(sample(after.text, series), counted + 2);
+    assert.ok(sample(after.text, 'http_request_duration_seconds_count{method="GET",route="/products/:id",status_class="4xx"}')! >= 2);
+    assert.ok(!after.text.includes(productId), 'an id asked for never becomes a label');
+  });
+
+  it('counts a path no route knows as "unmatched"', async () => {
+    const series = 'http_requests_total{method="GET",route="unmatched",status_class="4xx"}';
+    const counted = sample((await request(t.app).get('/metrics')).text, series) ?? 0;
+    const unknown = `/no-such-route/${randomUUID()}`;
+    assert.equal((await request(t.app).get(unknown)).status, 404);
+    const after = await request(t.app).get('/metrics');
+    assert.equal(sample(after.text, series), counted + 1);
+    assert.ok(!after.text.includes(unknown));
+  });
+
+  it('reports the outbox lag from the oldest pending notification, and the search index lag', async () => {
+    await t.deps.db
+      .insertInto('notifications')
+      .values({
+        recipient: 'ops-metrics@example.com',
+        template: 'order-confirmed',
+        dedupe_key: dedupeKey,
+        order_id: null,
+        last_error: null,
+        provider_message_id: null,
+        sent_at: null,
+        created_at: sql<Date>`now() - interval '1 hour'`,
+        updated_at: sql<Date>`now()`,
+      })
+      .execute();
+
+    const res = await request(t.app).get('/metrics');
+    assert.equal(res.status, 200);
+    const lag = sample(res.text, 'notification_outbox_lag_seconds');
+    assert.ok(lag !== undefined && lag >= 3600, `outbox lag ${lag}`);
+    assert.ok(sample(res.text, 'notification_outbox_pending')! >= 1);
+    for (const index of ['products', 'orders']) {
+      const behind = sample(res.text, `search_index_lag_documents{index="${index}"}`);
+      assert.ok(behind !== undefined && behind >= 0, `${index} lag ${behind}`);
+    }
+    assert.doesNotMatch(res.text, /ops-metrics@example\.com/);
+  });
+});

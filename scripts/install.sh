@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the stack and the tests need, once per machine; a second run only checks.
 #   Debian packages: PostgreSQL 15, Redis 7, unzip
-#   Temporal CLI (pinned), stripe-mock (pinned): built with `go install` into the cache folder
+#   Debian's Chromium: the real browser the console tests drive (playwright-core)
+#   Temporal CLI, stripe-mock, Mailpit (all pinned): built with `go install` into the cache folder
 #   Elasticsearch (pinned integ-test zip from Maven Central): unpacked into the cache folder
 #   schemathesis (pinned): a Python venv in the cache folder, for the API fuzz run (test/fuzz/)
 #   Temporal's Java test server (pinned, from Maven Central, runs on OpenJDK 17): the time-skipping
@@ -15,6 +16,7 @@ need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v unzip >/dev/null || need_apt+=(unzip)
 command -v curl >/dev/null || need_apt+=(curl)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # Only to validate docker-compose.yml in the tests; no engine runs here.
 { docker compose version || docker-compose version; } >/dev/null 2>&1 || need_apt+=(docker-compose)
@@ -62,6 +64,8 @@ go_build "Temporal CLI" github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VE
 temporal_job=$!
 go_build stripe-mock github.com/stripe/stripe-mock "$STRIPE_MOCK_VERSION" "$STRIPE_MOCK_BIN" &
 stripe_job=$!
+go_build Mailpit github.com/axllent/mailpit "$MAILPIT_VERSION" "$MAILPIT_BIN" &
+mailpit_job=$!
 
 if [ -x "$ES_HOME/bin/elasticsearch" ]; then
   log "Elasticsearch $ELASTICSEARCH_VERSION: cached at $ES_HOME"
@@ -126,6 +130,7 @@ fi
 
 wait "$temporal_job" || die "Temporal CLI build failed"
 wait "$stripe_job" || die "stripe-mock build failed"
+wait "$mailpit_job" || die "Mailpit build failed"
 
 if [ -L "$ROOT_DIR/node_modules" ]; then
   # A worktree sharing another checkout's packages: npm ci would empty that checkout's folder.

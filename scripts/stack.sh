@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local stack: real PostgreSQL, Redis, Elasticsearch, Temporal dev server, stripe-mock, the
-# Stripe sandbox in front of it (sandboxes/stripe) and the carrier sandbox (sandboxes/carrier) on
-# loopback, each on its own port, data under .stack/<profile>/ (git-ignored). No Docker.
+# Stripe sandbox in front of it (sandboxes/stripe), the carrier sandbox (sandboxes/carrier) and
+# Mailpit (the SMTP sink the email sender delivers to, with a web UI and an HTTP API) on loopback, each on its own port, data under .stack/<profile>/ (git-ignored). No Docker.
 #
 #   scripts/stack.sh start  [--profile dev|test] [--no-temporal]
 #   scripts/stack.sh stop   [--profile dev|test]
@@ -11,7 +11,7 @@
 #
 # start is idempotent: a service already running is reused. A service whose URL is already in
 # the environment (DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL, TEMPORAL_ADDRESS, STRIPE_API_BASE,
-# CARRIER_API_BASE) is used as is and not started.
+# CARRIER_API_BASE, SMTP_URL) is used as is and not started.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -37,10 +37,11 @@ external=" "
 [ -n "${TEMPORAL_ADDRESS:-}" ] && external+="temporal "
 [ -n "${STRIPE_API_BASE:-}" ] && external+="stripe-mock stripe-sandbox "
 [ -n "${CARRIER_API_BASE:-}" ] && external+="carrier-sandbox "
+[ -n "${SMTP_URL:-}" ] && external+="mailpit "
 export_profile_env
 is_external() { [[ "$external" == *" $1 "* ]]; }
 
-services=(postgres redis elasticsearch stripe-mock stripe-sandbox carrier-sandbox)
+services=(postgres redis elasticsearch stripe-mock stripe-sandbox carrier-sandbox mailpit)
 [ "$with_temporal" -eq 1 ] && services+=(temporal)
 
 require() { # path hint
@@ -194,6 +195,22 @@ carrier-sandbox_start() {
 carrier-sandbox_stop() { stop_pidfile "$(carrier_dir)/carrier-sandbox.pid" 5; }
 carrier-sandbox_pids() { cat "$(carrier_dir)/carrier-sandbox.pid" 2>/dev/null || true; }
 
+# ---------------------------------------------------------------- Mailpit
+# Accepts every message on SMTP and keeps it for its web UI and HTTP API (/api/v1/messages), which
+# the tests read. It keeps messages in memory: a restart empties it.
+mailpit_dir() { echo "$STACK_DIR/mailpit"; }
+mailpit_running() { pid_alive "$(mailpit_dir)/mailpit.pid"; }
+mailpit_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$MAILPIT_UI_PORT/readyz" 2>/dev/null && port_open "$SMTP_PORT"; }
+mailpit_start() {
+  require "$MAILPIT_BIN"
+  local dir; dir="$(mailpit_dir)"; mkdir -p "$dir"
+  nohup "$MAILPIT_BIN" --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAILPIT_UI_PORT" --disable-version-check \
+    >"$dir/mailpit.log" 2>&1 &
+  echo $! >"$dir/mailpit.pid"
+}
+mailpit_stop() { stop_pidfile "$(mailpit_dir)/mailpit.pid" 5; }
+mailpit_pids() { cat "$(mailpit_dir)/mailpit.pid" 2>/dev/null || true; }
+
 # ---------------------------------------------------------------- Temporal
 temporal_dir() { echo "$STACK_DIR/temporal"; }
 temporal_running() { pid_alive "$(temporal_dir)/temporal.pid"; }
@@ -232,6 +249,7 @@ url_of() {
     stripe-mock) echo "http://127.0.0.1:$STRIPE_PORT  (behind the sandbox)" ;;
     stripe-sandbox) echo "$STRIPE_API_BASE  (control: /_sandbox)" ;;
     carrier-sandbox) echo "$CARRIER_API_BASE  (EasyPost v2; control: /_sandbox)" ;;
+    mailpit) echo "$SMTP_URL  (messages: $MAILPIT_URL)" ;;
     temporal) echo "$TEMPORAL_ADDRESS$([ "$PROFILE" = dev ] && echo "  (Web UI http://127.0.0.1:$TEMPORAL_UI_PORT)")" ;;
   esac
 }
@@ -258,7 +276,7 @@ cmd_start() {
   done
   for s in "${services[@]}"; do
     is_external "$s" && continue
-    local t; case "$s" in postgres) t=30;; redis) t=10;; elasticsearch) t=180;; stripe-mock) t=15;; stripe-sandbox) t=30;; carrier-sandbox) t=30;; temporal) t=60;; esac
+    local t; case "$s" in postgres) t=30;; redis) t=10;; elasticsearch) t=180;; stripe-mock) t=15;; stripe-sandbox) t=30;; carrier-sandbox) t=30;; mailpit) t=15;; temporal) t=60;; esac
     wait_for "$s" "$t" "${s}_ready" || die "$s did not become ready in ${t}s; logs in $STACK_DIR/$s*"
     if declare -F "${s}_after_ready" >/dev/null; then "${s}_after_ready"; fi
   done
@@ -304,8 +322,8 @@ cmd_restart() {
 
 cmd_env() {
   for v in NODE_ENV DATABASE_URL REDIS_URL ELASTICSEARCH_URL TEMPORAL_ADDRESS STRIPE_API_BASE STRIPE_API_KEY \
-           STRIPE_WEBHOOK_SECRET CARRIER_API_BASE EASYPOST_API_KEY CARRIER_WEBHOOK_SECRET JWT_SECRET API_PORT \
-           TEMPORAL_CLI_PATH SCHEMATHESIS_PATH TEMPORAL_TEST_SERVER_PATH; do
+           STRIPE_WEBHOOK_SECRET CARRIER_API_BASE EASYPOST_API_KEY CARRIER_WEBHOOK_SECRET SMTP_URL MAILPIT_URL JWT_SECRET API_PORT \
+           TEMPORAL_CLI_PATH SCHEMATHESIS_PATH TEMPORAL_TEST_SERVER_PATH CHROMIUM_PATH; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
 }

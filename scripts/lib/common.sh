@@ -10,6 +10,8 @@ POSTGRES_MAJOR=15
 SCHEMATHESIS_VERSION=4.32.5
 # Temporal's Java test server (time skipping), from Maven Central: the SDK would download its own build.
 TEMPORAL_TEST_SERVER_VERSION=1.27.0
+# The SMTP sink of both profiles (https://mailpit.axllent.org), built from the Go module proxy.
+MAILPIT_VERSION=1.33.1
 
 # Built or downloaded once per machine, outside the repo, and shared by every clone. As root it
 # must be readable by the service user, which a home folder under /root is not.
@@ -24,6 +26,7 @@ SCHEMATHESIS_BIN="$SCHEMATHESIS_HOME/bin/st"
 # The jar and its dependencies, and a wrapper the SDK starts as an existing-path test server.
 TEMPORAL_TEST_SERVER_HOME="$CACHE_DIR/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION"
 TEMPORAL_TEST_SERVER_BIN="$TEMPORAL_TEST_SERVER_HOME/temporal-test-server"
+MAILPIT_BIN="$CACHE_DIR/mailpit-$MAILPIT_VERSION/mailpit"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 REDIS_BIN="$(command -v redis-server || echo /usr/bin/redis-server)"
 JAVA17_HOME="${ES_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
@@ -47,9 +50,9 @@ set_profile() {
   PROFILE="$1"
   case "$PROFILE" in
     dev)  PG_PORT=54320; REDIS_PORT=63790; ES_PORT=19200; ES_TRANSPORT_PORT=19300
-          TEMPORAL_PORT=7233; TEMPORAL_UI_PORT=8233; STRIPE_PORT=12111; STRIPE_SANDBOX_PORT=12113; CARRIER_SANDBOX_PORT=12115; API_PORT=3000 ;;
+          TEMPORAL_PORT=7233; TEMPORAL_UI_PORT=8233; STRIPE_PORT=12111; STRIPE_SANDBOX_PORT=12113; CARRIER_SANDBOX_PORT=12115; SMTP_PORT=11025; MAILPIT_UI_PORT=18025; API_PORT=3000 ;;
     test) PG_PORT=54330; REDIS_PORT=63791; ES_PORT=19201; ES_TRANSPORT_PORT=19301
-          TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; STRIPE_SANDBOX_PORT=12123; CARRIER_SANDBOX_PORT=12125; API_PORT=3010 ;;
+          TEMPORAL_PORT=7243; TEMPORAL_UI_PORT=8243; STRIPE_PORT=12121; STRIPE_SANDBOX_PORT=12123; CARRIER_SANDBOX_PORT=12125; SMTP_PORT=11035; MAILPIT_UI_PORT=18035; API_PORT=3010 ;;
     *) die "unknown profile '$PROFILE' (dev or test)" ;;
   esac
   [ -n "$_given_api_port" ] && API_PORT="$_given_api_port"
@@ -75,9 +78,14 @@ export_profile_env() {
   export CARRIER_API_BASE="${CARRIER_API_BASE:-http://127.0.0.1:$CARRIER_SANDBOX_PORT}"
   export EASYPOST_API_KEY="${EASYPOST_API_KEY:-EZTK_local_stack}"
   export CARRIER_WEBHOOK_SECRET="${CARRIER_WEBHOOK_SECRET:-carrier_local_stack}"
+  # Mailpit: the sender delivers here; MAILPIT_URL is its web UI and HTTP API (tests read messages there).
+  export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:$SMTP_PORT}"
+  export MAILPIT_URL="${MAILPIT_URL:-http://127.0.0.1:$MAILPIT_UI_PORT}"
   export JWT_SECRET="${JWT_SECRET:-local-$PROFILE-signing-secret-not-for-production}"
   export API_PORT="${API_PORT}"
   export TEMPORAL_CLI_PATH="$TEMPORAL_BIN"
+  # Debian's Chromium, which the console's browser tests drive through playwright-core.
+  export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
   export SCHEMATHESIS_PATH="$SCHEMATHESIS_BIN"
   export TEMPORAL_TEST_SERVER_PATH="$TEMPORAL_TEST_SERVER_BIN"
 }

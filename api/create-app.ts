@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { ApiRouter } from './http/api-router';
 import type { AppDeps } from './app-deps';
 import { notFoundHandler, problemHandler } from './http/problem';
+import { createRateLimiters } from './http/rate-limits';
 import { createApiMetrics } from './metrics/metrics-router';
 import { createOrderClient } from './orders/order-client';
 import { docsRouter } from './routes/docs-routes';
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const metrics = createApiMetrics(deps.db);
+  const metrics = createApiMetrics(deps);
   app.use(metrics.countRequests);
 
   app.use(
@@ -61,19 +62,20 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const api = new ApiRouter({ secret: deps.config.auth.jwtSecret, issuer: deps.config.auth.issuer });
+  const rateLimiters = deps.config.rateLimits && createRateLimiters({ redis: deps.redis, budgets: deps.config.rateLimits, logger: deps.logger });
+  const api = new ApiRouter({ secret: deps.config.auth.jwtSecret, issuer: deps.config.auth.issuer }, rateLimiters);
   healthRoutes(api, deps);
   receiptRoutes(api, deps);
   catalogRoutes(api, deps);
   productRoutes(api, deps);
   cartRoutes(api, deps);
   const orders = createOrderClient(deps.temporal, deps.config.orders);
-  checkoutRoutes(api, deps, orders);
+  checkoutRoutes(api, deps, orders, metrics.business);
   supportOrderRoutes(api, deps, orders);
   warehouseRoutes(api, deps);
   shipmentRoutes(api, createParcelClient(deps.temporal));
-  stripeWebhookRoutes(api, deps);
-  carrierWebhookRoutes(api, deps);
+  stripeWebhookRoutes(api, deps, metrics.business);
+  carrierWebhookRoutes(api, deps, metrics.business);
 
   app.use(metrics.router);
   app.use(docsRouter(() => api.routes, '0.1.0'));

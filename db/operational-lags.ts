@@ -6,16 +6,24 @@ export interface OperationalLags {
   pendingNotifications: number;
   productsBehindSearch: number;
   ordersBehindSearch: number;
+  /** Authorizations with money still to capture whose hold lapses within a day: orders capture the rest a day ahead, so these are behind. */
+  authorizationsExpiringSoon: number;
+  /** Refunds the provider refused, which support has not dealt with. */
+  failedRefunds: number;
 }
 
 /** The lags ops alert on, in one round trip. */
 export async function readOperationalLags(db: Kysely<Database>): Promise<OperationalLags> {
-  const { rows } = await sql<{ outbox_lag: string | null; pending: string; products_behind: string; orders_behind: string }>`
+  const { rows } = await sql<{ outbox_lag: string | null; pending: string; products_behind: string; orders_behind: string; expiring: string; failed_refunds: string }>`
     select
       (select extract(epoch from now() - min(created_at)) from notifications where status = 'pending') as outbox_lag,
       (select count(*) from notifications where status = 'pending') as pending,
       (select count(*) from products where search_indexed_version < search_version) as products_behind,
-      (select count(*) from orders where search_indexed_version < search_version) as orders_behind
+      (select count(*) from orders where search_indexed_version < search_version) as orders_behind,
+      (select count(*) from payments
+        where status in ('authorized', 'partially_captured') and captured_amount < authorized_amount
+          and authorization_expires_at < now() + interval '1 day') as expiring,
+      (select count(*) from refunds where status = 'failed') as failed_refunds
   `.execute(db);
   const row = rows[0]!;
   return {
@@ -23,5 +31,7 @@ export async function readOperationalLags(db: Kysely<Database>): Promise<Operati
     pendingNotifications: Number(row.pending),
     productsBehindSearch: Number(row.products_behind),
     ordersBehindSearch: Number(row.orders_behind),
+    authorizationsExpiringSoon: Number(row.expiring),
+    failedRefunds: Number(row.failed_refunds),
   };
 }

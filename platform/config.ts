@@ -22,6 +22,8 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE_PREFIX: z.string().default(''),
+  // Where the worker serves its Prometheus metrics (GET /metrics): the SDK's and the business counters.
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').default('127.0.0.1:9464'),
 
   STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'a Stripe secret key (sk_test_...)'),
   STRIPE_API_BASE: url.optional(),
@@ -38,6 +40,11 @@ const schema = z.object({
   // Shortened for demos and benchmarks on the dev stack.
   ORDER_RETURN_WINDOW: blankable(z.string().regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, "a duration such as '30 days' or '45 seconds'")),
 
+  // Requests a minute per caller: a customer at checkout, an agent acting, an address posting webhooks.
+  RATE_LIMIT_CHECKOUT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
 });
@@ -52,11 +59,13 @@ export interface Config {
   postgres: { url: string; poolSize: number };
   redis: { url: string };
   elasticsearch: { url: string; indexPrefix: string };
-  temporal: { address: string; namespace: string; taskQueuePrefix: string };
+  temporal: { address: string; namespace: string; taskQueuePrefix: string; workerMetricsAddress: string };
   stripe: { apiKey: string; apiBase?: string; webhookSecret: string };
   /** EasyPost's API (CARRIER_API_BASE is its origin; unset, EasyPost itself). Absent without EASYPOST_API_KEY. */
   carrier?: { apiKey: string; apiBase?: string; webhookSecret?: string; timeoutMs: number };
   auth: { jwtSecret: string; issuer: string };
+  /** Requests a minute per caller on the limited routes (RouteSpec.rateLimit). */
+  rateLimits: { checkout: number; webhooks: number; 'support-actions': number };
   /** What the API puts into every order it starts; unset fields leave the workflow's defaults. */
   orders: { returnWindow?: string };
 }
@@ -89,12 +98,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueuePrefix: e.TEMPORAL_TASK_QUEUE_PREFIX,
+      workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     },
     stripe: { apiKey: e.STRIPE_API_KEY, apiBase: e.STRIPE_API_BASE, webhookSecret: e.STRIPE_WEBHOOK_SECRET },
     ...(e.EASYPOST_API_KEY && {
       carrier: { apiKey: e.EASYPOST_API_KEY, apiBase: e.CARRIER_API_BASE, webhookSecret: e.CARRIER_WEBHOOK_SECRET, timeoutMs: e.CARRIER_TIMEOUT_MS },
     }),
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
+    rateLimits: { checkout: e.RATE_LIMIT_CHECKOUT_PER_MINUTE, webhooks: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 'support-actions': e.RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE },
     orders: { returnWindow: e.ORDER_RETURN_WINDOW },
   };
 }

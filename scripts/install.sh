@@ -2,7 +2,7 @@
 # Installs everything the stack and the tests need, once per machine; a second run only checks.
 #   Debian packages: PostgreSQL 15, Redis 7, unzip
 #   Debian's Chromium: the real browser the console tests drive (playwright-core)
-#   Temporal CLI, stripe-mock, Mailpit (all pinned): built with `go install` into the cache folder
+#   Temporal CLI, stripe-mock, Mailpit, promtool (all pinned): built with `go install` into the cache folder
 #   Elasticsearch (pinned integ-test zip from Maven Central): unpacked into the cache folder
 #   schemathesis (pinned): a Python venv in the cache folder, for the API fuzz run (test/fuzz/)
 #   Temporal's Java test server (pinned, from Maven Central, runs on OpenJDK 17): the time-skipping
@@ -66,6 +66,8 @@ go_build stripe-mock github.com/stripe/stripe-mock "$STRIPE_MOCK_VERSION" "$STRI
 stripe_job=$!
 go_build Mailpit github.com/axllent/mailpit "$MAILPIT_VERSION" "$MAILPIT_BIN" &
 mailpit_job=$!
+go_build promtool github.com/prometheus/prometheus/cmd/promtool "$PROMTOOL_VERSION" "$PROMTOOL_BIN" &
+promtool_job=$!
 
 if [ -x "$ES_HOME/bin/elasticsearch" ]; then
   log "Elasticsearch $ELASTICSEARCH_VERSION: cached at $ES_HOME"
@@ -131,6 +133,7 @@ fi
 wait "$temporal_job" || die "Temporal CLI build failed"
 wait "$stripe_job" || die "stripe-mock build failed"
 wait "$mailpit_job" || die "Mailpit build failed"
+wait "$promtool_job" || die "promtool build failed"
 
 if [ -L "$ROOT_DIR/node_modules" ]; then
   # A worktree sharing another checkout's packages: npm ci would empty that checkout's folder.

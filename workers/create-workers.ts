@@ -1,5 +1,6 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { taskQueues, type TaskQueue } from '../workflows/shared/task-queues';
+import { activityMetrics } from './activity-metrics';
 import { overrideActivities, type Activities } from './compose-activities';
 import { createActivities, type ActivityClients } from './create-activities';
 
@@ -42,7 +43,15 @@ export async function createWorkers(deps: WorkerDeps): Promise<Worker[]> {
   return Promise.all(
     Object.values(taskQueues).map((taskQueue) => {
       const { workflows: runsWorkflows, ...options } = queueOptions[taskQueue];
-      return Worker.create({ connection, namespace, taskQueue, ...(runsWorkflows && workflowCode), activities: activities[taskQueue], ...options });
+      return Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        ...(runsWorkflows && workflowCode),
+        activities: activities[taskQueue],
+        interceptors: { activity: [activityMetrics] },
+        ...options,
+      });
     }),
   );
 }

@@ -7,6 +7,7 @@ import { createRedis, redisReady } from '../platform/create-redis';
 import { createStripe } from '../platform/create-stripe';
 import { createLogger } from '../platform/logger';
 import { searchIndices } from '../platform/search-indices';
+import { prometheusTelemetry } from '../platform/temporal/metrics-telemetry';
 import { PinoTemporalLogger } from '../platform/temporal/temporal-logger';
 import { createWorkers } from './create-workers';
 
@@ -16,7 +17,10 @@ async function main(): Promise<void> {
   // SIGINT/SIGTERM make the runtime shut workers down gracefully: running tasks finish first.
   Runtime.install({
     logger: new PinoTemporalLogger(logger),
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      metrics: prometheusTelemetry(config.temporal.workerMetricsAddress),
+    },
   });
 
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -41,7 +45,10 @@ async function main(): Promise<void> {
       indices: searchIndices(config.elasticsearch.indexPrefix),
       ...(config.carrier && { easypost: createEasyPost(config.carrier) }),
     });
-    logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address }, 'workers running');
+    logger.info(
+      { taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address, metrics: `http://${config.temporal.workerMetricsAddress}/metrics` },
+      'workers running',
+    );
     await Promise.all(workers.map((worker) => worker.run()));
     logger.info('workers stopped');
   } finally {

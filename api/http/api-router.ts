@@ -2,6 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { authenticate } from './authenticate';
 import { Problem, type ProblemType } from './problem';
+import type { RateLimitName, RateLimiters } from './rate-limits';
 import type { Principal, Role, TokenSettings } from './tokens';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -23,6 +24,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   tag: string;
   /** Who may call it: these roles only, 'optional' (anonymous or any valid token), or absent for public. */
   roles?: readonly Role[] | 'optional';
+  /** A budget of requests per minute per caller (its token's subject, else its address): 429 past it. */
+  rateLimit?: RateLimitName;
   params?: P;
   query?: Q;
   body?: B;
@@ -48,14 +51,20 @@ export class ApiRouter {
   readonly router = express.Router();
   readonly routes: AnyRouteSpec[] = [];
 
-  constructor(private readonly tokens: TokenSettings) {}
+  constructor(
+    private readonly tokens: TokenSettings,
+    private readonly rateLimiters?: RateLimiters,
+  ) {}
 
   route<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, B extends z.ZodType = z.ZodUndefined>(
     spec: RouteSpec<P, Q, B>,
     handler: (input: RouteInput<P, Q, B>) => Promise<void> | void,
   ): this {
     this.routes.push(spec as unknown as AnyRouteSpec);
-    const guards = spec.roles ? [authenticate(this.tokens, spec.roles)] : [];
+    const guards = [
+      ...(spec.roles ? [authenticate(this.tokens, spec.roles)] : []),
+      ...(spec.rateLimit && this.rateLimiters ? [this.rateLimiters(spec.rateLimit)] : []),
+    ];
     this.router[spec.method](spec.path, ...guards, (req, res, next) => {
       Promise.resolve()
         .then(() => {

@@ -32,6 +32,8 @@ export const problemExplanations: Record<ProblemType, string> = {
   'checkout-failed': 'Checkout could not complete because a step kept failing past its retries (an outage, not a business reason). Everything it had done was undone: nothing is reserved or charged. Retry later with a new Idempotency-Key.',
   'payload-too-large': 'The body is larger than the operation accepts (256 KB). Send less at once.',
   'unsupported-media-type': 'The operation takes a JSON body: send `Content-Type: application/json`.',
+  'rate-limited':
+    'This caller (a signed-in customer or agent by their account, anyone else by their address) sent more requests to this operation in the last minute than it allows. Nothing was done for the refused request. Wait the number of seconds in `Retry-After` and send it again; the `RateLimit` header of earlier answers says how many remain.',
   'service-unavailable': 'A dependency this operation needs (the database, the cache, the workflow service) is not answering. Nothing was changed. Retry after the number of seconds in `Retry-After`; operations that do not need it keep working meanwhile.',
   'search-unavailable': 'Search is not answering. Product pages and orders still work; retry the search after the number of seconds in `Retry-After`.',
   'parcel-not-awaiting-pack': 'Only a parcel waiting to be packed (or whose address the carrier refused) can be packed. The `stage` member says where the parcel is; `GET /warehouse/{code}/shipments/{shipmentId}` shows it whole.',

@@ -51,6 +51,7 @@ export const problemTypes = {
   'checkout-failed': { status: 503, title: 'Checkout could not complete; nothing was charged. Retry with a new Idempotency-Key' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send application/json' },
+  'rate-limited': { status: 429, title: 'Too many requests; retry after the Retry-After delay' },
   'service-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
   'search-unavailable': { status: 503, title: 'Search is temporarily unavailable; retry after the Retry-After delay' },
   internal: { status: 500, title: 'Something went wrong on our side' },

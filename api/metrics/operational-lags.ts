@@ -37,4 +37,20 @@ export function operationalLags(registry: Registry, db: Kysely<Database>): void 
       this.set({ index: 'orders' }, lags.ordersBehindSearch);
     },
   });
+  new Gauge({
+    name: 'payment_authorizations_expiring',
+    help: 'Authorizations with money still to capture whose hold lapses within a day (orders capture the rest a day ahead)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).authorizationsExpiringSoon);
+    },
+  });
+  new Gauge({
+    name: 'payment_refunds_failed',
+    help: 'Refunds the provider refused, waiting for support',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).failedRefunds);
+    },
+  });
 }

@@ -8,6 +8,7 @@ import { trackingStatuses, type TrackingEvent, type TrackingStatus } from '../..
 import { shipmentWorkflowId, trackingEventSignal } from '../../workflows/shipment/ship-parcel.messages';
 import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
+import type { BusinessMetrics } from '../metrics/business-metrics';
 import { Problem } from '../http/problem';
 
 /** The carrier waits for the answer; a slow or unreachable Temporal must not hold it (the event is stored). */
@@ -46,12 +47,13 @@ type Acknowledgement = z.infer<typeof acknowledgement>;
 
 const isTrackingStatus = (status: string | null | undefined): status is TrackingStatus => (trackingStatuses as readonly (string | null | undefined)[]).includes(status);
 
-export function carrierWebhookRoutes(api: ApiRouter, { config, db, temporal }: AppDeps): void {
+export function carrierWebhookRoutes(api: ApiRouter, { config, db, temporal }: AppDeps, metrics: BusinessMetrics): void {
   api.route(
     {
       method: 'post',
       path: '/webhooks/carrier',
       operationId: 'receiveCarrierWebhook',
+      rateLimit: 'webhooks',
       summary: 'Carrier (EasyPost) webhook endpoint',
       description:
         "Called by EasyPost, not by clients. The body is an EasyPost `Event` signed in `X-Hmac-Signature: hmac-sha256-hex=<HMAC-SHA256 of the exact bytes received>` with the webhook's secret. Each tracker event is recorded once (`shipment_events`, by the carrier's event id) against the parcel found by its tracking code, the carrier's shipment id or our reference, then delivered as the `trackingEvent` signal to the parcel's workflow `shipment-<shipmentId>`. An event its workflow cannot take yet is kept: the workflow reads stored events when it starts tracking.",
@@ -62,6 +64,7 @@ export function carrierWebhookRoutes(api: ApiRouter, { config, db, temporal }: A
       },
     },
     async ({ req, res }) => {
+      const acknowledged = metrics.webhookReceived('carrier', res);
       throwIfNotSigned(req, config.carrier?.webhookSecret);
       const parsed = carrierEvent.safeParse(req.body);
       if (!parsed.success) {
@@ -71,6 +74,7 @@ export function carrierWebhookRoutes(api: ApiRouter, { config, db, temporal }: A
       }
       const event = parsed.data;
       const answer = (outcome: Acknowledgement['outcome']): void => {
+        acknowledged(outcome);
         res.json({ received: true, outcome } satisfies Acknowledgement);
       };
       const tracker = event.result;

@@ -8,6 +8,7 @@ import { checkoutInput } from '../orders/checkout-start';
 import type { OrderClient } from '../orders/order-client';
 import { loadOrderDetails, orderDetails } from '../read-models/order-details';
 import type { AppDeps } from '../app-deps';
+import type { BusinessMetrics } from '../metrics/business-metrics';
 import { checkoutBody, orderIdParam, supportRequest } from '../orders/order-schemas';
 
 const checkoutHeaders = z.object({
@@ -48,7 +49,7 @@ function answer(result: CheckoutResult, res: Response): void {
   }
 }
 
-export function checkoutRoutes(api: ApiRouter, { db }: Pick<AppDeps, 'db'>, orders: OrderClient): void {
+export function checkoutRoutes(api: ApiRouter, { db }: Pick<AppDeps, 'db'>, orders: OrderClient, metrics: BusinessMetrics): void {
   api.route(
     {
       method: 'post',
@@ -59,6 +60,7 @@ export function checkoutRoutes(api: ApiRouter, { db }: Pick<AppDeps, 'db'>, orde
         'Starts the order workflow `order-<orderId>` and answers once the order is confirmed (201), held for risk review (202) or rejected (a problem with the typed reason: out-of-stock with the lines short, price-changed with the new totals, payment-declined, risk-rejected). Requires an `Idempotency-Key` header: the same key with the same body returns the same answer (also while the first request is still running); the same key with another body is refused (422).',
       tag: 'Checkout',
       roles: ['customer'],
+      rateLimit: 'checkout',
       body: checkoutBody,
       headers: checkoutHeaders,
       responses: {
@@ -78,6 +80,7 @@ export function checkoutRoutes(api: ApiRouter, { db }: Pick<AppDeps, 'db'>, orde
       const headers = checkoutHeaders.safeParse({ 'Idempotency-Key': req.get('idempotency-key') });
       if (!headers.success) throw new Problem('idempotency-key-missing');
       const result = await orders.checkOut(checkoutInput(principal!.subject, headers.data['Idempotency-Key'], body));
+      metrics.checkoutAnswered(result);
       answer(result, res);
     },
   );

@@ -9,6 +9,7 @@ import { signalPaymentEvent } from '../../platform/temporal/signal-payment-event
 import { orderWorkflowId, type PaymentEvent } from '../../workflows/order/order.messages';
 import type { ApiRouter } from '../http/api-router';
 import type { AppDeps } from '../app-deps';
+import type { BusinessMetrics } from '../metrics/business-metrics';
 import { Problem } from '../http/problem';
 
 /** Stripe waits for the answer; a slow or unreachable Temporal must not hold it (the event is stored). */
@@ -46,12 +47,13 @@ const acknowledgement = z.object({
 });
 type Acknowledgement = z.infer<typeof acknowledgement>;
 
-export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, temporal }: AppDeps): void {
+export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, temporal }: AppDeps, metrics: BusinessMetrics): void {
   api.route(
     {
       method: 'post',
       path: '/webhooks/stripe',
       operationId: 'receiveStripeWebhook',
+      rateLimit: 'webhooks',
       summary: 'Stripe webhook endpoint',
       description:
         "Called by Stripe, not by clients. The body is a Stripe event (JSON) signed in the `Stripe-Signature` header with the endpoint's secret; the signature is checked over the exact bytes received and refused when older than 5 minutes. Each event is recorded once, then delivered as the `paymentEvent` signal to the order's workflow `order-<orderId>` (found from the PaymentIntent's `metadata.orderId` or our payment record). A redelivered event is acknowledged and ignored; an event whose workflow cannot be reached is kept for the workflow to read.",
@@ -62,6 +64,7 @@ export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, tempor
       },
     },
     async ({ req, res }) => {
+      const acknowledged = metrics.webhookReceived('stripe', res);
       const raw = verifiedEvent(req);
       const parsed = stripeEvent.safeParse(raw);
       if (!parsed.success) {
@@ -73,6 +76,7 @@ export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, tempor
       const object = event.data.object;
       const paymentIntentId = paymentIntentOf(object);
       const answer = (outcome: Acknowledgement['outcome']): void => {
+        acknowledged(outcome);
         res.json({ received: true, outcome } satisfies Acknowledgement);
       };
       if (!paymentIntentId) return answer('ignored');

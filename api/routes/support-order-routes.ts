@@ -116,6 +116,7 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
         description: 'A validated workflow update: refused (409) when the order does not allow it, with the reason as the problem type (e.g. `/problems/not-on-hold`). Recorded in the support audit with the actor once carried out.',
         tag: 'Support',
         roles: staff,
+        rateLimit: 'support-actions',
         params: orderIdParam,
         body: supportRequest,
         responses: {

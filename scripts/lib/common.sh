@@ -12,6 +12,8 @@ SCHEMATHESIS_VERSION=4.32.5
 TEMPORAL_TEST_SERVER_VERSION=1.27.0
 # The SMTP sink of both profiles (https://mailpit.axllent.org), built from the Go module proxy.
 MAILPIT_VERSION=1.33.1
+# promtool checks and unit-tests the alert rules (prometheus/); Prometheus v3.x is tagged v0.3xx as a Go module.
+PROMTOOL_VERSION=0.316.0
 
 # Built or downloaded once per machine, outside the repo, and shared by every clone. As root it
 # must be readable by the service user, which a home folder under /root is not.
@@ -27,6 +29,7 @@ SCHEMATHESIS_BIN="$SCHEMATHESIS_HOME/bin/st"
 TEMPORAL_TEST_SERVER_HOME="$CACHE_DIR/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION"
 TEMPORAL_TEST_SERVER_BIN="$TEMPORAL_TEST_SERVER_HOME/temporal-test-server"
 MAILPIT_BIN="$CACHE_DIR/mailpit-$MAILPIT_VERSION/mailpit"
+PROMTOOL_BIN="$CACHE_DIR/promtool-$PROMTOOL_VERSION/promtool"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 REDIS_BIN="$(command -v redis-server || echo /usr/bin/redis-server)"
 JAVA17_HOME="${ES_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
@@ -87,6 +90,7 @@ export_profile_env() {
   # Debian's Chromium, which the console's browser tests drive through playwright-core.
   export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
   export SCHEMATHESIS_PATH="$SCHEMATHESIS_BIN"
+  export PROMTOOL_PATH="$PROMTOOL_BIN"
   export TEMPORAL_TEST_SERVER_PATH="$TEMPORAL_TEST_SERVER_BIN"
 }
 

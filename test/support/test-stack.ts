@@ -5,6 +5,7 @@ import { createDb } from '../../db/create-db';
 import { migrateToLatest } from '../../db/migrator';
 import { loadConfig, type Config } from '../../platform/config';
 import { searchIndices } from '../../platform/search-indices';
+import { prometheusTelemetry } from '../../platform/temporal/metrics-telemetry';
 import { searchAttributes } from '../../workflows/shared/search-attributes';
 import { temporalDevServerArgs } from '../../scripts/lib/temporal-dev-server-args';
 
@@ -18,6 +19,8 @@ interface TestStack {
   temporal: TestWorkflowEnvironment;
   /** host:port of the dev server, for processes the tests start (a worker to kill, a benchmark). */
   temporalAddress: string;
+  /** The Prometheus endpoint of this process's Temporal Runtime: every test worker's metrics. */
+  workerMetricsUrl: string;
   workflowBundle: WorkflowBundle;
 }
 
@@ -33,7 +36,8 @@ export const testIndices = () => searchIndices(testConfig().elasticsearch.indexP
 export const quietLogger = new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR');
 
 export async function startTestStack(): Promise<void> {
-  Runtime.install({ logger: quietLogger });
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
+  Runtime.install({ logger: quietLogger, telemetryOptions: { metrics: prometheusTelemetry(metricsAddress) } });
   const config = testConfig();
   const temporalCli = process.env.TEMPORAL_CLI_PATH;
   if (!temporalCli) throw new Error('TEMPORAL_CLI_PATH must name the pinned Temporal CLI (scripts/test.sh sets it)');
@@ -58,7 +62,7 @@ export async function startTestStack(): Promise<void> {
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger }),
   ]);
-  stack = { config, temporal, temporalAddress: `127.0.0.1:${port}`, workflowBundle };
+  stack = { config, temporal, temporalAddress: `127.0.0.1:${port}`, workerMetricsUrl: `http://${metricsAddress}/metrics`, workflowBundle };
 }
 
 export async function stopTestStack(): Promise<void> {

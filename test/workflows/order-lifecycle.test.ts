@@ -15,6 +15,17 @@ import { ParcelAlerts } from '../../workflows/shared/search-attributes';
 
 const SECOND_WAREHOUSE = 'TEST-DB-2';
 
+/** The worker's business counters, summed over their labels, from its Prometheus endpoint. */
+async function workerCounters(): Promise<{ labels: number; captures: number; carrierFailures: number }> {
+  const text = await (await fetch(testStack().workerMetricsUrl)).text();
+  const sum = (metric: string, ...having: string[]) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${metric}{`) && having.every((h) => l.includes(h)))
+      .reduce((total, l) => total + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return { labels: sum('labels_bought_total'), captures: sum('payment_captures_total'), carrierFailures: sum('carrier_requests_total', 'outcome="failed"') };
+}
+
 /**
  * An order's whole life on the real stack: checkout by card, one parcel per warehouse packed and
  * handed over through the warehouse API (one label each, bought from the carrier sandbox), each
@@ -33,6 +44,7 @@ describe('an order from checkout to closed (order and parcel workflows, both san
   after(() => s.stop());
 
   it('splits into two parcels, captures each share (the last one final) for exactly the total, is delivered, and closes', async () => {
+    const counted = await workerCounters();
     const shopper = await newShopper(s.t);
     const { cartId, sku } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
     // A second SKU stocked only in another warehouse: the allocation must split.
@@ -91,6 +103,9 @@ describe('an order from checkout to closed (order and parcel workflows, both san
 
     // One label per parcel; the stock left both warehouses; the customer was told at each step.
     for (const parcel of shipments) assert.equal(await s.sandbox.labels(carrierReferenceFor(parcel.shipmentId)), 1);
+    // The worker's metrics count the same facts: two labels, two captures, and the carrier's calls all completed.
+    const now = await workerCounters();
+    assert.deepEqual([now.labels - counted.labels, now.captures - counted.captures, now.carrierFailures - counted.carrierFailures], [2, 2, 0]);
     // Each parcel keeps its share of the shipping the customer paid beside its label's cost: the margin.
     const rows = await s.db.selectFrom('shipments').select(['charged_amount', 'cost_amount']).where('order_id', '=', answer.orderId).execute();
     const paid = await s.db.selectFrom('orders').select('shipping_amount').where('id', '=', answer.orderId).executeTakeFirstOrThrow();

@@ -140,6 +140,7 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       summary: 'Change the shipping address (until a label exists)',
       tag: 'Support',
       roles: staff,
+      rateLimit: 'support-actions',
       params: orderIdParam,
       body: addressChange,
       responses: {

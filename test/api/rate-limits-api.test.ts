@@ -17,7 +17,7 @@ describe('rate limits: POST /checkout, the webhooks and support actions (real Re
 
   const assertRateLimited = (res: request.Response, budget: number) => {
     assert.equal(res.status, 429, JSON.stringify(res.body));
-    assert.match(res.headers['content-type'], /^application\/problem\+json/);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
     assert.equal(res.body.type, '/problems/rate-limited');
     assert.equal(res.body.limit, budget);
     const retryAfter = Number(res.headers['retry-after']);
@@ -31,7 +31,7 @@ describe('rate limits: POST /checkout, the webhooks and support actions (real Re
     for (let i = 0; i < budgets.checkout; i++) {
       const res = await checkout(greedy);
       assert.equal(res.status, 400, JSON.stringify(res.body));
-      assert.match(res.headers.ratelimit, new RegExp(`^limit=2, remaining=${budgets.checkout - 1 - i}, reset=\\d+$`));
+      assert.match(String(res.headers.ratelimit), new RegExp(`^limit=2, remaining=${budgets.checkout - 1 - i}, reset=\\d+$`));
     }
     assertRateLimited(await checkout(greedy), budgets.checkout);
     assert.equal((await checkout(other)).status, 400, 'another customer has a budget of their own');
@@ -58,7 +58,8 @@ describe('rate limits: POST /checkout, the webhooks and support actions (real Re
 
   it('documents the 429 on every limited route of the OpenAPI document', async () => {
     const { body: doc } = await request(t.app).get('/openapi.json');
-    for (const [path, method] of [['/checkout', 'post'], ['/webhooks/stripe', 'post'], ['/webhooks/carrier', 'post'], ['/support/orders/{orderId}/hold', 'post'], ['/support/orders/{orderId}/shipping-address', 'put']]) {
+    const limited = [['/checkout', 'post'], ['/webhooks/stripe', 'post'], ['/webhooks/carrier', 'post'], ['/support/orders/{orderId}/hold', 'post'], ['/support/orders/{orderId}/shipping-address', 'put']] as const;
+    for (const [path, method] of limited) {
       assert.ok(doc.paths[path]?.[method]?.responses?.['429'], `${method.toUpperCase()} ${path} documents 429`);
     }
     assert.equal(doc.paths['/support/orders']?.get?.responses?.['429'], undefined, 'reads are not limited');

@@ -290,6 +290,6 @@ describe('Stripe webhooks API (real PostgreSQL and Temporal)', () => {
     const operation = spec.body.paths['/webhooks/stripe']?.post;
     assert.equal(operation?.operationId, 'receiveStripeWebhook');
     assert.equal(operation?.security, undefined);
-    assert.deepEqual(Object.keys(operation?.responses ?? {}).sort(), ['200', '400']);
+    assert.deepEqual(Object.keys(operation?.responses ?? {}).sort(), ['200', '400', '429']);
   });
 });

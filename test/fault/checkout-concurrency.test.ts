@@ -8,7 +8,7 @@ import { checkoutBody, newShopper, type Shopper } from '../support/checkout-fixt
 import { createStockedSku, uniqueId } from '../support/db-fixtures';
 import { paymentIntentIds, stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testStack } from '../support/test-stack';
+import { testConfig, testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 interface Answer {
@@ -24,7 +24,10 @@ describe('checkout under concurrency (real workers, Temporal, PostgreSQL, Redis,
   let baseUrl: string;
 
   before(async () => {
-    t = createTestApp();
+    // The burst below is one shopper retrying under one key: it proves idempotency, so the
+    // per-customer checkout budget (proven in rate-limits-api.test.ts) must not cut it short.
+    const config = testConfig();
+    t = createTestApp({ config: { ...config, rateLimits: { ...config.rateLimits, checkout: 1000 } } });
     await redisReady(t.deps.redis);
     workers = await runTestWorkers();
     // One real listener for the burst: supertest would open a server per request.

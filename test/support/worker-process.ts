@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { testConfig, testStack } from './test-stack';
+import { freePort, testConfig, testStack } from './test-stack';
 
 export interface WorkerProcess {
   readonly pid: number;
@@ -30,8 +30,10 @@ const OUTPUT_LIMIT = 200_000;
  * The real worker entry point (workers/main.ts) in a process of its own, against the test stack
  * and this run's Temporal dev server, so a test can kill it the way a crash or an OOM kill would.
  */
-export function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_000, env = {} }: WorkerProcessOptions): Promise<WorkerProcess> {
-  return startAppProcess('workers/main.ts', /"msg":"workers running"/, { ...env, STRIPE_API_BASE: stripeApiBase }, readyTimeoutMs);
+export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_000, env = {} }: WorkerProcessOptions): Promise<WorkerProcess> {
+  // Its own metrics port: a second worker (the one that takes over from a killed one, or another run's) must not collide.
+  const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` };
+  return startAppProcess('workers/main.ts', /"msg":"workers running"/, { ...metrics, ...env, STRIPE_API_BASE: stripeApiBase }, readyTimeoutMs);
 }
 
 /** The real API entry point (api/main.ts) in a process of its own, listening on `port`. */

@@ -28,6 +28,7 @@ function consolePage({ temporalUi }: ConsoleSettings): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Support console</title>
+<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/assets/console.css">
 <script type="module" src="/console/assets/main.js"></script></head>
 <body><div id="console" data-temporal-ui-url="${escapeAttribute(temporalUi.url)}" data-temporal-namespace="${escapeAttribute(temporalUi.namespace)}"></div>

@@ -87,7 +87,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     assert.match((await held.getByRole('listitem').filter({ hasText: email }).textContent())!, /risk medium/);
 
     // Found by its email: the search runs again every few seconds until the index has it.
-    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('row').getByRole('link', { name: orderId }).click();
 

@@ -89,12 +89,15 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     // Found by its email: the search runs again every few seconds until the index has it.
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('row').getByRole('link', { name: orderId }).click();
+    const found = page.getByRole('row').getByRole('link', { name: orderId });
+    await found.waitFor(WAIT);
+    if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-work-waiting.png`, fullPage: true });
+    await found.click();
 
     await page.locator('[data-order-status="on_hold"]').waitFor(WAIT);
     assert.deepEqual(await page.locator('[data-risk-reason]').evaluateAll((items) => items.map((i) => i.getAttribute('data-risk-reason'))), ['disposable-email', 'first-order']);
     const orderLink = page.getByRole('link', { name: `order-${orderId}` });
-    assert.equal(await orderLink.getAttribute('href'), `http://127.0.0.1:8233/namespaces/default/workflows/order-${orderId}`);
+    assert.equal(await orderLink.getAttribute('href'), `${t.deps.config.temporal.uiUrl}/namespaces/${t.deps.config.temporal.namespace}/workflows/order-${orderId}`);
     assert.equal(await page.getByRole('heading', { name: `Order ${orderId}` }).evaluate((h) => h === h.ownerDocument.activeElement), true, 'focus moves to the order');
     if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-held-order.png`, fullPage: true });
 

@@ -31,11 +31,16 @@ export function OrderPage({ api, orderId, temporalUi }) {
       <section aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>
         <p class="meta">Each asks for a reason. The order decides: what it does not allow now is refused with the reason.</p>
-        <div class="actions">
-          ${orderActions.map((action) => html`<button type="button" key=${action.id} data-action=${action.id}
-            class=${`${action.danger ? 'danger' : ''} ${action.relevant?.(order) ? 'relevant' : ''}`}
-            onClick=${() => { setDone(null); setActing(action); }}>${action.label}</button>`)}
-        </div>
+        ${[
+          { title: 'Likely now', actions: orderActions.filter((a) => a.relevant?.(order)) },
+          { title: 'Other actions', actions: orderActions.filter((a) => !a.relevant?.(order)) },
+        ].filter((group) => group.actions.length > 0).map((group) => html`<div class="action-group" role="group" aria-label=${group.title} key=${group.title}>
+          <h3>${group.title}</h3>
+          <div class="actions">
+            ${group.actions.map((action) => html`<button type="button" key=${action.id} data-action=${action.id} class=${action.danger ? 'danger' : ''}
+              onClick=${() => { setDone(null); setActing(action); }}>${action.label}</button>`)}
+          </div>
+        </div>`)}
       </section>
       ${acting && html`<${ActionDialog} api=${api} order=${order} action=${acting} onDone=${onDone} onClose=${() => setActing(null)} />`}
       <div class="columns">

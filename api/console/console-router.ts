@@ -18,7 +18,7 @@ const htmDir = path.dirname(require.resolve('htm'));
  * pointed at the preact module served beside it, is all the browser needs.
  */
 const hooksModule = readFileSync(path.join(path.dirname(require.resolve('preact/hooks')), 'hooks.module.js'), 'utf8').replace(
-  /from\s*"preact"/g,
+  /from\s*["']preact["']/g,
   'from"/console/vendor/preact/preact.module.js"',
 );
 

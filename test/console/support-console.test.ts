@@ -133,9 +133,17 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     assert.equal(await refusal.getAttribute('role'), 'alert');
     assert.match((await refusal.textContent())!, /Only an order held for risk review can be approved or rejected/);
     if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-refused-action.png` });
-    await again.getByRole('button', { name: 'Close' }).click();
+    // Keyboard: Escape closes the dialog and focus goes back to the button that opened it.
+    await page.keyboard.press('Escape');
     await again.waitFor({ state: 'detached', ...WAIT });
-    assert.equal(await page.locator('[data-order-status="confirmed"]').count(), 1, 'the refusal changed nothing');
+    assert.equal(await page.evaluate('document.activeElement?.dataset.action'), 'approve-risk');
+    // A reload in the same tab keeps the agent signed in, on the same order.
+    await page.reload();
+    await page.getByText('Signed in as alice (support)').waitFor(WAIT);
+    // The refusal changed nothing: still confirmed, still held, one approval on the timeline.
+    await page.locator('[data-order-status="confirmed"]').waitFor(WAIT);
+    await page.getByText('held by support').waitFor(WAIT);
+    assert.equal(await page.locator('.timeline li[data-event="approveRisk"]').count(), 1);
 
     const signature = alice.split('.')[2]!;
     assert.ok(requestedUrls.length > 0 && requestedUrls.every((url) => !url.includes(signature)), 'no token in any URL');

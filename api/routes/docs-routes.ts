@@ -18,7 +18,7 @@ const tags = [
   { name: 'Storefront', description: 'Product search and product pages: public.' },
   { name: 'Cart', description: 'Carts for anonymous shoppers (the cart id is the key) and signed-in customers (their token).' },
   { name: 'Checkout', description: 'Customer token: check out a cart, see and cancel your orders.' },
-  { name: 'Support', description: 'Support or admin token: find orders, review risk, hold, release, cancel, change addresses.' },
+  { name: 'Support', description: 'Support or admin token: find orders, review risk, hold, release, cancel, change addresses; who the token is and the queues of work (the support console at /console uses these).' },
   { name: 'Catalog', description: 'Public catalog structure.' },
   { name: 'Catalog admin', description: 'Admin token: sellers, warehouses, categories, products, SKUs and prices. Changes reach search through workflows.' },
   { name: 'Inventory', description: 'Admin token: stock receipts (the restock workflow).' },

@@ -14,6 +14,7 @@ import { catalogRoutes } from './routes/catalog-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
 import { healthRoutes } from './routes/health-routes';
 import { productRoutes } from './routes/product-routes';
+import { lowStockRoutes } from './routes/low-stock-routes';
 import { receiptRoutes } from './routes/receipt-routes';
 import { shipmentRoutes } from './routes/shipment-routes';
 import { createParcelClient } from './shipments/parcel-client';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   const api = new ApiRouter({ secret: deps.config.auth.jwtSecret, issuer: deps.config.auth.issuer }, rateLimiters);
   healthRoutes(api, deps);
   receiptRoutes(api, deps);
+  lowStockRoutes(api, deps);
   catalogRoutes(api, deps);
   productRoutes(api, deps);
   cartRoutes(api, deps);

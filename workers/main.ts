@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb } from '../db/create-db';
+import { applyInventoryAlertSettings } from '../db/low-stock';
 import { loadConfig } from '../platform/config';
 import { createEasyPost } from '../platform/create-easypost';
 import { createElasticsearch } from '../platform/create-elasticsearch';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     applicationName: 'worker',
     onConnectionLost: (err) => logger.warn({ err }, 'postgres ended a pooled connection; the next query reconnects'),
   });
+  await applyInventoryAlertSettings(db, config.inventoryAlerts);
   const es = createElasticsearch(config.elasticsearch);
   const redis = createRedis(config.redis);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error; cache invalidations retry until it is back'));

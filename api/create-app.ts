@@ -14,6 +14,7 @@ import { catalogRoutes } from './routes/catalog-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
 import { healthRoutes } from './routes/health-routes';
 import { productRoutes } from './routes/product-routes';
+import { backInStockRoutes } from './routes/back-in-stock-routes';
 import { lowStockRoutes } from './routes/low-stock-routes';
 import { receiptRoutes } from './routes/receipt-routes';
 import { shipmentRoutes } from './routes/shipment-routes';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   lowStockRoutes(api, deps);
   catalogRoutes(api, deps);
   productRoutes(api, deps);
+  backInStockRoutes(api, deps);
   cartRoutes(api, deps);
   const orders = createOrderClient(deps.temporal, deps.config.orders);
   checkoutRoutes(api, deps, orders, metrics.business);

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { stockNotificationTemplates } from '../domain/stock-notifications';
 import type { Database } from './database';
 
 export interface BackInStockSubscription {
@@ -103,7 +104,7 @@ export async function queueBackInStockEmails(db: Kysely<Database>, restock: Back
         returning s.id, s.sku, s.email, back.available
       )
       insert into notifications (recipient, template, payload, dedupe_key)
-      select told.email, 'back-in-stock',
+      select told.email, ${stockNotificationTemplates.backInStock}::text,
              jsonb_build_object(
                'subscriptionId', told.id,
                'sku', told.sku,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import { queueBackInStockEmails, subscribeBackInStock } from '../../db/back-in-stock';
 import type { Database } from '../../db/database';
+import type { BackInStockEmailPayload } from '../../domain/stock-notifications';
 import { receiveStock } from '../../db/receive-stock';
 import { reserveStock } from '../../db/reservations';
 import { assertRefused, createOrder, createStockedSku, createTestDb, TEST_WAREHOUSE_CODE, uniqueId } from '../support/db-fixtures';
@@ -87,7 +88,7 @@ describe('back-in-stock subscriptions (PostgreSQL)', () => {
       available: 4,
       warehouseCode: TEST_WAREHOUSE_CODE,
       receiptId,
-    });
+    } satisfies BackInStockEmailPayload);
     const subscriptions = await db.selectFrom('back_in_stock_subscriptions').select(['status', 'notified_by_receipt']).where('sku', '=', sku).execute();
     assert.deepEqual(subscriptions, [
       { status: 'notified', notified_by_receipt: receiptId },

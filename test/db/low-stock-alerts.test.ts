@@ -6,6 +6,7 @@ import { setLowStockThreshold } from '../../db/low-stock';
 import { receiveStock } from '../../db/receive-stock';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { releaseReservations, reserveStock } from '../../db/reservations';
+import type { LowStockAlertPayload } from '../../domain/stock-notifications';
 import { testConfig } from '../support/test-stack';
 import { createOrder, createStockedSku, TEST_WAREHOUSE_CODE, testDatabaseUrl, uniqueId, type StockedSku } from '../support/db-fixtures';
 
@@ -65,6 +66,7 @@ describe('low-stock alerts (PostgreSQL)', () => {
     assert.equal(alert!.order_id, null);
     assert.equal(alert!.dedupe_key, `low-stock/${TEST_WAREHOUSE_CODE}/${stocked.sku}/1`);
     assert.deepEqual(alert!.payload, {
+      // LowStockAlertPayload of domain/stock-notifications.ts
       sku: stocked.sku,
       productId: stocked.productId,
       productName: `Test product ${stocked.sku}`,
@@ -76,7 +78,7 @@ describe('low-stock alerts (PostgreSQL)', () => {
       reserved: 11,
       threshold: 10,
       crossing: 1,
-    });
+    } satisfies LowStockAlertPayload);
     const row = await db.selectFrom('inventory').select(['reserved', 'low_stock_alerted', 'low_stock_crossings']).where('sku', '=', stocked.sku).executeTakeFirstOrThrow();
     assert.deepEqual(row, { reserved: 20, low_stock_alerted: true, low_stock_crossings: 1 });
     assert.deepEqual(await findInventoryDrift(db, { skus: [stocked.sku] }), []);

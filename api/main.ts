@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { createDb } from '../db/create-db';
-import { applyInventoryAlertSettings } from '../db/low-stock';
 import { loadConfig } from '../platform/config';
 import { createElasticsearch } from '../platform/create-elasticsearch';
 import { createRedis, redisReady } from '../platform/create-redis';
@@ -22,7 +21,6 @@ async function main(): Promise<void> {
     applicationName: 'api',
     onConnectionLost: (err) => logger.warn({ err }, 'postgres ended a pooled connection; the next query reconnects'),
   });
-  await applyInventoryAlertSettings(db, config.inventoryAlerts);
   const redis = createRedis(config.redis);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error; carts answer 503 until it is back'));
   const es = createElasticsearch(config.elasticsearch);

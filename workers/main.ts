@@ -31,7 +31,20 @@ async function main(): Promise<void> {
     applicationName: 'worker',
     onConnectionLost: (err) => logger.warn({ err }, 'postgres ended a pooled connection; the next query reconnects'),
   });
-  await applyInventoryAlertSettings(db, config.inventoryAlerts);
+  // Every stock move runs here, and the low-stock trigger reads these from the database. A worker
+  // started while PostgreSQL is away still starts: the previous settings hold until it is back.
+  void applyAlertSettingsOnceReachable();
+  async function applyAlertSettingsOnceReachable(): Promise<void> {
+    for (;;) {
+      try {
+        await applyInventoryAlertSettings(db, config.inventoryAlerts);
+        return;
+      } catch (err) {
+        logger.warn({ err }, 'could not write the low-stock alert settings yet; retrying in 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+      }
+    }
+  }
   const es = createElasticsearch(config.elasticsearch);
   const redis = createRedis(config.redis);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error; cache invalidations retry until it is back'));

@@ -46,8 +46,8 @@ const schema = z.object({
   RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
 
   // Low-stock alerts: the threshold of every SKU and warehouse without its own, and who hears of a crossing.
-  LOW_STOCK_DEFAULT_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(10),
-  OPS_ALERT_EMAIL: z.email().default('ops@example.com'),
+  LOW_STOCK_DEFAULT_THRESHOLD: blankable(z.string().regex(/^\d{1,7}$/, 'a whole number of units')),
+  OPS_ALERT_EMAIL: blankable(z.email()),
 
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
@@ -113,6 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
     rateLimits: { checkout: e.RATE_LIMIT_CHECKOUT_PER_MINUTE, webhooks: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 'support-actions': e.RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE },
     orders: { returnWindow: e.ORDER_RETURN_WINDOW },
-    inventoryAlerts: { defaultLowStockThreshold: e.LOW_STOCK_DEFAULT_THRESHOLD, opsAlertEmail: e.OPS_ALERT_EMAIL },
+    inventoryAlerts: { defaultLowStockThreshold: Number(e.LOW_STOCK_DEFAULT_THRESHOLD ?? 10), opsAlertEmail: e.OPS_ALERT_EMAIL ?? 'ops@example.com' },
   };
 }

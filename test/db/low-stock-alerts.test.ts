@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import { createDb } from '../../db/create-db';
 import type { Database } from '../../db/database';
-import { setLowStockThreshold } from '../../db/low-stock';
+import { applyInventoryAlertSettings, setLowStockThreshold } from '../../db/low-stock';
 import { receiveStock } from '../../db/receive-stock';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { releaseReservations, reserveStock } from '../../db/reservations';
@@ -16,6 +16,8 @@ describe('low-stock alerts (PostgreSQL)', () => {
     // As many connections as concurrent checkouts, so they really meet at the row lock.
     db = createDb({ url: testDatabaseUrl(), poolSize: 20, applicationName: 'test-low-stock' });
   });
+  // The test stack wrote them at start; a suite that migrated down and up since has the migration's.
+  before(() => applyInventoryAlertSettings(db, testConfig().inventoryAlerts));
   after(() => db.destroy());
 
   const alertsFor = (sku: string) =>

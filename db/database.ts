@@ -2,6 +2,8 @@ import type { BrandTable, CategoryTable, ProductImageTable, ProductTable, Produc
 import type { AddressTable, CustomerTable } from './tables/customers.table';
 import type { IdempotencyKeyTable } from './tables/idempotency-keys.table';
 import type {
+  BackInStockSubscriptionTable,
+  InventoryAlertSettingsTable,
   InventoryMovementTable,
   InventoryReceiptLineTable,
   InventoryReceiptTable,
@@ -34,6 +36,8 @@ export interface Database {
   inventory_movements: InventoryMovementTable;
   inventory_receipts: InventoryReceiptTable;
   inventory_receipt_lines: InventoryReceiptLineTable;
+  inventory_alert_settings: InventoryAlertSettingsTable;
+  back_in_stock_subscriptions: BackInStockSubscriptionTable;
   payments: PaymentTable;
   payment_events: PaymentEventTable;
   payment_ledger: PaymentLedgerTable;

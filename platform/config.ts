@@ -47,6 +47,10 @@ const schema = z.object({
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
 
+  // Low-stock alerts: the threshold of every SKU and warehouse without its own, and who hears of a crossing.
+  LOW_STOCK_DEFAULT_THRESHOLD: blankable(z.string().regex(/^\d{1,7}$/, 'a whole number of units')),
+  OPS_ALERT_EMAIL: blankable(z.email()),
+
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
 });
@@ -70,6 +74,8 @@ export interface Config {
   rateLimits: { checkout: number; webhooks: number; 'support-actions': number };
   /** What the API puts into every order it starts; unset fields leave the workflow's defaults. */
   orders: { returnWindow?: string };
+  /** Low-stock alerts (written to inventory_alert_settings at startup, where the database's trigger reads them). */
+  inventoryAlerts: { defaultLowStockThreshold: number; opsAlertEmail: string };
 }
 
 export class ConfigError extends Error {
@@ -110,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
     rateLimits: { checkout: e.RATE_LIMIT_CHECKOUT_PER_MINUTE, webhooks: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 'support-actions': e.RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE },
     orders: { returnWindow: e.ORDER_RETURN_WINDOW },
+    inventoryAlerts: { defaultLowStockThreshold: Number(e.LOW_STOCK_DEFAULT_THRESHOLD ?? 10), opsAlertEmail: e.OPS_ALERT_EMAIL ?? 'ops@example.com' },
   };
 }

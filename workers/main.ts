@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb } from '../db/create-db';
+import { applyInventoryAlertSettings } from '../db/low-stock';
 import { loadConfig } from '../platform/config';
 import { createEasyPost } from '../platform/create-easypost';
 import { createElasticsearch } from '../platform/create-elasticsearch';
@@ -30,6 +31,20 @@ async function main(): Promise<void> {
     applicationName: 'worker',
     onConnectionLost: (err) => logger.warn({ err }, 'postgres ended a pooled connection; the next query reconnects'),
   });
+  // Every stock move runs here, and the low-stock trigger reads these from the database. A worker
+  // started while PostgreSQL is away still starts: the previous settings hold until it is back.
+  void applyAlertSettingsOnceReachable();
+  async function applyAlertSettingsOnceReachable(): Promise<void> {
+    for (;;) {
+      try {
+        await applyInventoryAlertSettings(db, config.inventoryAlerts);
+        return;
+      } catch (err) {
+        logger.warn({ err }, 'could not write the low-stock alert settings yet; retrying in 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+      }
+    }
+  }
   const es = createElasticsearch(config.elasticsearch);
   const redis = createRedis(config.redis);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error; cache invalidations retry until it is back'));

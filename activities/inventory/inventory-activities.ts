@@ -8,12 +8,13 @@ import { shipParcelStock, type ShippedParcel } from '../../db/ship-parcel-stock'
 import type { RestockInput } from '../../domain/restock';
 import { invalidateProducts } from '../../platform/product-cache';
 import { dropCachedProductPages } from './cached-product-pages';
+import { notifyBackInStock, type BackInStockRestock } from './notify-back-in-stock';
 import { productsChanged } from './products-changed';
 import { receiveStock, type StockReceived } from './receive-stock';
 import { reserveStock, type ReserveStockInput, type StockReserved } from './reserve-stock';
 import { settleExpiredReservations, type ExpiredReservationsSettled } from './settle-expired-reservations';
 
-export type { ExpiredReservationsSettled, ReserveStockInput, StockReceived, StockReserved };
+export type { BackInStockRestock, ExpiredReservationsSettled, ReserveStockInput, StockReceived, StockReserved };
 
 export interface InventoryActivityDeps {
   db: Kysely<Database>;
@@ -56,6 +57,10 @@ export function createInventoryActivities({ db, redis }: InventoryActivityDeps) 
 
     async receiveStock(input: RestockInput): Promise<StockReceived> {
       return receiveStock(db, input);
+    },
+
+    async notifyBackInStock(restock: BackInStockRestock): Promise<{ queued: number }> {
+      return notifyBackInStock(db, restock);
     },
 
     /** Orders holding a reservation past its expiry, walked by id. */

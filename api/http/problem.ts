@@ -62,6 +62,7 @@ export const problemTypes = {
   'parcel-already-handed-over': { status: 409, title: 'The parcel was already handed to the carrier' },
   'parcel-on-hold': { status: 409, title: "Support holds the order's fulfillment: do not pack or hand over its parcels until it is released" },
   'parcel-final': { status: 409, title: "The parcel's journey has ended; nothing can change any more" },
+  'sku-in-stock': { status: 409, title: 'The SKU is in stock: buy it now instead of waiting for it' },
   ...refusalProblems,
 } as const;
 

@@ -22,7 +22,21 @@ export interface InventoryTable {
   reserved: Generated<number>;
   /** Incremented by a trigger on every update. */
   version: Generated<number>;
+  /** null: inventory_alert_settings.default_low_stock_threshold. */
+  low_stock_threshold: number | null;
+  /** Kept by the inventory_low_stock trigger: true while available stock is known to be below the threshold. */
+  low_stock_alerted: Generated<boolean>;
+  /** Kept by the trigger: crossings alerted so far (part of each alert's dedupe key). */
+  low_stock_crossings: Generated<number>;
   created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One row: what the low-stock trigger needs from configuration, written from it at startup. */
+export interface InventoryAlertSettingsTable {
+  id: Generated<boolean>;
+  default_low_stock_threshold: number;
+  ops_alert_email: string;
   updated_at: Timestamp;
 }
 
@@ -68,4 +82,17 @@ export interface InventoryReceiptLineTable {
   receipt_id: string;
   sku: string;
   quantity: number;
+}
+
+/** "Tell me when it is back in stock": waiting until a restock brings the SKU back, then notified (final). */
+export interface BackInStockSubscriptionTable {
+  id: Generated<string>;
+  sku: string;
+  customer_subject: string;
+  email: string;
+  status: Generated<'waiting' | 'notified'>;
+  notified_at: NullableTimestamp;
+  notified_by_receipt: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }

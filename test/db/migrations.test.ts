@@ -11,6 +11,7 @@ const TABLES = [
   'sellers', 'categories', 'brands', 'products', 'product_variants', 'product_images',
   'customers', 'addresses', 'orders', 'order_items',
   'warehouses', 'inventory', 'inventory_reservations', 'inventory_movements', 'inventory_receipts', 'inventory_receipt_lines',
+  'inventory_alert_settings', 'back_in_stock_subscriptions',
   'payments', 'payment_events', 'payment_ledger', 'refunds',
   'shipments', 'shipment_items', 'shipment_events',
   'notifications', 'idempotency_keys', 'support_actions',

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createDb } from '../../db/create-db';
+import { applyInventoryAlertSettings } from '../../db/low-stock';
 import { migrateToLatest } from '../../db/migrator';
 import { loadConfig, type Config } from '../../platform/config';
 import { searchIndices } from '../../platform/search-indices';
@@ -45,6 +46,7 @@ export async function startTestStack(): Promise<void> {
   const db = createDb({ url: config.postgres.url, poolSize: 1 });
   try {
     await migrateToLatest(db);
+    await applyInventoryAlertSettings(db, config.inventoryAlerts);
   } finally {
     await db.destroy();
   }

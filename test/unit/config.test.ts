@@ -19,6 +19,13 @@ describe('config', () => {
     assert.equal(config.postgres.url, valid.DATABASE_URL);
   });
 
+  it('takes the low-stock alert settings, with defaults when unset or empty', () => {
+    assert.deepEqual(loadConfig(valid).inventoryAlerts, { defaultLowStockThreshold: 10, opsAlertEmail: 'ops@example.com' });
+    assert.deepEqual(loadConfig({ ...valid, LOW_STOCK_DEFAULT_THRESHOLD: '', OPS_ALERT_EMAIL: '' }).inventoryAlerts, { defaultLowStockThreshold: 10, opsAlertEmail: 'ops@example.com' });
+    assert.deepEqual(loadConfig({ ...valid, LOW_STOCK_DEFAULT_THRESHOLD: '0', OPS_ALERT_EMAIL: 'desk@example.com' }).inventoryAlerts, { defaultLowStockThreshold: 0, opsAlertEmail: 'desk@example.com' });
+    assert.throws(() => loadConfig({ ...valid, LOW_STOCK_DEFAULT_THRESHOLD: '-1', OPS_ALERT_EMAIL: 'nobody' }), /LOW_STOCK_DEFAULT_THRESHOLD[\s\S]*OPS_ALERT_EMAIL/);
+  });
+
   it('fails fast naming every problem at once', () => {
     const { DATABASE_URL: _omitted, ...rest } = valid;
     assert.throws(

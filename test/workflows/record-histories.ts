@@ -14,6 +14,8 @@ import { money } from '../../domain/money';
 import { captureOrderPaymentWorkflowType, captureWorkflowId, type CaptureOrderPaymentWorkflow } from '../../workflows/payment/capture-order-payment.messages';
 import type { Database } from '../../db/database';
 import { reserveStock } from '../../db/reservations';
+import { subscribeBackInStock } from '../../db/back-in-stock';
+import { restockWorkflowId, restockWorkflowType, type RestockWorkflow } from '../../workflows/inventory/restock.messages';
 import { redeliverPaymentEventsWorkflowType, type RedeliverPaymentEventsWorkflow } from '../../workflows/housekeeping/redeliver-payment-events.messages';
 import { REDELIVERY_GRACE_SECONDS } from '../../workflows/housekeeping/redeliver-payment-events';
 import { releaseExpiredReservationsWorkflowType, type ReleaseExpiredReservationsWorkflow } from '../../workflows/housekeeping/release-expired-reservations.messages';
@@ -31,7 +33,7 @@ import {
 } from '../../workflows/order/order.messages';
 import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
 import { changeParcelAddressSignal, handOverParcelUpdate, packParcelUpdate, parcelStatusQuery, shipmentWorkflowId } from '../../workflows/shipment/ship-parcel.messages';
-import { createOrder, createStockedSku, uniqueId } from '../support/db-fixtures';
+import { createOrder, createStockedSku, TEST_WAREHOUSE_CODE, uniqueId } from '../support/db-fixtures';
 import { giveTestWarehouseAnAddress, reservedParcel, startParcel } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { storedPaymentEvent } from '../support/payment-event-fixtures';
@@ -201,6 +203,22 @@ describe('record order, payment and housekeeping histories for replay', function
     const result = await client().workflow.execute<ReleaseExpiredReservationsWorkflow>(releaseExpiredReservationsWorkflowType, { workflowId, taskQueue: taskQueues.inventory, args: [] });
     assert.ok(result.released > 0, JSON.stringify(result));
     await save('expired-reservation-sweep', workflowId);
+  });
+
+  it('restock-back-in-stock', async () => {
+    // A sold-out SKU with a customer waiting for it: the restock queues their email.
+    const sku = await createStockedSku(db, 0);
+    assert.equal((await subscribeBackInStock(db, { sku: sku.sku, customerSubject: uniqueId('shopper'), email: 'waiting@example.com' })).kind, 'subscribed');
+    const receiptId = uniqueId('ASN');
+    const outcome = await client().workflow.execute<RestockWorkflow>(restockWorkflowType, {
+      workflowId: restockWorkflowId(receiptId),
+      taskQueue: taskQueues.inventory,
+      args: [{ receiptId, warehouseCode: TEST_WAREHOUSE_CODE, lines: [{ sku: sku.sku, quantity: 3 }], receivedBy: 'admin-1' }],
+    });
+    assert.equal(outcome.status, 'received');
+    const told = await db.selectFrom('back_in_stock_subscriptions').select('status').where('sku', '=', sku.sku).executeTakeFirstOrThrow();
+    assert.equal(told.status, 'notified');
+    await save('restock-back-in-stock', restockWorkflowId(receiptId));
   });
 
   it('payment-event-redelivery', async () => {

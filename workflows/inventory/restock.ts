@@ -20,7 +20,10 @@ const search = proxyActivities<SearchActivities>({
   retry: untilDoneRetry,
 });
 
-/** restock-<receiptId>: receive a delivery into a warehouse and bring search availability up to date. */
+/**
+ * restock-<receiptId>: receive a delivery into a warehouse, bring search availability up to date,
+ * then tell the customers waiting for a SKU it brought back.
+ */
 export async function restock(input: RestockInput): Promise<RestockOutcome> {
   const { receiptId, warehouseCode } = input;
   let received;
@@ -35,6 +38,10 @@ export async function restock(input: RestockInput): Promise<RestockOutcome> {
   // Added after runs were recorded: older histories replay without this step.
   if (patched('invalidate-product-cache')) await inventory.invalidateProductCache(received.productIds);
   const indexed = await search.indexProducts(received.productIds);
+  // Added after runs were recorded: older histories replay without this step.
+  if (patched('notify-back-in-stock')) {
+    await inventory.notifyBackInStock({ receiptId, warehouseCode, skus: received.lines.map((line) => line.sku) });
+  }
   log.info('restock complete', { receiptId, workflowId: workflowInfo().workflowId, indexed: indexed.indexed });
   return {
     status: 'received',

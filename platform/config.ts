@@ -45,6 +45,16 @@ const schema = z.object({
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
 
+  // Where the email sender delivers (smtp:// or smtps://, credentials in the URL). Unset: emails wait in the outbox.
+  SMTP_URL: blankable(z.url({ protocol: /^smtps?$/ })),
+  // The From of every email: an address, or a display name and an address ('Shop <orders@shop.example>').
+  EMAIL_FROM: z.string().regex(/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, "an address, or 'Name <address>'").default('Order Fulfillment <orders@shop.example>'),
+  // A notification is marked failed after this many attempts; support can retry it.
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  // The wait after a failed attempt doubles from the first to at most the second.
+  EMAIL_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  EMAIL_RETRY_MAX_SECONDS: z.coerce.number().min(0.05).max(86_400).default(3600),
+
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
 });
@@ -68,6 +78,17 @@ export interface Config {
   rateLimits: { checkout: number; webhooks: number; 'support-actions': number };
   /** What the API puts into every order it starts; unset fields leave the workflow's defaults. */
   orders: { returnWindow?: string };
+  email: EmailConfig;
+}
+
+/** How the outbox's emails go out. */
+export interface EmailConfig {
+  /** Absent: nothing is sent, and the outbox lag says so. */
+  smtpUrl?: string;
+  from: string;
+  maxAttempts: number;
+  /** The wait after the n-th failed attempt: initial·2^(n-1), at most max. */
+  retry: { initialMs: number; maxMs: number };
 }
 
 export class ConfigError extends Error {
@@ -107,5 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
     rateLimits: { checkout: e.RATE_LIMIT_CHECKOUT_PER_MINUTE, webhooks: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 'support-actions': e.RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE },
     orders: { returnWindow: e.ORDER_RETURN_WINDOW },
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.EMAIL_FROM,
+      maxAttempts: e.EMAIL_MAX_ATTEMPTS,
+      retry: { initialMs: e.EMAIL_RETRY_INITIAL_SECONDS * 1000, maxMs: Math.max(e.EMAIL_RETRY_INITIAL_SECONDS, e.EMAIL_RETRY_MAX_SECONDS) * 1000 },
+    },
   };
 }

@@ -62,6 +62,7 @@ export const problemTypes = {
   'parcel-already-handed-over': { status: 409, title: 'The parcel was already handed to the carrier' },
   'parcel-on-hold': { status: 409, title: "Support holds the order's fulfillment: do not pack or hand over its parcels until it is released" },
   'parcel-final': { status: 409, title: "The parcel's journey has ended; nothing can change any more" },
+  'notification-not-failed': { status: 409, title: 'Only a failed notification can be sent again' },
   ...refusalProblems,
 } as const;
 

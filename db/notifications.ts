@@ -20,12 +20,15 @@ export interface ClaimedNotification {
  * and moves next_attempt_at past the lease. A sender that dies mid-send leaves its rows to be
  * claimed again once the lease ends: at least once, never lost.
  */
-export async function claimDueNotifications(db: Kysely<Database>, { limit, leaseMs }: { limit: number; leaseMs: number }): Promise<ClaimedNotification[]> {
+export async function claimDueNotifications(
+  db: Kysely<Database>,
+  { limit, leaseMs, exclude = [] }: { limit: number; leaseMs: number; /** Already tried by this caller: a short backoff must not make it due again in the same round. */ exclude?: string[] },
+): Promise<ClaimedNotification[]> {
   const { rows } = await sql<{ id: string; recipient: string; template: string; payload: JsonObject; order_id: string | null; attempts: number }>`
     update notifications n
        set attempts = n.attempts + 1, next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
       from (select id from notifications
-             where status = 'pending' and channel = 'email' and next_attempt_at <= now()
+             where status = 'pending' and channel = 'email' and next_attempt_at <= now() and id <> all(${exclude}::uuid[])
              order by next_attempt_at
              limit ${limit}
              for update skip locked) due

@@ -37,7 +37,7 @@ const ONE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
 
 /**
  * Sends what the outbox holds that is due, a few at a time, until none is due or `budgetMs` is
- * spent. Each email goes to its notification's recipient alone (the database holds that to be the
+ * spent; each email at most once per round, so a short backoff never spends its attempts at once. Each email goes to its notification's recipient alone (the database holds that to be the
  * order's contact email), with a Message-ID derived from the notification id.
  */
 export async function sendDueEmails(
@@ -52,13 +52,15 @@ export async function sendDueEmails(
     return result;
   }
   const deadline = Date.now() + budgetMs;
+  const tried: string[] = [];
   for (;;) {
     if (Date.now() >= deadline) {
       result.more = true;
       break;
     }
-    const claimed = await claimDueNotifications(db, { limit: concurrency, leaseMs: EMAIL_LEASE_MS });
+    const claimed = await claimDueNotifications(db, { limit: concurrency, leaseMs: EMAIL_LEASE_MS, exclude: tried });
     if (claimed.length === 0) break;
+    tried.push(...claimed.map((n) => n.id));
     const orders = await findNotificationOrders(db, [...new Set(claimed.flatMap((n) => (n.orderId ? [n.orderId] : [])))]);
     const outcomes = await Promise.all(claimed.map((notification) => sendOne(db, sender, transport, notification, notification.orderId ? orders.get(notification.orderId) : undefined)));
     for (const outcome of outcomes) result[outcome] += 1;

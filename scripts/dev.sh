@@ -69,6 +69,7 @@ case "${1:-start}" in
     API            http://127.0.0.1:$API_PORT            (readiness: /ready)
     API docs       http://127.0.0.1:$API_PORT/docs       (OpenAPI: /openapi.json)
     Temporal UI    http://127.0.0.1:$TEMPORAL_UI_PORT
+    Emails         $MAILPIT_URL       (Mailpit: every email the worker sends, e.g. the order confirmation)
     Logs           $APP_DIR/{api,worker}.log  (readable: tail -f ... | npx pino-pretty)
     Return window  ${ORDER_RETURN_WINDOW:-30 days}  (orders close this long after delivery; ORDER_RETURN_WINDOW='30 seconds' for demos)
 

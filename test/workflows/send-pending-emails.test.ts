@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sendPendingEmailsWorkflowType, type SendPendingEmailsWorkflow } from '../../workflows/notifications/send-pending-emails.messages';
 import { taskQueues } from '../../workflows/shared/task-queues';
-import { cartWith, newShopper, startCheckout } from '../support/checkout-fixtures';
+import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { uniqueId } from '../support/db-fixtures';
 import { deleteMessages, messagesTo, readMessage } from '../support/mailpit';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -67,5 +67,24 @@ describe('sendPendingEmails (real workers, Temporal, PostgreSQL, Mailpit)', func
     assert.ok(message.Text.includes(result.orderId));
     assert.ok(message.HTML.includes(total), message.HTML);
     assert.ok((await workerCounter('emails_total', 'outcome="sent"')) >= sentBefore + 1);
+  });
+
+  it("writes in the language the shopper checked out in, with the order's currency formatted for it", async () => {
+    const shopper = await newShopper(t);
+    recipients.push(shopper.email);
+    const { cartId } = await cartWith(t, shopper, { price: 123456 });
+    const result = await startCheckout(shopper, cartId, { request: { ...checkoutRequest(shopper, cartId), locale: 'de-DE' } });
+    assert.equal(result.status, 'confirmed', JSON.stringify(result));
+    const order = await t.deps.db.selectFrom('orders').select(['locale', 'currency']).where('id', '=', result.orderId).executeTakeFirstOrThrow();
+    assert.equal(order.locale, 'de-DE');
+
+    await sendPending();
+    const [summary, ...more] = await messagesTo(shopper.email);
+    assert.equal(more.length, 0);
+    const message = await readMessage(summary!.ID);
+    assert.equal(message.Subject, `Ihre Bestellung ${result.orderId.slice(0, 8).toUpperCase()} ist bestätigt`);
+    const total = new Intl.NumberFormat('de-DE', { style: 'currency', currency: order.currency }).format(result.totals.total.amount / 100);
+    assert.ok(message.Text.includes(`Gesamtbetrag: ${total}`), message.Text);
+    assert.match(total, /^[\d.]+,\d\d\s/, 'German grouping and decimal comma');
   });
 });

@@ -9,12 +9,15 @@ import { z } from 'zod';
 const money = z.object({ amount: z.number().int(), currency: z.string().regex(/^[A-Z]{3}$/) });
 const httpUrl = z.url({ protocol: /^https?$/ });
 
-/** A parcel as the shipped and late emails list it (`ParcelTracking` of the shipment workflow). */
+/**
+ * A parcel as the shipped and late emails list it (`ParcelTracking` of the shipment workflow). A
+ * tracking link that is not http(s) is left out of the email rather than stopping it.
+ */
 const parcel = z.object({
   shipmentId: z.string().optional(),
   carrier: z.string().nullish(),
   trackingNumber: z.string().nullish(),
-  trackingUrl: httpUrl.nullish(),
+  trackingUrl: z.string().nullish(),
 });
 
 export const emailPayloads = {

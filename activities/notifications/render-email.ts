@@ -45,6 +45,8 @@ type Build<T extends EmailTemplate> = (payload: EmailPayload<T>, tools: { t: Phr
 
 const paragraph = (text: string): Block => ({ kind: 'paragraph', text });
 
+const isHttpUrl = (text: string): boolean => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+
 function parcelBlocks(parcels: EmailPayload<'order-late'>['parcel'][], t: Phrase): Block[] {
   return parcels.flatMap((parcel, index) => {
     const rows: [string, string][] = [];
@@ -52,7 +54,7 @@ function parcelBlocks(parcels: EmailPayload<'order-late'>['parcel'][], t: Phrase
     if (parcel.carrier) rows.push([t('carrier'), parcel.carrier]);
     if (parcel.trackingNumber) rows.push([t('trackingNumber'), parcel.trackingNumber]);
     const blocks: Block[] = rows.length > 0 ? [{ kind: 'facts', rows }] : [];
-    if (parcel.trackingUrl) blocks.push({ kind: 'link', label: t('track'), url: parcel.trackingUrl });
+    if (parcel.trackingUrl && isHttpUrl(parcel.trackingUrl)) blocks.push({ kind: 'link', label: t('track'), url: parcel.trackingUrl });
     return blocks;
   });
 }

@@ -47,10 +47,8 @@ export async function sendDueEmails(
 ): Promise<EmailsSent> {
   const result: EmailsSent = { attempted: 0, sent: 0, retrying: 0, failed: 0, more: false };
   const { transport } = sender;
-  if (!transport) {
-    log.warn('SMTP_URL is not set: emails wait in the outbox');
-    return result;
-  }
+  // Without SMTP_URL (the worker said so at start) the emails wait in the outbox.
+  if (!transport) return result;
   const deadline = Date.now() + budgetMs;
   const tried: string[] = [];
   for (;;) {

@@ -80,7 +80,10 @@ describe('email templates', () => {
   it('shows the tracking link of every parcel, and never a link that is not http(s)', () => {
     const shipped = renderEmail('order-shipped', payloads['order-shipped'], context('en-US'));
     assert.equal(shipped.html.match(/href="https:\/\/tracking\.example\/1Z\?a=1&amp;b=&quot;2&quot;"/g)?.length, 2, shipped.html);
-    assert.throws(() => renderEmail('order-late', { shipmentId: 's', parcel: { trackingUrl: 'javascript:alert(1)' } }, context('en-US')), UnrenderableEmail);
+    const late = renderEmail('order-late', { shipmentId: 's', parcel: { carrier: 'USPS', trackingUrl: 'javascript:alert(1)' } }, context('en-US'));
+    assert.ok(!late.html.includes('javascript:') && !late.text.includes('javascript:'), late.html);
+    assert.ok(late.text.includes('Carrier: USPS'));
+    assert.throws(() => renderEmail('return-label', { ...payloads['return-label'], labelUrl: 'javascript:alert(1)' }, context('en-US')), UnrenderableEmail);
   });
 
   it('refuses an unknown template and a payload that does not match its shape', () => {

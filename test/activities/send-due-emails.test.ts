@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import request from 'supertest';
 import { createSmtpTransport, type MailTransport } from '../../activities/notifications/mail-transport';
 import { sendDueEmails, type EmailSender, type EmailsSent } from '../../activities/notifications/send-due-emails';
 import { setOrderStatus } from '../../db/orders';
-import { assertRefused, createOrder } from '../support/db-fixtures';
+import { assertRefused, createOrder, createStockedSku } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
 import { closedPort, deleteMessages, messagesTo, readMessage } from '../support/mailpit';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { quietLogger, testConfig } from '../support/test-stack';
+import { testConfig } from '../support/test-stack';
 
 describe('the email sender (real PostgreSQL, real Mailpit over SMTP)', function () {
   this.timeout(60_000);
@@ -17,7 +18,8 @@ describe('the email sender (real PostgreSQL, real Mailpit over SMTP)', function 
   const transports: MailTransport[] = [];
   const recipients: string[] = [];
   const db = () => t.deps.db;
-  const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
+  // The refusals these tests provoke are logged as errors; the assertions say what matters.
+  const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) });
 
   function sender(smtpUrl: string, overrides: Partial<EmailSender> = {}): EmailSender {
     const transport = createSmtpTransport(smtpUrl, { timeoutMs: 2_000 });
@@ -207,7 +209,8 @@ describe('the email sender (real PostgreSQL, real Mailpit over SMTP)', function 
       recipients.push(attacker);
       const { id: orderId } = await createOrder(db());
       const injection = `Mug\r\nBcc: ${attacker}\r\nTo: ${attacker}`;
-      await db().insertInto('order_items').values({ order_id: orderId, sku: 'SKU-INJECT', product_name: injection, quantity: 1, unit_price_amount: 5000, total_amount: 5000 }).execute();
+      const { sku } = await createStockedSku(db(), 1);
+      await db().insertInto('order_items').values({ order_id: orderId, sku, product_name: injection, quantity: 1, unit_price_amount: 5000, total_amount: 5000 }).execute();
       await db().updateTable('orders').set({ shipping_address: { name: `Eve\r\nBcc: ${attacker}`, line1: '1 Main St', city: 'Springfield', country: 'US' } }).where('id', '=', orderId).execute();
       await setOrderStatus(db(), orderId, { status: 'confirmed', notification: { template: 'order-confirmed', payload: { total: { amount: 5000, currency: 'USD' } } } });
       const { recipient } = await db().selectFrom('notifications').select('recipient').where('order_id', '=', orderId).executeTakeFirstOrThrow();

@@ -22,6 +22,7 @@ import { receiptRoutes } from './routes/receipt-routes';
 import { shipmentRoutes } from './routes/shipment-routes';
 import { createParcelClient } from './shipments/parcel-client';
 import { stripeWebhookRoutes } from './routes/stripe-webhook-routes';
+import { supportNotificationRoutes } from './routes/support-notification-routes';
 import { supportConsoleRoutes } from './routes/support-console-routes';
 import { supportOrderRoutes } from './routes/support-order-routes';
 import { warehouseRoutes } from './routes/warehouse-routes';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
   const orders = createOrderClient(deps.temporal, deps.config.orders);
   checkoutRoutes(api, deps, orders, metrics.business);
   supportOrderRoutes(api, deps, orders);
+  supportNotificationRoutes(api, deps);
   supportConsoleRoutes(api, deps);
   warehouseRoutes(api, deps);
   shipmentRoutes(api, createParcelClient(deps.temporal));

@@ -30,6 +30,8 @@ export interface NewOrder {
   billingAddress: PostalAddress;
   risk: { score: number; level: RiskLevel; reasons: string[] };
   lines: { sku: string; productName: string; quantity: number; unitPrice: number; total: number }[];
+  /** BCP 47; absent, the emails follow the shipping country. */
+  locale?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function createOrder(db: Kysely<Database>, order: NewOrder): Promis
           email: order.email,
           idempotency_key: order.idempotencyKey,
           currency: order.currency,
+          locale: order.locale ?? null,
           subtotal_amount: order.subtotal,
           tax_amount: order.tax,
           shipping_amount: order.shipping,

@@ -51,6 +51,8 @@ export interface CheckoutRequest {
   billingAddress: Address;
   shippingSpeed: ShippingSpeed;
   paymentMethod: PaymentMethod;
+  /** The shopper's language and formatting for the order's emails (BCP 47: `de-DE`); absent, the shipping country decides. */
+  locale?: string;
 }
 
 export interface OrderTotalsLine {

@@ -50,6 +50,15 @@ const schema = z.object({
   // Low-stock alerts: the threshold of every SKU and warehouse without its own, and who hears of a crossing.
   LOW_STOCK_DEFAULT_THRESHOLD: blankable(z.string().regex(/^\d{1,7}$/, 'a whole number of units')),
   OPS_ALERT_EMAIL: blankable(z.email()),
+  // Where the email sender delivers (smtp:// or smtps://, credentials in the URL). Unset: emails wait in the outbox.
+  SMTP_URL: blankable(z.url({ protocol: /^smtps?$/ })),
+  // The From of every email: an address, or a display name and an address ('Shop <orders@shop.example>').
+  EMAIL_FROM: z.string().regex(/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, "an address, or 'Name <address>'").default('Order Fulfillment <orders@shop.example>'),
+  // A notification is marked failed after this many attempts; support can retry it.
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  // The wait after a failed attempt doubles from the first to at most the second.
+  EMAIL_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  EMAIL_RETRY_MAX_SECONDS: z.coerce.number().min(0.05).max(86_400).default(3600),
 
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('order-fulfillment'),
@@ -76,6 +85,17 @@ export interface Config {
   orders: { returnWindow?: string };
   /** Low-stock alerts (written to inventory_alert_settings at startup, where the database's trigger reads them). */
   inventoryAlerts: { defaultLowStockThreshold: number; opsAlertEmail: string };
+  email: EmailConfig;
+}
+
+/** How the outbox's emails go out. */
+export interface EmailConfig {
+  /** Absent: nothing is sent, and the outbox lag says so. */
+  smtpUrl?: string;
+  from: string;
+  maxAttempts: number;
+  /** The wait after the n-th failed attempt: initial·2^(n-1), at most max. */
+  retry: { initialMs: number; maxMs: number };
 }
 
 export class ConfigError extends Error {
@@ -117,5 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: { checkout: e.RATE_LIMIT_CHECKOUT_PER_MINUTE, webhooks: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 'support-actions': e.RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE },
     orders: { returnWindow: e.ORDER_RETURN_WINDOW },
     inventoryAlerts: { defaultLowStockThreshold: Number(e.LOW_STOCK_DEFAULT_THRESHOLD ?? 10), opsAlertEmail: e.OPS_ALERT_EMAIL ?? 'ops@example.com' },
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.EMAIL_FROM,
+      maxAttempts: e.EMAIL_MAX_ATTEMPTS,
+      retry: { initialMs: e.EMAIL_RETRY_INITIAL_SECONDS * 1000, maxMs: Math.max(e.EMAIL_RETRY_INITIAL_SECONDS, e.EMAIL_RETRY_MAX_SECONDS) * 1000 },
+    },
   };
 }

@@ -127,6 +127,8 @@ async function main(): Promise<void> {
       es,
       redis,
       stripe: createStripe(config),
+      // The bench's orders queue nothing: no emails to send.
+      email: { ...config.email, transport: undefined },
       indices,
       workflows: { workflowBundle },
     });

@@ -9,6 +9,10 @@ const completionFacts: Record<string, { name: string; help: string }> = {
   capturePayment: { name: 'payment_captures', help: 'Captures taken from an authorization' },
 };
 
+/** The email sender's round: each email sent, put off for a retry, or given up on (failed), counted by outcome. */
+const EMAIL_SENDER = 'sendDueEmails';
+type EmailRound = Partial<Record<'sent' | 'retrying' | 'failed', number>>;
+
 /**
  * Counts business facts as the worker's activities complete, on the Runtime's meter: they are
  * served beside the SDK's own metrics on the worker's Prometheus endpoint, with the activity type,
@@ -21,6 +25,7 @@ export const activityMetrics: ActivityInterceptorsFactory = (ctx) => {
     ? ctx.metricMeter.createCounter('carrier_requests', undefined, 'Carrier calls by activity and outcome (an attempt that threw is a failure)')
     : undefined;
   const fact = completionFacts[activity];
+  const emails = activity === EMAIL_SENDER ? ctx.metricMeter.createCounter('emails', undefined, 'Emails from the outbox by outcome: sent, retrying (an attempt failed, another is due) or failed (given up on)') : undefined;
   return {
     inbound: {
       async execute(input, next) {
@@ -28,6 +33,7 @@ export const activityMetrics: ActivityInterceptorsFactory = (ctx) => {
           const result = await next(input);
           carrierRequests?.add(1, { outcome: 'completed' });
           if (fact) ctx.metricMeter.createCounter(fact.name, undefined, fact.help).add(1);
+          if (emails) for (const outcome of ['sent', 'retrying', 'failed'] as const) if ((result as EmailRound)[outcome]) emails.add((result as EmailRound)[outcome]!, { outcome });
           return result;
         } catch (error) {
           carrierRequests?.add(1, { outcome: 'failed' });

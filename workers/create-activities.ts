@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { createCartActivities } from '../activities/carts/cart-activities';
 import { createCatalogActivities } from '../activities/catalog/catalog-activities';
+import { createNotificationActivities } from '../activities/notifications/notification-activities';
+import type { EmailSender } from '../activities/notifications/send-due-emails';
 import { createInventoryActivities } from '../activities/inventory/inventory-activities';
 import { createOrderActivities } from '../activities/orders/order-activities';
 import { createManualPaymentProvider } from '../activities/payments/manual-payment-provider';
@@ -28,10 +30,12 @@ export interface ActivityClients {
   indices: SearchIndices;
   /** EasyPost's client (or the carrier sandbox's), when a carrier account is configured. */
   easypost?: EasyPost;
+  /** The SMTP transport (absent without SMTP_URL) and how emails are sent. */
+  email: EmailSender;
 }
 
 /** Each capability's activities, built once from the clients it needs and shared by the queues that run them. */
-export function createCapabilities({ db, es, redis, stripe, indices, easypost }: ActivityClients) {
+export function createCapabilities({ db, es, redis, stripe, indices, easypost, email }: ActivityClients) {
   return {
     carts: createCartActivities({ redis }),
     catalog: createCatalogActivities({ db }),
@@ -41,6 +45,7 @@ export function createCapabilities({ db, es, redis, stripe, indices, easypost }:
     // Checkout keeps quoting from the rate card; labels and tracking go to EasyPost when configured.
     shipping: createShippingActivities({ db, carrier: createRateCardCarrier(), shippingCarrier: easypost ? createEasyPostCarrier(easypost) : createUnconfiguredCarrier() }),
     search: createSearchActivities({ db, es, indices }),
+    notifications: createNotificationActivities({ db, email }),
   };
 }
 
@@ -49,7 +54,7 @@ export function createCapabilities({ db, es, redis, stripe, indices, easypost }:
  * register the same name on one worker, so no activity is ever silently replaced.
  */
 export function createActivities(clients: ActivityClients) {
-  const { carts, catalog, inventory, orders, payments, shipping, search } = createCapabilities(clients);
+  const { carts, catalog, inventory, orders, payments, shipping, search, notifications } = createCapabilities(clients);
   return {
     // The order workflow runs its steps as local activities, which execute in the worker that runs
     // the workflow: every capability it calls locally must be here. Clearing the cart (a follow-up)
@@ -61,6 +66,7 @@ export function createActivities(clients: ActivityClients) {
     // Restock and the expired-reservation sweep run here; product cache drops and sync signals come with inventory.
     inventory: composeActivities({ inventory }),
     search: composeActivities({ search }),
+    notifications: composeActivities({ notifications }),
   } satisfies Record<TaskQueue, Activities>;
 }
 

@@ -33,6 +33,8 @@ const queueOptions: Record<TaskQueue, { workflows: boolean } & Partial<WorkerOpt
   inventory: { workflows: true },
   // Elasticsearch is the bottleneck here; a few parallel bulk writes are plenty.
   search: { workflows: true, maxConcurrentActivityTaskExecutions: 8 },
+  // The email sender's schedule runs here; its activity sends a few emails at a time.
+  notifications: { workflows: true, maxConcurrentActivityTaskExecutions: 4 },
 };
 
 /** One worker per task queue so each can be scaled, rate-limited and drained on its own. */

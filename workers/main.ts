@@ -1,4 +1,5 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createEmailSender } from '../activities/notifications/create-email-sender';
 import { createDb } from '../db/create-db';
 import { applyInventoryAlertSettings } from '../db/low-stock';
 import { loadConfig } from '../platform/config';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis);
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error; cache invalidations retry until it is back'));
   if (!(await redisReady(redis))) logger.warn('redis is not reachable yet: cache invalidations retry until it is');
+  const email = createEmailSender(config.email);
+  if (!email.transport) logger.warn('SMTP_URL is not set: emails wait in the outbox until it is');
   try {
     const workers = await createWorkers({
       connection,
@@ -59,14 +62,16 @@ async function main(): Promise<void> {
       stripe: createStripe(config),
       indices: searchIndices(config.elasticsearch.indexPrefix),
       ...(config.carrier && { easypost: createEasyPost(config.carrier) }),
+      email,
     });
     logger.info(
-      { taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address, metrics: `http://${config.temporal.workerMetricsAddress}/metrics` },
+      { taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.temporal.address, metrics: `http://${config.temporal.workerMetricsAddress}/metrics`, smtp: email.transport ? new URL(config.email.smtpUrl!).host : 'not configured' },
       'workers running',
     );
     await Promise.all(workers.map((worker) => worker.run()));
     logger.info('workers stopped');
   } finally {
+    email.transport?.close();
     await Promise.allSettled([db.destroy(), es.close(), redis.quit(), connection.close()]);
   }
 }

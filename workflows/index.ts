@@ -4,6 +4,7 @@ export { captureOrderPayment } from './payment/capture-order-payment';
 export { processOrder } from './order/process-order';
 export { redeliverPaymentEvents } from './housekeeping/redeliver-payment-events';
 export { releaseExpiredReservations } from './housekeeping/release-expired-reservations';
+export { sendPendingEmails } from './notifications/send-pending-emails';
 export { restock } from './inventory/restock';
 export { syncProductSearch } from './search/sync-product-search';
 export { shipParcel } from './shipment/ship-parcel';

@@ -44,6 +44,7 @@ export const problemExplanations: Record<ProblemType, string> = {
   'parcel-on-hold': "Support has put the order's fulfillment on hold (`POST /support/orders/{orderId}/hold`), so its parcels are neither packed nor handed over. Put the parcel aside; once support releases the order (`POST /support/orders/{orderId}/release`) it can be packed and handed over again.",
   'parcel-final': 'The parcel was delivered, returned, lost or cancelled: its journey has ended and nothing about it can change any more.',
   'sku-in-stock': 'Back-in-stock subscriptions are for sold-out SKUs, and this one has stock to sell (`available` says how many units). Nothing was stored. Add it to the cart instead; if it sells out again, subscribe then.',
+  'notification-not-failed': 'Only an email the sender gave up on (`failed`) can be sent again. A `pending` one is still being tried (see `nextAttemptAt`), and a `sent` one reached the mail server: sending it again would send the customer a copy. `notificationStatus` says which.',
   internal: 'Something went wrong on our side. It was logged with the `requestId` of this answer: quote it when you report the problem.',
   'checkout-in-progress': 'The order is still being checked out (or this Idempotency-Key\'s checkout is still running). Retry after a moment; a retry with the same key and body gets the same answer, never a second order.',
   'already-shipped': 'Something has already left the warehouse, so the order can no longer be cancelled or re-addressed. Ask for a return or a refund instead.',

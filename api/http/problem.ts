@@ -63,6 +63,7 @@ export const problemTypes = {
   'parcel-on-hold': { status: 409, title: "Support holds the order's fulfillment: do not pack or hand over its parcels until it is released" },
   'parcel-final': { status: 409, title: "The parcel's journey has ended; nothing can change any more" },
   'sku-in-stock': { status: 409, title: 'The SKU is in stock: buy it now instead of waiting for it' },
+  'notification-not-failed': { status: 409, title: 'Only a failed notification can be sent again' },
   ...refusalProblems,
 } as const;
 

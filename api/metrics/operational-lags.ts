@@ -27,6 +27,14 @@ export function operationalLags(registry: Registry, db: Kysely<Database>): void 
     },
   });
   new Gauge({
+    name: 'notification_outbox_failed',
+    help: 'Emails the sender gave up on, until support retries them (GET /support/notifications?status=failed)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).failedNotifications);
+    },
+  });
+  new Gauge({
     name: 'search_index_lag_documents',
     help: 'Rows whose search document trails their search_version, by index',
     labelNames: ['index'] as const,

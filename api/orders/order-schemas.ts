@@ -25,6 +25,11 @@ export const checkoutBody = z
     shippingAddress: address,
     billingAddress: address.optional().describe('Defaults to the shipping address'),
     shippingSpeed: z.enum(shippingSpeeds).default('standard'),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$/, 'a BCP 47 language tag such as de-DE')
+      .optional()
+      .describe("The language and number formatting of the order's emails, e.g. `de-DE` (the storefront's language). Default: the shipping country's"),
     paymentMethod: z.discriminatedUnion('provider', [
       z.strictObject({
         provider: z.literal('stripe'),

@@ -18,4 +18,6 @@ export interface NotificationTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** When a pending row is next due: a claim moves it a lease ahead, a failed attempt by the backoff. */
+  next_attempt_at: Timestamp;
 }

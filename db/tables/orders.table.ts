@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { OrderStatus } from '../../domain/order-state';
 import type { RiskLevel } from '../../domain/risk';
 import type { CurrencyCode, Json, JsonWithDefault, NullableTimestamp, PostalAddress, Timestamp } from './column-types';
@@ -14,6 +14,8 @@ export interface OrderTable {
   status: Generated<OrderStatus>;
   status_reason: string | null;
   currency: CurrencyCode;
+  /** BCP 47 (`de-DE`): the language and formatting of the order's emails; null derives it from the shipping country. */
+  locale: ColumnType<string | null, string | null | undefined, string | null>;
   subtotal_amount: number;
   tax_amount: Generated<number>;
   shipping_amount: Generated<number>;

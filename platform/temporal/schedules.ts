@@ -4,6 +4,7 @@ import { catchUpOrderIndexWorkflowType, orderSearchCatchUpScheduleId } from '../
 import { catchUpSearchIndexWorkflowType, searchCatchUpScheduleId } from '../../workflows/search/catch-up-search-index.messages';
 import { paymentEventRedeliveryScheduleId, redeliverPaymentEventsWorkflowType } from '../../workflows/housekeeping/redeliver-payment-events.messages';
 import { expiredReservationSweepScheduleId, releaseExpiredReservationsWorkflowType } from '../../workflows/housekeeping/release-expired-reservations.messages';
+import { emailSenderScheduleId, sendPendingEmailsWorkflowType } from '../../workflows/notifications/send-pending-emails.messages';
 import { taskQueues } from '../../workflows/shared/task-queues';
 
 export type ScheduleDefinition = Pick<ScheduleOptions, 'scheduleId' | 'spec' | 'policies' | 'action'>;
@@ -16,6 +17,9 @@ const everyWithoutOverlap = (every: Duration): Pick<ScheduleDefinition, 'spec' |
 
 /** How far search availability may trail a checkout; the API documents this same value. */
 export const SEARCH_CATCH_UP_EVERY = '30 seconds';
+
+/** How long a queued email may wait before the sender looks for it. */
+export const EMAIL_SENDER_EVERY = '10 seconds';
 
 /** Every schedule of the namespace; scripts/setup-temporal.ts applies them. */
 export const schedules: readonly ScheduleDefinition[] = [
@@ -71,6 +75,20 @@ export const schedules: readonly ScheduleDefinition[] = [
       taskQueue: taskQueues.inventory,
       args: [],
       staticSummary: 'Release expired stock reservations that no running order workflow owns',
+    },
+  },
+  {
+    scheduleId: emailSenderScheduleId,
+    // A customer expects the confirmation within moments of checkout; a run that finds nothing due
+    // is one indexed query. A backlog keeps a run busy and the schedule skips meanwhile.
+    ...everyWithoutOverlap(EMAIL_SENDER_EVERY),
+    action: {
+      type: 'startWorkflow',
+      workflowType: sendPendingEmailsWorkflowType,
+      workflowId: emailSenderScheduleId,
+      taskQueue: taskQueues.notifications,
+      args: [],
+      staticSummary: 'Send the emails due in the notifications outbox',
     },
   },
 ];

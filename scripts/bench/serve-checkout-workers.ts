@@ -2,6 +2,7 @@
 // workers (createWorkers, real activities) and the skeleton checkout's workers on their own queues.
 // Talks to its parent on stdout, one JSON object per line: first {ready}, then
 // {indexed: 'real' | 'skeleton', orderId, at} each time an order's indexOrder activity finished.
+import { createEmailSender } from '../../activities/notifications/create-email-sender';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb } from '../../db/create-db';
 import { loadConfig } from '../../platform/config';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     indices: searchIndices(config.elasticsearch.indexPrefix),
     // As workers/main.ts: parcels buy labels from the carrier when one is configured (bench:fulfillment's sandbox).
     ...(config.carrier && { easypost: createEasyPost(config.carrier) }),
+    // As workers/main.ts: the orders' emails go to the stack's Mailpit.
+    email: createEmailSender(config.email),
   };
   await redisReady(deps.redis);
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -13,11 +13,12 @@ function sample(text: string, series: string): number | undefined {
 describe('GET /metrics (the API, PostgreSQL)', () => {
   let t: TestApp;
   const dedupeKey = `metrics-test/${randomUUID()}`;
+  const failedKey = `metrics-test/${randomUUID()}`;
   before(() => {
     t = createTestApp();
   });
   after(async () => {
-    await t.deps.db.deleteFrom('notifications').where('dedupe_key', '=', dedupeKey).execute();
+    await t.deps.db.deleteFrom('notifications').where('dedupe_key', 'in', [dedupeKey, failedKey]).execute();
     await t.close();
   });
 
@@ -69,6 +70,9 @@ describe('GET /metrics (the API, PostgreSQL)', () => {
     const lag = sample(res.text, 'notification_outbox_lag_seconds');
     assert.ok(lag !== undefined && lag >= 3600, `outbox lag ${lag}`);
     assert.ok(sample(res.text, 'notification_outbox_pending')! >= 1);
+    const failedBefore = sample(res.text, 'notification_outbox_failed')!;
+    await t.deps.db.insertInto('notifications').values({ recipient: 'ops-metrics@example.com', template: 'order-confirmed', dedupe_key: failedKey, status: 'failed', attempts: 8 }).execute();
+    assert.equal(sample((await request(t.app).get('/metrics')).text, 'notification_outbox_failed'), failedBefore + 1);
     for (const index of ['products', 'orders']) {
       const behind = sample(res.text, `search_index_lag_documents{index="${index}"}`);
       assert.ok(behind !== undefined && behind >= 0, `${index} lag ${behind}`);

@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { createEmailSender } from '../../activities/notifications/create-email-sender';
 import { createDb } from '../../db/create-db';
 import { createEasyPost } from '../../platform/create-easypost';
 import { createElasticsearch } from '../../platform/create-elasticsearch';
@@ -35,6 +36,8 @@ export async function createTestWorkers(
     db: createDb({ url: config.postgres.url, poolSize: 10, applicationName: 'worker-test' }),
     es: createElasticsearch(config.elasticsearch),
     redis: createRedis(config.redis),
+    // The shared test stack's Mailpit (SMTP_URL); a suite passes its own `email` to point elsewhere.
+    email: createEmailSender(config.email),
   };
   const deps: WorkerDeps = {
     connection: (otherServer ?? temporal).nativeConnection,
@@ -51,6 +54,7 @@ export async function createTestWorkers(
     workers: await createWorkers(deps),
     deps,
     close: async () => {
+      owned.email.transport?.close();
       await Promise.allSettled([owned.db.destroy(), owned.es.close(), owned.redis.quit()]);
     },
   };

@@ -17,6 +17,8 @@ import { syncProductSearchWorkflowType, type SyncProductSearchWorkflow } from '.
 import { syncProductSearch } from '../../workflows/search/sync-product-search';
 import { shipParcelWorkflowType, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
 import { shipParcel } from '../../workflows/shipment/ship-parcel';
+import { sendPendingEmailsWorkflowType, type SendPendingEmailsWorkflow } from '../../workflows/notifications/send-pending-emails.messages';
+import { sendPendingEmails } from '../../workflows/notifications/send-pending-emails';
 import * as registered from '../../workflows';
 
 /**
@@ -36,6 +38,7 @@ describe('workflow message files match their workflows', () => {
     [redeliverPaymentEventsWorkflowType, redeliverPaymentEvents satisfies RedeliverPaymentEventsWorkflow],
     [releaseExpiredReservationsWorkflowType, releaseExpiredReservations satisfies ReleaseExpiredReservationsWorkflow],
     [shipParcelWorkflowType, shipParcel satisfies ShipParcelWorkflow],
+    [sendPendingEmailsWorkflowType, sendPendingEmails satisfies SendPendingEmailsWorkflow],
   ];
 
   for (const [type, workflow] of described) {

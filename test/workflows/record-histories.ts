@@ -19,6 +19,7 @@ import { restockWorkflowId, restockWorkflowType, type RestockWorkflow } from '..
 import { redeliverPaymentEventsWorkflowType, type RedeliverPaymentEventsWorkflow } from '../../workflows/housekeeping/redeliver-payment-events.messages';
 import { REDELIVERY_GRACE_SECONDS } from '../../workflows/housekeeping/redeliver-payment-events';
 import { releaseExpiredReservationsWorkflowType, type ReleaseExpiredReservationsWorkflow } from '../../workflows/housekeeping/release-expired-reservations.messages';
+import { sendPendingEmailsWorkflowType, type SendPendingEmailsWorkflow } from '../../workflows/notifications/send-pending-emails.messages';
 import { taskQueues } from '../../workflows/shared/task-queues';
 import {
   approveRiskUpdate,
@@ -231,6 +232,16 @@ describe('record order, payment and housekeeping histories for replay', function
     const result = await client().workflow.execute<RedeliverPaymentEventsWorkflow>(redeliverPaymentEventsWorkflowType, { workflowId, taskQueue: taskQueues.orders, args: [] });
     assert.ok(result.delivered > 0, JSON.stringify(result));
     await save('payment-event-redelivery', workflowId);
+  });
+
+  it('email-sender', async () => {
+    const shopper = await newShopper(t);
+    const { cartId } = await cartWith(t, shopper);
+    assert.equal((await startCheckout(shopper, cartId)).status, 'confirmed');
+    const workflowId = uniqueId('email-sender');
+    const result = await client().workflow.execute<SendPendingEmailsWorkflow>(sendPendingEmailsWorkflowType, { workflowId, taskQueue: taskQueues.notifications, args: [] });
+    assert.ok(result.sent > 0, JSON.stringify(result));
+    await save('email-sender', workflowId);
   });
 
   it('order-continued-as-new, then the continued run cancelled', async () => {

@@ -77,6 +77,7 @@ async function reserveAndAuthorize(order: TrackedOrder, saga: Saga, input: Order
     orderId: order.id,
     customerId: customer.id,
     email: request.email,
+    ...(request.locale && { locale: request.locale }),
     idempotencyKey: `${input.customerSubject}/${input.idempotencyKey}`,
     currency: totals.currency,
     subtotal: totals.subtotal.amount,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { consoleContentSecurityPolicy } from '../http/security-headers';
+import { countAsRoute } from '../metrics/http-metrics';
 
 export interface ConsoleSettings {
   /** The Temporal Web UI the order page links each workflow to, and its namespace. */
@@ -41,14 +42,15 @@ export function consoleRouter(settings: ConsoleSettings): Router {
   const router = express.Router();
   const page = consolePage(settings);
   router.use('/console', consoleContentSecurityPolicy());
-  router.get(['/console', '/console/'], (_req, res) => {
+  router.get(['/console', '/console/'], countAsRoute('/console'), (_req, res) => {
     res.set('Cache-Control', 'no-store').type('html').send(page);
   });
   const statics = { index: false, fallthrough: true, maxAge: 0 } as const;
-  router.use('/console/assets', express.static(assetsDir, statics));
-  router.use('/console/vendor/preact', express.static(preactDir, { ...statics, maxAge: '1h' }));
-  router.use('/console/vendor/htm', express.static(htmDir, { ...statics, maxAge: '1h' }));
-  router.get('/console/vendor/preact-hooks.js', (_req, res) => {
+  // One template per folder: a label per file name would grow with whatever paths are asked for.
+  router.use('/console/assets', countAsRoute('/console/assets/*'), express.static(assetsDir, statics));
+  router.use('/console/vendor/preact', countAsRoute('/console/vendor/*'), express.static(preactDir, { ...statics, maxAge: '1h' }));
+  router.use('/console/vendor/htm', countAsRoute('/console/vendor/*'), express.static(htmDir, { ...statics, maxAge: '1h' }));
+  router.get('/console/vendor/preact-hooks.js', countAsRoute('/console/vendor/*'), (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('text/javascript').send(hooksModule);
   });
   return router;

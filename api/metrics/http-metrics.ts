@@ -1,5 +1,20 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
+
+const ROUTE_LABEL = 'metricsRoute';
+
+/**
+ * Counts what a router serves without an Express route of its own (static files under a mount)
+ * under this template instead of `unmatched`.
+ */
+export const countAsRoute =
+  (template: string): RequestHandler =>
+  (_req, res, next) => {
+    res.locals[ROUTE_LABEL] = template;
+    next();
+  };
+
+const labelled = (res: Response): string | undefined => (typeof res.locals[ROUTE_LABEL] === 'string' ? (res.locals[ROUTE_LABEL] as string) : undefined);
 
 /**
  * Rate, errors and duration of every answer, labelled by the route's template (`/orders/:orderId`),
@@ -18,7 +33,7 @@ export function httpMetrics(registry: Registry): RequestHandler {
   return (req, res, next) => {
     const stop = duration.startTimer();
     res.once('finish', () => {
-      const template = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const template = labelled(res) ?? (req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
       const labels = { method: req.method, route: template, status_class: `${Math.floor(res.statusCode / 100)}xx` };
       requests.inc(labels);
       stop(labels);

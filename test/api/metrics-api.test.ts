@@ -49,6 +49,33 @@ describe('GET /metrics (the API, PostgreSQL)', () => {
     assert.ok(!after.text.includes(unknown));
   });
 
+  it('counts the support console\'s page and files under route templates, not as "unmatched" or one label per file', async () => {
+    const series = (route: string, statusClass = '2xx') => `http_requests_total{method="GET",route="${route}",status_class="${statusClass}"}`;
+    const wanted = [series('/console'), series('/console/assets/*'), series('/console/vendor/*'), series('/console/assets/*', '4xx')];
+    const counted = async () => {
+      const text = (await request(t.app).get('/metrics')).text;
+      return { text, values: wanted.map((s) => sample(text, s) ?? 0), unmatched: sample(text, series('unmatched', '4xx')) ?? 0 };
+    };
+    const before = await counted();
+
+    assert.equal((await request(t.app).get('/console')).status, 200);
+    assert.equal((await request(t.app).get('/console/')).status, 200);
+    assert.equal((await request(t.app).get('/console/assets/main.js')).status, 200);
+    assert.equal((await request(t.app).get('/console/assets/console.css')).status, 200);
+    assert.equal((await request(t.app).get('/console/vendor/preact/preact.module.js')).status, 200);
+    assert.equal((await request(t.app).get('/console/vendor/preact-hooks.js')).status, 200);
+    const missing = `/console/assets/no-such-${randomUUID()}.js`;
+    assert.equal((await request(t.app).get(missing)).status, 404);
+
+    const after = await counted();
+    assert.deepEqual(
+      after.values.map((value, i) => value - before.values[i]!),
+      [2, 2, 2, 1],
+    );
+    assert.equal(after.unmatched, before.unmatched, 'nothing under /console is unmatched');
+    assert.ok(!after.text.includes('main.js') && !after.text.includes(missing), 'no file name becomes a label');
+  });
+
   it('reports the outbox lag from the oldest pending notification, and the search index lag', async () => {
     await t.deps.db
       .insertInto('notifications')

@@ -3,11 +3,12 @@ import { ProblemMessage } from './problem-message.js';
 
 /**
  * One action's form in a modal dialog: the reason first, then the action's own fields. A refusal
- * stays in the dialog, in words; success closes it and tells the order page.
+ * stays in the dialog, in words; success closes it and tells the page. `target` is what the action
+ * acts on (an order, an email), `path` the request's URL for it, `subject` names it in words.
  */
-export function ActionDialog({ api, order, action, onDone, onClose }) {
+export function ActionDialog({ api, action, target, path, subject, onDone, onClose }) {
   const dialog = useRef(null);
-  const [values, setValues] = useState(() => ({ reason: '', ...(action.initial?.(order) ?? {}) }));
+  const [values, setValues] = useState(() => ({ reason: '', ...(action.initial?.(target) ?? {}) }));
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
 
@@ -25,7 +26,7 @@ export function ActionDialog({ api, order, action, onDone, onClose }) {
     setBusy(true);
     setProblem(null);
     try {
-      const after = await api.send(action.method, action.path(order.orderId), action.body(values));
+      const after = await api.send(action.method, path, action.body(values));
       onDone(action, after);
       dialog.current?.close();
     } catch (refusal) {
@@ -39,7 +40,7 @@ export function ActionDialog({ api, order, action, onDone, onClose }) {
   return html`<dialog ref=${dialog} class="action-dialog" aria-labelledby=${titleId} aria-describedby=${`action-${action.id}-description`}>
     <form onSubmit=${submit}>
       <h2 id=${titleId}>${action.label}</h2>
-      <p id=${`action-${action.id}-description`} class="meta">${action.description} Order <code>${order.orderId}</code>.</p>
+      <p id=${`action-${action.id}-description`} class="meta">${action.description} ${subject}</p>
       <div class="field">
         <label for="action-reason">Reason (recorded in the audit with your name)</label>
         <textarea id="action-reason" name="reason" rows="3" required value=${values.reason} onInput=${set('reason')}></textarea>

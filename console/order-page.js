@@ -2,6 +2,7 @@ import { ActionDialog } from './action-dialog.js';
 import { money, when, words } from './format.js';
 import { html, useEffect, useRef, useState } from './html.js';
 import { orderActions } from './order-actions.js';
+import { OrderNotifications } from './order-notifications.js';
 import { ProblemMessage } from './problem-message.js';
 import { usePolling } from './use-polling.js';
 
@@ -42,7 +43,8 @@ export function OrderPage({ api, orderId, temporalUi }) {
           </div>
         </div>`)}
       </section>
-      ${acting && html`<${ActionDialog} api=${api} order=${order} action=${acting} onDone=${onDone} onClose=${() => setActing(null)} />`}
+      ${acting && html`<${ActionDialog} api=${api} action=${acting} target=${order} path=${acting.path(order.orderId)} subject=${html`Order <code>${order.orderId}</code>.`}
+        onDone=${onDone} onClose=${() => setActing(null)} />`}
       <div class="columns">
         <div>
           <${Timeline} timeline=${order.timeline} />
@@ -53,6 +55,7 @@ export function OrderPage({ api, orderId, temporalUi }) {
           <${Lines} order=${order} />
           <${Payment} order=${order} />
           <${Parcels} parcels=${order.parcels ?? []} />
+          <${OrderNotifications} api=${api} orderId=${order.orderId} />
           <${Address} address=${order.shippingAddress} />
         </div>
       </div>`}

@@ -1,8 +1,10 @@
 // The queues of work on the home page, one entry each. `source` is the API path that answers the
-// queue and `pick` takes its list (`{ count, items }`) from the answer; a queue whose API is not
-// built yet has `source: null` and says so. A new queue is one more entry here.
+// queue and `pick` takes its list (`{ count, items }`) from the answer; `item` says how an entry
+// reads, and may offer `actions` on its `target` (each asks for a reason in the action dialog). A
+// queue whose API is not built yet has `source: null` and says so. A new queue is one more entry here.
 
 import { money, words } from './format.js';
+import { notificationActions, notificationSubject } from './notification-actions.js';
 
 export const workQueues = [
   {
@@ -23,5 +25,18 @@ export const workQueues = [
   { id: 'refunds-awaiting-approval', title: 'Refunds awaiting approval', source: null, pending: 'Arrives with refunds.' },
   { id: 'failed-refunds', title: 'Failed refunds', source: null, pending: 'Arrives with refunds.' },
   { id: 'rmas-to-decide', title: 'Returns (RMAs) to decide', source: null, pending: 'Arrives with returns.' },
-  { id: 'failed-notifications', title: 'Emails that failed', source: null, pending: 'Arrives with the email sender.' },
+  {
+    id: 'failed-notifications',
+    title: 'Emails that failed',
+    source: '/support/notifications?status=failed&pageSize=50',
+    pick: (answer) => ({ count: answer.total, items: answer.items }),
+    item: (n) => ({
+      key: n.id,
+      orderId: n.orderId,
+      text: `${words(n.template)} to ${n.recipient} · ${n.attempts} ${n.attempts === 1 ? 'attempt' : 'attempts'} · ${n.lastError ?? 'no error recorded'}`,
+      target: n,
+      subject: notificationSubject(n),
+      actions: notificationActions.filter((a) => a.relevant(n)),
+    }),
+  },
 ];

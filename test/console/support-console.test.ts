@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
+import { createSmtpTransport } from '../../activities/notifications/mail-transport';
+import { sendDueEmails } from '../../activities/notifications/send-due-emails';
+import { sendPendingEmailsWorkflowType, type SendPendingEmailsWorkflow } from '../../workflows/notifications/send-pending-emails.messages';
+import { taskQueues } from '../../workflows/shared/task-queues';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { uniqueId } from '../support/db-fixtures';
+import { eventually } from '../support/eventually';
+import { closedPort, deleteMessages, messagesTo } from '../support/mailpit';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { testConfig, testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
 /** Where the screenshots for people go: beside the tools, never into the repository. */
@@ -22,6 +31,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
   let browser: Browser;
   const requestedUrls: string[] = [];
   const cspViolations: string[] = [];
+  const recipients: string[] = [];
 
   before(async () => {
     t = createTestApp();
@@ -32,6 +42,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
+    await deleteMessages((await Promise.all(recipients.map(messagesTo))).flat().map((m) => m.ID));
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
     await Promise.all([workers?.stop(), t?.close()]);
@@ -52,13 +63,14 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  /** A first order from a disposable inbox: 35 risk points, held for review. */
+  /** A first order from a disposable inbox: 35 risk points, held for review (its emails are deleted from Mailpit after the suite). */
   async function placeHeldOrder(): Promise<{ orderId: string; email: string }> {
     const shopper = { ...(await newShopper(t)), email: `${uniqueId('x').toLowerCase()}@mailinator.com` };
     const { cartId } = await cartWith(t, shopper, { onHand: 5, quantity: 2 });
     const res = await postCheckout(t, shopper, checkoutBody(shopper, cartId));
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.equal(res.body.status, 'on_hold');
+    recipients.push(shopper.email);
     return { orderId: res.body.orderId as string, email: shopper.email };
   }
 
@@ -148,6 +160,103 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     const signature = alice.split('.')[2]!;
     assert.ok(requestedUrls.length > 0 && requestedUrls.every((url) => !url.includes(signature)), 'no token in any URL');
     assert.deepEqual(cspViolations, [], 'the console runs under its policy');
+    await page.close();
+  });
+
+  /** One round of the outbox sender on the running workers, delivering to the test stack's Mailpit. */
+  const sendPending = () =>
+    testStack().temporal.client.workflow.execute<SendPendingEmailsWorkflow>(sendPendingEmailsWorkflowType, {
+      workflowId: uniqueId('console-email-sender'),
+      taskQueue: taskQueues.notifications,
+      args: [],
+    });
+
+  /**
+   * One round of the real sender activity against an SMTP port nothing listens on, with one attempt
+   * allowed (EMAIL_MAX_ATTEMPTS=1): what is due fails for real. It runs beside the workers rather
+   * than in them because the workers must deliver to Mailpit once support sends the email again,
+   * and nothing else drains the outbox here (the test stack applies no schedule).
+   */
+  async function sendWhileSmtpIsDown(): Promise<void> {
+    const transport = createSmtpTransport(`smtp://127.0.0.1:${await closedPort()}`, { timeoutMs: 2_000 });
+    const { smtpUrl: _mailpit, ...email } = testConfig().email;
+    const quiet = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) });
+    try {
+      await quiet.run(() => sendDueEmails(t.deps.db, { ...email, maxAttempts: 1, transport }, {}));
+    } finally {
+      transport.close();
+    }
+  }
+
+  it('support sees an email that failed on its order and in the queue with its count, sends it again with a reason, and it arrives in Mailpit', async () => {
+    // What earlier tests queued goes out first, so the failing round below fails this test's email only.
+    await sendPending();
+    const { orderId, email } = await placeHeldOrder();
+    const bob = await t.bearer('support', 'bob');
+    const listed = await request(t.app).get('/support/notifications').query({ orderId }).set('Authorization', bob);
+    assert.equal(listed.status, 200, JSON.stringify(listed.body));
+    const [queued, ...others] = listed.body.items as { id: string; template: string; status: string }[];
+    assert.deepEqual([queued?.template, queued?.status, others.length], ['order-on-hold', 'pending', 0]);
+    const notificationId = queued!.id;
+    await sendWhileSmtpIsDown();
+
+    const page = await newPage();
+    await signIn(page, await t.bearer('support', 'carol'));
+    await page.getByText('Signed in as carol (support)').waitFor(WAIT);
+
+    // The order page lists the order's email as failed, with its attempts and the SMTP error.
+    await page.goto(`${base}/console#/orders/${orderId}`);
+    const row = page.locator(`tr[data-notification-id="${notificationId}"]`);
+    await row.and(page.locator('[data-notification-status="failed"]')).waitFor(WAIT);
+    assert.match((await row.textContent())!, /order on hold.*to .*failed.*1.*(ECONNREFUSED|connect)/is);
+
+    // Another agent sends it again first: this one's request is refused, and the dialog says why.
+    await row.getByRole('button', { name: /Send again/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send again' });
+    assert.match((await dialog.textContent())!, new RegExp(`order on hold email to ${email.replace(/[.+]/g, '\\$&')}`));
+    const first = await request(t.app).post(`/support/notifications/${notificationId}/retry`).set('Authorization', bob).send({ reason: 'bob got there first' });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    await dialog.getByLabel(/Reason/).fill('customer asked where the email is');
+    await dialog.getByRole('button', { name: 'Send again' }).click();
+    const refusal = dialog.locator('[data-problem-type="notification-not-failed"]');
+    await refusal.waitFor(WAIT);
+    assert.equal(await refusal.getAttribute('role'), 'alert');
+    assert.match((await refusal.textContent())!, /Only a failed notification can be sent again.*The notification is pending\..*a sent one reached the mail server.*Reason code: notification-not-failed \(HTTP 409\)/s);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+
+    // It fails again (its attempts were counted afresh), and the queue of work lists it with its count.
+    await sendWhileSmtpIsDown();
+    await page.getByRole('link', { name: '← Work waiting and search' }).click();
+    const queue = page.locator('[data-queue="failed-notifications"]');
+    const item = queue.locator(`li[data-item="${notificationId}"]`);
+    await item.waitFor(WAIT);
+    assert.ok(await item.getByRole('link', { name: orderId.slice(0, 8) }).isVisible());
+    assert.match((await item.textContent())!, new RegExp(`order on hold to ${email.replace(/[.+]/g, '\\$&')} · 1 attempt · .*(ECONNREFUSED|connect)`, 'i'));
+    const failedTotal = (await request(t.app).get('/support/notifications').query({ status: 'failed' }).set('Authorization', bob)).body.total as number;
+    await queue.locator('.count').filter({ hasText: new RegExp(`^${failedTotal}$`) }).waitFor(WAIT);
+    if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-failed-emails.png`, fullPage: true });
+
+    // Sent again from the queue, with a reason: it leaves the queue and the count goes down.
+    await item.getByRole('button', { name: /Send again/ }).click();
+    const again = page.getByRole('dialog', { name: 'Send again' });
+    await again.getByLabel(/Reason/).fill('SMTP relay is back');
+    await again.getByRole('button', { name: 'Send again' }).click();
+    await page.getByText(`Send again: done. The email to ${email} is pending again.`).waitFor(WAIT);
+    await item.waitFor({ state: 'detached', ...WAIT });
+    assert.equal(await queue.locator('.count').textContent(), String(failedTotal - 1));
+    const audit = await t.deps.db.selectFrom('support_actions').select(['actor_id', 'action', 'reason']).where('target_id', '=', notificationId).orderBy('id').execute();
+    assert.deepEqual(audit.map((a) => [a.actor_id, a.action, a.reason]), [['bob', 'retry-notification', 'bob got there first'], ['carol', 'retry-notification', 'SMTP relay is back']]);
+
+    // The workers' sender delivers it to Mailpit, once, and the order page shows it sent.
+    const sent = await sendPending();
+    assert.ok(sent.sent >= 1, JSON.stringify(sent));
+    const messages = await eventually(() => messagesTo(email), (m) => m.length > 0, { what: 'the email in Mailpit' });
+    assert.deepEqual(messages.map((m) => [m.To.map((a) => a.Address), m.MessageID.replace(/@.*/, '')]), [[[email], `notification-${notificationId}`]]);
+    await page.goto(`${base}/console#/orders/${orderId}`);
+    await row.and(page.locator('[data-notification-status="sent"]')).waitFor(WAIT);
+    assert.match((await row.textContent())!, /sent .*1/s);
+    assert.deepEqual(cspViolations, []);
     await page.close();
   });
 

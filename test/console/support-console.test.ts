@@ -209,6 +209,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     const row = page.locator(`tr[data-notification-id="${notificationId}"]`);
     await row.and(page.locator('[data-notification-status="failed"]')).waitFor(WAIT);
     assert.match((await row.textContent())!, /order on hold.*to .*failed.*1.*(ECONNREFUSED|connect)/is);
+    if (SCREENSHOT_DIR) await row.screenshot({ path: `${SCREENSHOT_DIR}/console-order-emails.png` });
 
     // Another agent sends it again first: this one's request is refused, and the dialog says why.
     await row.getByRole('button', { name: /Send again/ }).click();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-stack';
+import { redisReady } from '../../platform/create-redis';
 
 /** Budgets small enough to spend in a test; every caller is new, so no other suite's requests count. */
 const budgets = { checkout: 2, webhooks: 3, 'support-actions': 2 };
@@ -10,8 +11,10 @@ const budgets = { checkout: 2, webhooks: 3, 'support-actions': 2 };
 describe('rate limits: POST /checkout, the webhooks and support actions (real Redis store)', () => {
   let t: TestApp;
 
-  before(() => {
+  before(async () => {
     t = createTestApp({ config: { ...testConfig(), rateLimits: budgets } });
+    // Until its client is connected the app counts in memory (the fallback): these tests are about Redis.
+    assert.ok(await redisReady(t.deps.redis), 'Redis is ready');
   });
   after(() => t.close());
 

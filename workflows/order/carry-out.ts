@@ -7,6 +7,7 @@ import { holdParcels, readdressParcels } from './instruct-parcels';
 import { steps } from './order-steps';
 import { toPostalAddress } from '../../domain/postal-address';
 import { carryOutReport, parcelAlerts } from './ship-order';
+import { carryOutRefundReport, startRefund } from './refunds';
 import type { TrackedOrder } from './tracked-order';
 
 /**
@@ -20,6 +21,12 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
       return order.flagParcelAlerts(parcelAlerts(order.view.shipments ?? []));
     }
     if (entry.kind === 'deadline') return carryOutExpiryDeadline(order);
+    if (entry.kind === 'refund-report') return carryOutRefundReport(order, entry.report);
+    if (entry.kind === 'refund') {
+      const { summary, request, requestId } = entry;
+      await steps.recordSupportAction({ actionId: requestId, actorId: request.actor.id, actorRole: request.actor.role, action: 'requestRefund', orderId: order.id, reason: request.reason, outcome: 'accepted' });
+      return startRefund(order, summary, request);
+    }
     const { event, reason, actor, address, requestId } = entry;
     if (actor) {
       await steps.recordSupportAction({ actionId: requestId, actorId: actor.id, actorRole: actor.role, action: event, orderId: order.id, reason, outcome: 'accepted' });

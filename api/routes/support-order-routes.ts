@@ -16,7 +16,8 @@ import {
 import type { ApiRouter } from '../http/api-router';
 import type { Principal } from '../http/tokens';
 import type { AppDeps } from '../app-deps';
-import { addressChange, orderIdParam, supportRequest } from '../orders/order-schemas';
+import { addressChange, moneyView, orderIdParam, supportRequest } from '../orders/order-schemas';
+import { refundReasons } from '../../domain/refund-plan';
 import { Problem } from '../http/problem';
 import type { OrderClient } from '../orders/order-client';
 import { loadOrderDetails, orderDetails } from '../read-models/order-details';
@@ -32,6 +33,26 @@ const actions = [
   { path: 'approve-risk', update: approveRiskUpdate, summary: 'Approve an order held for risk review' },
   { path: 'reject-risk', update: rejectRiskUpdate, summary: 'Reject an order held for risk review: stock released, payment voided' },
 ] as const;
+
+const refundLine = z.strictObject({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(10_000) });
+const refundRequestBody = supportRequest.extend({
+  refundReason: z.enum(refundReasons).describe('Why the money goes back; `damaged` also refunds the units\' share of shipping'),
+  amount: z.number().int().min(1).optional().describe('Minor units; or name lines instead'),
+  lines: z.array(refundLine).min(1).max(100).optional(),
+  note: z.string().trim().max(1000).optional(),
+});
+const refundSummary = z.object({
+  refundId: z.uuid(),
+  workflowId: z.string(),
+  amount: moneyView,
+  shipping: moneyView,
+  lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
+  reason: z.enum(refundReasons),
+  requestedBy: z.string(),
+  stage: z.enum(['requested', 'awaiting_approval', 'processing', 'succeeded', 'failed', 'expired', 'refused']),
+  failureReason: z.string().optional(),
+});
+const refundParams = orderIdParam.extend({ refundId: z.uuid() });
 
 const searchQuery = z.strictObject({
   email: emailAddress.optional(),
@@ -131,6 +152,63 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       },
     );
   }
+
+  api.route(
+    {
+      method: 'post',
+      path: '/support/orders/:orderId/refunds',
+      operationId: 'requestRefund',
+      summary: 'Refund part or all of what was captured: by amount or by lines, with a reason',
+      description:
+        "A validated update of the order, which owns its money: refused (409) when it asks more than captured less refunded less refunds in flight (`/problems/refund-exceeds-refundable`), names lines the order lacks or more units than are left (`refund-invalid`), or nothing was captured yet (`nothing-captured`). By lines, each unit refunds its price and its share of the line's tax; shipping is refunded with the refund that leaves nothing unrefunded, or for the damaged units' share when the reason is `damaged` (domain/refund-plan.ts). Accepted, it starts `refund-<refundId>`: above the approval threshold (REFUND_APPROVAL_THRESHOLD) it waits for another admin until its deadline, else it is refunded at once. Audited with the actor and reason.",
+      tag: 'Support',
+      roles: staff,
+      rateLimit: 'support-actions',
+      params: orderIdParam,
+      body: refundRequestBody,
+      responses: {
+        200: { description: 'Accepted: the refund as the order reserved it (stage `requested`)', schema: refundSummary },
+        404: { description: 'No such order', problems: ['not-found'] },
+        409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      res.json(
+        await orders.requestRefund(params.orderId, principal!, {
+          actor: staffActor(principal!),
+          reason: body.reason,
+          refundReason: body.refundReason,
+          ...(body.amount !== undefined && { amount: body.amount }),
+          ...(body.lines && { lines: body.lines }),
+          ...(body.note && { note: body.note }),
+        }),
+      );
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/support/orders/:orderId/refunds/:refundId/approve',
+      operationId: 'approveRefund',
+      summary: 'Approve a refund above the approval threshold (an admin other than its requester)',
+      description:
+        'A validated update of `refund-<refundId>`: refused with `not-an-admin`, `self-approval` (the requester cannot approve their own), or `refund-not-awaiting-approval` (below the threshold, approved already, or expired). Audited with the actor and reason on the refund\'s timeline and row.',
+      tag: 'Support',
+      roles: staff,
+      rateLimit: 'support-actions',
+      params: refundParams,
+      body: supportRequest,
+      responses: {
+        200: { description: 'Approved: the refund goes to the provider' },
+        404: { description: 'No such refund of this order', problems: ['not-found'] },
+        409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      res.json(await orders.approveRefund(params.orderId, params.refundId, principal!, { actor: staffActor(principal!), reason: body.reason }));
+    },
+  );
 
   api.route(
     {

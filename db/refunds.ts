@@ -165,3 +165,15 @@ async function movePaymentStatus(trx: Transaction<Database>, paymentId: string):
   const status = payment.refunded_amount === 0 ? (payment.captured_amount === payment.authorized_amount ? 'captured' : 'partially_captured') : payment.refunded_amount === payment.captured_amount ? 'refunded' : 'partially_refunded';
   await trx.updateTable('payments').set({ status }).where('id', '=', paymentId).execute();
 }
+
+/** A support decision about a refund in the audit (append-only), once per action id. */
+export async function recordRefundDecision(
+  db: Db,
+  d: { actionId: string; action: string; actor: { id: string; role: string }; orderId: string; refundId: string; reason: string },
+): Promise<void> {
+  await db
+    .insertInto('support_actions')
+    .values({ action_id: d.actionId, actor_id: d.actor.id, actor_role: d.actor.role, action: d.action, order_id: d.orderId, target_type: 'refund', target_id: d.refundId, reason: d.reason, outcome: 'accepted' })
+    .onConflict((oc) => oc.column('action_id').where('action_id', 'is not', null).doNothing())
+    .execute();
+}

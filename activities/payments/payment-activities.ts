@@ -41,7 +41,8 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDeps) 
       return recordRefund(db, input);
     },
 
-    async approveRefund(input: { refundId: string; approvedBy: string }): Promise<void> {
+    /** The approval on the refund's row and in the support audit, once. */
+    async approveRefund(input: { refundId: string; orderId: string; approvedBy: { id: string; role: string }; reason: string }): Promise<void> {
       return approveRefundRecord(db, input);
     },
 

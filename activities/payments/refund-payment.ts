@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { findLedgerEntry } from '../../db/payment-ledger';
 import { findPayment } from '../../db/payments';
-import { findRefund, recordRefundFailed, recordRefundRequest, recordRefundSucceeded, refundKeys, RefundExceedsRefundable, setRefundStatus, type NewRefund } from '../../db/refunds';
+import { findRefund, recordRefundDecision, recordRefundFailed, recordRefundRequest, recordRefundSucceeded, refundKeys, RefundExceedsRefundable, setRefundStatus, type NewRefund } from '../../db/refunds';
 import { money } from '../../domain/money';
 import type { PaymentProviders } from './payment-provider';
 
@@ -78,8 +78,14 @@ export async function settleRefund(db: Kysely<Database>, input: { refundId: stri
   return recordRefundFailed(db, input.refundId, { status: input.outcome, reason: input.reason ?? input.outcome });
 }
 
-export async function approveRefundRecord(db: Kysely<Database>, { refundId, approvedBy }: { refundId: string; approvedBy: string }): Promise<void> {
-  await setRefundStatus(db, refundId, 'approved', { approvedBy });
+export async function approveRefundRecord(
+  db: Kysely<Database>,
+  { refundId, orderId, approvedBy, reason }: { refundId: string; orderId: string; approvedBy: { id: string; role: string }; reason: string },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await setRefundStatus(trx, refundId, 'approved', { approvedBy: approvedBy.id });
+    await recordRefundDecision(trx, { actionId: `refund-${refundId}/approve`, action: 'approveRefund', actor: approvedBy, orderId, refundId, reason });
+  });
 }
 
 function isRefundsWithinCaptured(error: unknown): boolean {

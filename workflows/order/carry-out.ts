@@ -4,7 +4,7 @@ import { endOrder } from './end-order';
 import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
 import { holdParcels, readdressParcels } from './instruct-parcels';
-import { steps } from './order-steps';
+import { audit, steps } from './order-steps';
 import { toPostalAddress } from '../../domain/postal-address';
 import { carryOutReport, parcelAlerts } from './ship-order';
 import { carryOutRefundReport, startRefund } from './refunds';
@@ -24,8 +24,9 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
     if (entry.kind === 'refund-report') return carryOutRefundReport(order, entry.report);
     if (entry.kind === 'refund') {
       const { summary, request, requestId } = entry;
-      await steps.recordSupportAction({ actionId: requestId, actorId: request.actor.id, actorRole: request.actor.role, action: 'requestRefund', orderId: order.id, reason: request.reason, outcome: 'accepted' });
-      return startRefund(order, summary, request);
+      await startRefund(order, summary, request);
+      await audit.recordSupportAction({ actionId: requestId, actorId: request.actor.id, actorRole: request.actor.role, action: 'requestRefund', orderId: order.id, reason: request.reason, outcome: 'accepted' });
+      return;
     }
     const { event, reason, actor, address, requestId } = entry;
     if (actor) {

@@ -22,7 +22,10 @@ const ledger = proxyActivities<RefundActivities>({ taskQueue: taskQueues.payment
 export async function refundPayment(input: RefundInput): Promise<RefundOutcome> {
   const refund = new TrackedRefund(input);
   let decision: RefundDecision | undefined;
-  registerRefundHandlers(refund, (d) => (decision = d));
+  registerRefundHandlers(refund, (d) => {
+    decision = d;
+    refund.view.approvedBy = d.actor.id;
+  });
   const { refundId } = input;
 
   if (!(await recordRequest(refund))) return outcome(refund);
@@ -35,9 +38,8 @@ export async function refundPayment(input: RefundInput): Promise<RefundOutcome> 
       await refund.moveTo('expired', 'support must decide again');
       return outcome(refund);
     }
-    refund.view.approvedBy = decision!.actor.id;
     refund.note('approved', decision!.reason, decision!.actor.id);
-    await ledger.approveRefund({ refundId, approvedBy: decision!.actor.id });
+    await ledger.approveRefund({ refundId, orderId: input.orderId, approvedBy: decision!.actor, reason: decision!.reason });
   }
 
   await refund.moveTo('processing');

@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import { shipmentStatuses } from '../../db/database';
+import { refundStatuses, shipmentStatuses } from '../../db/database';
 import type { OrderSearchDocument } from '../../db/order-search-documents';
 import { orderStatuses, refusalCodes } from '../../domain/order-state';
 import {
@@ -61,6 +61,7 @@ const searchQuery = z.strictObject({
   orderId: z.uuid().optional(),
   trackingNumber: z.string().max(64).optional().describe("A parcel's tracking number, as the carrier prints it (case does not matter)"),
   shipmentStatus: z.enum(shipmentStatuses).optional().describe('Orders with a parcel in this state'),
+  refundStatus: z.enum(refundStatuses).optional().describe('Orders with a refund in this state (e.g. `failed`, `awaiting_approval`)'),
   page: z.coerce.number().int().min(1).max(100).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -71,7 +72,7 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       method: 'get',
       path: '/support/orders',
       operationId: 'searchOrders',
-      summary: 'Find orders by email, status, SKU, order id, tracking number or parcel state',
+      summary: 'Find orders by email, status, SKU, order id, tracking number, parcel state or refund state',
       description: "From the orders search index, which each order workflow keeps current; a parcel's change (its label, its tracking) reaches it through the catch-up schedule within minutes.",
       tag: 'Support',
       roles: staff,
@@ -88,6 +89,7 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       const trackingNumber = query.trackingNumber?.trim();
       if (trackingNumber) filters.push({ terms: { trackingNumbers: [...new Set([trackingNumber, trackingNumber.toUpperCase()])] } });
       if (query.shipmentStatus) filters.push({ term: { shipmentStatuses: query.shipmentStatus } });
+      if (query.refundStatus) filters.push({ term: { refundStatuses: query.refundStatus } });
       try {
         const result = await es.search<OrderSearchDocument>(
           {

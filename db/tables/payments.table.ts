@@ -52,16 +52,9 @@ export interface PaymentEventTable {
   processed_at: NullableTimestamp;
 }
 
-export type RefundStatus =
-  | 'requested'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'rejected'
-  | 'processing'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'expired';
+/** Every refunds.status, as refunds_status_check (migration 2026_12_20_0001) accepts them. */
+export const refundStatuses = ['requested', 'awaiting_approval', 'approved', 'rejected', 'processing', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
+export type RefundStatus = (typeof refundStatuses)[number];
 
 /** One line of refunds.items (jsonb). */
 export interface RefundItem {

@@ -7,7 +7,10 @@ import type Stripe from 'stripe';
 import { createStripe } from '../../platform/create-stripe';
 import { orderStatusQuery, orderWorkflowId, type OrderView } from '../../workflows/order/order.messages';
 import { refundStatusQuery, refundWorkflowId } from '../../workflows/refund/refund-payment.messages';
+import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
 import { RefundStatus } from '../../workflows/shared/search-attributes';
+import { taskQueues } from '../../workflows/shared/task-queues';
+import { uniqueId } from '../support/db-fixtures';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
@@ -195,5 +198,13 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     assert.ok(events.some((e) => e.type === 'refund.failed'), JSON.stringify(events));
     const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).execute();
     assert.ok(mails.some((m) => m.template === 'refund-failed'));
+
+    // Support finds it by the refund's state: the refund's row change re-indexes its order.
+    await testStack().temporal.client.workflow.execute<CatchUpOrderIndexWorkflow>(catchUpOrderIndexWorkflowType, { workflowId: uniqueId('order-search-catch-up-refunds'), taskQueue: taskQueues.search, args: [] });
+    const search = async (refundStatus: string) =>
+      request(open.app).get('/support/orders').query({ orderId, refundStatus }).set('Authorization', await open.bearer('support'));
+    const found = await eventually(() => search('failed'), (res) => res.body.items?.length === 1, { what: 'the order by refund state' });
+    assert.deepEqual(found.body.items[0].refundStatuses, ['failed']);
+    assert.equal((await search('succeeded')).body.items.length, 0);
   });
 });

@@ -17,6 +17,8 @@ import {
   type OrderView,
   type ProcessOrderWorkflow,
   requestRefundUpdate,
+  cancelRestUpdate,
+  type CancelRestRequest,
   type RefundRequest,
   type RefundSummary,
   type SupportRequest,
@@ -83,6 +85,8 @@ export function createOrderClient(temporal: Client, defaults: { returnWindow?: s
   async function explain(orderId: string, principal: Principal, error: unknown): Promise<never> {
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
     if (cause instanceof ApplicationFailure && isRefusalCode(cause.type)) throw new Problem(cause.type, cause.message, { orderId });
+    // Cancel the rest names the parcel's own refusal.
+    if (cause instanceof ApplicationFailure && cause.type === 'parcel-already-handed-over') throw new Problem(cause.type, cause.message, { orderId });
     const current = await view(orderId, principal);
     if (isFinal(current.status) || (await handle(orderId).describe()).status.name !== 'RUNNING') {
       throw new Problem('order-final', `the order is ${current.status}: nothing can change any more`, { orderId, orderStatus: current.status });
@@ -117,6 +121,15 @@ export function createOrderClient(temporal: Client, defaults: { returnWindow?: s
     async requestRefund(orderId: string, principal: Principal, request: Omit<RefundRequest, 'approval'>): Promise<RefundSummary> {
       try {
         return await withUpdateRoom(() => handle(orderId).executeUpdate(requestRefundUpdate, { args: [{ ...request, approval: { threshold: approval.threshold, deadline: approval.deadline as Duration } }] }));
+      } catch (error) {
+        return explain(orderId, principal, error);
+      }
+    },
+
+    /** Support cancels what has not shipped yet; what was captured for it is refunded under the configured approval policy. */
+    async cancelRest(orderId: string, principal: Principal, request: Omit<CancelRestRequest, 'approval'>): Promise<OrderView> {
+      try {
+        return await withUpdateRoom(() => handle(orderId).executeUpdate(cancelRestUpdate, { args: [{ ...request, approval: { threshold: approval.threshold, deadline: approval.deadline as Duration } }] }));
       } catch (error) {
         return explain(orderId, principal, error);
       }

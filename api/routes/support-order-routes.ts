@@ -191,6 +191,30 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
   api.route(
     {
       method: 'post',
+      path: '/support/orders/:orderId/cancel-rest',
+      operationId: 'cancelRestOfOrder',
+      summary: 'Cancel what has not shipped yet, after some parcels have: labels voided, stock released, what was paid for it refunded',
+      description:
+        "A validated update of the order. Every parcel not yet handed over (or those named in `shipmentIds`) is stopped: its label voided, its row cancelled, its stock released. The order is `shipped` once what is left has gone. The cancelled parcels' shares are never captured; what was captured for them already is refunded through `refund-<refundId>` under the refund rules (approval above the threshold). Refused with `parcel-already-handed-over` for a named parcel the carrier has, and `nothing-left-to-cancel` when nothing is left to stop. Audited with the actor and reason.",
+      tag: 'Support',
+      roles: staff,
+      rateLimit: 'support-actions',
+      params: orderIdParam,
+      body: supportRequest.extend({ shipmentIds: z.array(z.uuid()).min(1).max(50).optional() }),
+      responses: {
+        200: { description: 'Done; the order after it' },
+        404: { description: 'No such order', problems: ['not-found'] },
+        409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes, 'parcel-already-handed-over'] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      res.json(await orders.cancelRest(params.orderId, principal!, { actor: staffActor(principal!), reason: body.reason, ...(body.shipmentIds && { shipmentIds: body.shipmentIds }) }));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
       path: '/support/orders/:orderId/refunds/:refundId/approve',
       operationId: 'approveRefund',
       summary: 'Approve a refund above the approval threshold (an admin other than its requester)',

@@ -7,6 +7,7 @@ import { holdParcels, readdressParcels } from './instruct-parcels';
 import { audit, steps } from './order-steps';
 import { toPostalAddress } from '../../domain/postal-address';
 import { carryOutReport, parcelAlerts } from './ship-order';
+import { cancelRest } from './cancel-rest';
 import { carryOutRefundReport, startRefund } from './refunds';
 import type { TrackedOrder } from './tracked-order';
 
@@ -22,6 +23,12 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
     }
     if (entry.kind === 'deadline') return carryOutExpiryDeadline(order);
     if (entry.kind === 'refund-report') return carryOutRefundReport(order, entry.report);
+    if (entry.kind === 'cancel-rest') {
+      const { request, requestId } = entry;
+      await cancelRest(order, request, onDelivered);
+      await audit.recordSupportAction({ actionId: requestId, actorId: request.actor.id, actorRole: request.actor.role, action: 'cancelRest', orderId: order.id, reason: request.reason, outcome: 'accepted' });
+      return;
+    }
     if (entry.kind === 'refund') {
       const { summary, request, requestId } = entry;
       await startRefund(order, summary, request);

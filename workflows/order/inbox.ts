@@ -3,7 +3,7 @@ import { refusesRequester, transition, type OrderEventType, type OrderState, typ
 import type { Address } from '../../domain/checkout';
 import type { ParcelReport } from '../shipment/ship-parcel.messages';
 import type { RefundReport } from '../refund/refund-payment.messages';
-import type { Actor, RefundRequest, RefundSummary } from './order.messages';
+import type { Actor, CancelRestRequest, RefundRequest, RefundSummary } from './order.messages';
 import type { TrackedOrder } from './tracked-order';
 
 /** A request for the main flow: from support or the customer (an update), or from the workflow itself (a deadline). */
@@ -44,7 +44,14 @@ export interface RefundReportEntry {
   report: RefundReport;
 }
 
-export type InboxEntry = RequestEntry | ReportEntry | DeadlineEntry | RefundEntry | RefundReportEntry;
+/** Support cancels what has not shipped yet: judged again in its turn (a parcel may have been handed over since). */
+export interface CancelRestEntry {
+  kind: 'cancel-rest';
+  request: CancelRestRequest;
+  requestId: string;
+}
+
+export type InboxEntry = RequestEntry | ReportEntry | DeadlineEntry | RefundEntry | RefundReportEntry | CancelRestEntry;
 export type CarryOut = (entry: InboxEntry) => Promise<void>;
 
 type Queued = InboxEntry & { settle: (failure?: unknown) => void };
@@ -91,6 +98,14 @@ export class Inbox {
     });
   }
 
+  /** Queues a cancel-the-rest; settles once it was carried out, or with its refusal. */
+  postCancelRest(request: CancelRestRequest): Promise<void> {
+    const requestId = currentUpdateInfo()?.id ?? `${workflowInfo().workflowId}/cancel-rest/${this.order.view.timeline.length}`;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ kind: 'cancel-rest', request, requestId, settle: (failure) => (failure === undefined ? resolve() : reject(failure)) });
+    });
+  }
+
   /** Queues a refund's report, in the order the refunds sent them. */
   refundReport(report: RefundReport): void {
     this.queue.push({ kind: 'refund-report', report, settle: () => undefined });
@@ -131,6 +146,7 @@ export class Inbox {
   /** When the run ends, whatever is still queued is refused with the order's final reason. */
   refuseRemaining(): void {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      if (next.kind === 'cancel-rest') next.settle(refusedFailure({ code: 'order-final', message: `the order is ${this.order.status}` }));
       if (next.kind === 'refund') next.settle(refusedFailure({ code: 'order-final', message: `the order is ${this.order.status}: the refund was not started` }));
       if (next.kind !== 'request') continue;
       next.settle(refusedFailure(refusalOf(next.event, this.order.state) ?? { code: 'order-final', message: `the order is ${this.order.status}` }));

@@ -5,6 +5,7 @@ import type { Inbox } from './inbox';
 import {
   approveRiskUpdate,
   cancelOrderUpdate,
+  cancelRestUpdate,
   holdOrderUpdate,
   orderStatusQuery,
   paymentEventSignal,
@@ -20,6 +21,7 @@ import {
 } from './order.messages';
 import { parcelReportSignal } from '../shipment/ship-parcel.messages';
 import { refundReportSignal } from '../refund/refund-payment.messages';
+import { parcelsToCancel } from './cancel-rest';
 import { planRefund, receiveRefundReport, reserveRefund } from './refunds';
 import type { TrackedOrder } from './tracked-order';
 
@@ -80,6 +82,14 @@ export function registerOrderHandlers(order: TrackedOrder, inbox: Inbox, input: 
       return summary;
     },
     { validator: (request) => void planRefund(order, request) },
+  );
+  setHandler(
+    cancelRestUpdate,
+    async (request) => {
+      await inbox.postCancelRest(request);
+      return order.snapshot();
+    },
+    { validator: (request) => void parcelsToCancel(order, request) },
   );
   setHandler(refundReportSignal, (report) => {
     if (receiveRefundReport(order, report)) inbox.refundReport(report);

@@ -180,6 +180,18 @@ export interface RefundRequest extends SupportRequest {
 }
 export const requestRefundUpdate = defineUpdate<RefundSummary, [RefundRequest]>('requestRefund');
 
+/**
+ * Support cancels what has not shipped yet, after some parcels have: every parcel not handed over
+ * (or those named), their labels voided, their stock released, and what was captured for them
+ * refunded under the refund rules. A named parcel the carrier has is `parcel-already-handed-over`;
+ * nothing left to stop is `nothing-left-to-cancel`.
+ */
+export interface CancelRestRequest extends SupportRequest {
+  shipmentIds?: string[];
+  approval: RefundApproval;
+}
+export const cancelRestUpdate = defineUpdate<OrderView, [CancelRestRequest]>('cancelRest');
+
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
 
 export type { PaymentEvent };

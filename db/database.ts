@@ -54,6 +54,7 @@ export type { VariantAttributes } from './tables/catalog.table';
 export type { JsonObject, PostalAddress } from './tables/column-types';
 export type { OrderStatus, RiskLevel } from './tables/orders.table';
 export type { PaymentLedgerKind, PaymentLedgerRow } from './tables/payment-ledger.table';
-export type { PaymentProvider, PaymentRow, PaymentStatus } from './tables/payments.table';
+export type { PaymentProvider, PaymentRow, PaymentStatus, RefundItem, RefundStatus } from './tables/payments.table';
+export { refundStatuses } from './tables/payments.table';
 export type { ShipmentRow, ShipmentStatus } from './tables/shipments.table';
 export { shipmentStatuses } from './tables/shipments.table';

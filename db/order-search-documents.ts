@@ -17,6 +17,8 @@ export interface OrderSearchDocument {
   trackingNumbers: string[];
   /** The distinct states of the order's parcels (the shipments rows' status). */
   shipmentStatuses: string[];
+  /** The distinct states of the order's refunds (the refunds rows' status: awaiting_approval, succeeded, failed, expired, ...). */
+  refundStatuses: string[];
   /** The order's parcels, oldest first. */
   shipments: OrderSearchShipment[];
   shipToName: string | null;
@@ -36,7 +38,7 @@ export interface OrderSearchShipment {
 /** Orders as support searches them; versioned by search_version so a late write cannot roll one back. */
 export async function loadOrderSearchDocuments(db: Kysely<Database>, orderIds: string[]): Promise<VersionedDocument<OrderSearchDocument>[]> {
   if (orderIds.length === 0) return [];
-  const [orders, items, shipments] = await Promise.all([
+  const [orders, items, shipments, refunds] = await Promise.all([
     db.selectFrom('orders').selectAll().where('id', 'in', orderIds).execute(),
     db.selectFrom('order_items').select(['order_id', 'sku']).where('order_id', 'in', orderIds).orderBy('sku').execute(),
     db
@@ -47,6 +49,7 @@ export async function loadOrderSearchDocuments(db: Kysely<Database>, orderIds: s
       .orderBy('s.created_at')
       .orderBy('s.id')
       .execute(),
+    db.selectFrom('refunds').select(['order_id', 'status']).where('order_id', 'in', orderIds).execute(),
   ]);
   return orders.map((order) => {
     const parcels: OrderSearchShipment[] = shipments
@@ -66,6 +69,7 @@ export async function loadOrderSearchDocuments(db: Kysely<Database>, orderIds: s
         skus: items.filter((i) => i.order_id === order.id).map((i) => i.sku),
         trackingNumbers: parcels.flatMap((p) => (p.trackingNumber === null ? [] : [p.trackingNumber])),
         shipmentStatuses: [...new Set(parcels.map((p) => p.status))],
+        refundStatuses: [...new Set(refunds.filter((r) => r.order_id === order.id).map((r) => r.status))],
         shipments: parcels,
         shipToName: order.shipping_address.name ?? null,
         shipToCountry: order.shipping_address.country ?? null,

@@ -151,7 +151,7 @@ async function moveOrder(db: Db, orderId: string, { status, reason = null, notif
 
 /** An email about one thing of an order (a parcel), sent without a status change. */
 export interface OrderNotification {
-  template: 'order-late';
+  template: 'order-late' | 'refund-issued' | 'refund-failed';
   payload: Record<string, unknown>;
   /** What it is about (a shipment id): one per order, template and subject, however often it is queued. */
   about: string;

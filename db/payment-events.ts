@@ -38,6 +38,7 @@ export async function recordPaymentEvent(db: Db, input: NewPaymentEvent): Promis
     createdAt: event.createdAt,
     ...(event.amountCapturable !== undefined && { amountCapturable: event.amountCapturable }),
     ...(event.amountReceived !== undefined && { amountReceived: event.amountReceived }),
+    ...(event.refund && { refund: { ...event.refund } }),
     orderId: input.orderId,
     raw: input.raw,
   };
@@ -134,6 +135,7 @@ function toStoredEvent(payload: JsonObject): PaymentEvent {
   const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
   const amountCapturable = number(payload.amountCapturable);
   const amountReceived = number(payload.amountReceived);
+  const refund = payload.refund as PaymentEvent['refund'] | undefined;
   return {
     provider: 'stripe',
     eventId: String(payload.eventId),
@@ -142,5 +144,6 @@ function toStoredEvent(payload: JsonObject): PaymentEvent {
     createdAt: Number(payload.createdAt),
     ...(amountCapturable !== undefined && { amountCapturable }),
     ...(amountReceived !== undefined && { amountReceived }),
+    ...(refund && typeof refund === 'object' && { refund }),
   };
 }

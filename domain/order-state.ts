@@ -31,6 +31,7 @@ export const orderStatuses = [
   'delivered',
   'cancelled',
   'returned',
+  'partially_refunded',
   'refunded',
   'closed',
 ] as const;
@@ -74,7 +75,12 @@ export const orderEventTypes = [
   'delivered',
   /** Everything came back: returned by the customer, or to sender by the carrier. */
   'returned',
-  /** Fully refunded; partial refunds and returns do not change the status. */
+  /**
+   * Part of the money went back after fulfillment ended (delivered or returned). Refunds while
+   * parcels are still on their way keep the status: they show on the ledger and RefundStatus.
+   */
+  'partiallyRefunded',
+  /** Everything captured went back, after fulfillment ended. */
   'refunded',
   /** The return window ended. */
   'close',
@@ -100,6 +106,15 @@ export const refusalCodes = [
   'illegal-transition',
   'reason-required',
   'customer-not-allowed',
+  /** Refunds (workflows/refund): more than captured - refunded - refunds in flight. */
+  'refund-exceeds-refundable',
+  'refund-invalid',
+  'nothing-captured',
+  'refund-not-awaiting-approval',
+  'self-approval',
+  'not-an-admin',
+  /** Cancel the rest: nothing is left that has not been handed over (the parcel refusal is parcel-already-handed-over). */
+  'nothing-left-to-cancel',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 export const isRefusalCode = (code: string | undefined | null): code is RefusalCode => (refusalCodes as readonly string[]).includes(code ?? '');
@@ -113,7 +128,7 @@ export type OrderTransition = { ok: true; state: OrderState } | { ok: false; ref
 
 const finalStatuses: ReadonlySet<OrderStatus> = new Set(['rejected', 'cancelled', 'closed']);
 /** Something left a warehouse. */
-const shippedStatuses: ReadonlySet<OrderStatus> = new Set(['partially_shipped', 'shipped', 'delivered', 'returned', 'refunded']);
+const shippedStatuses: ReadonlySet<OrderStatus> = new Set(['partially_shipped', 'shipped', 'delivered', 'returned', 'partially_refunded', 'refunded']);
 
 export const isFinal = (status: OrderStatus): boolean => finalStatuses.has(status);
 export const hasShipped = (status: OrderStatus): boolean => shippedStatuses.has(status);
@@ -138,6 +153,7 @@ export const orderTransitions: Readonly<Record<OrderEventType, Readonly<Partial<
     shipped: 'shipped',
     delivered: 'delivered',
     returned: 'returned',
+    partially_refunded: 'partially_refunded',
     refunded: 'refunded',
   },
   changeShippingAddress: { on_hold: 'on_hold', confirmed: 'confirmed' },
@@ -146,8 +162,9 @@ export const orderTransitions: Readonly<Record<OrderEventType, Readonly<Partial<
   shipped: { confirmed: 'shipped', partially_shipped: 'shipped' },
   delivered: { shipped: 'delivered' },
   returned: { shipped: 'returned', delivered: 'returned' },
-  refunded: { delivered: 'refunded', returned: 'refunded' },
-  close: { delivered: 'closed', returned: 'closed', refunded: 'closed' },
+  partiallyRefunded: { delivered: 'partially_refunded', returned: 'partially_refunded', partially_refunded: 'partially_refunded' },
+  refunded: { delivered: 'refunded', returned: 'refunded', partially_refunded: 'refunded' },
+  close: { delivered: 'closed', returned: 'closed', partially_refunded: 'closed', refunded: 'closed' },
 };
 
 const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });

@@ -15,4 +15,6 @@ export interface PaymentEvent {
   /** Amounts in minor units as the event reports them, when it does. */
   amountCapturable?: number;
   amountReceived?: number;
+  /** Set on a refund's events (refund.updated, refund.failed): ours is in its metadata, so it goes to refund-<refundId>. */
+  refund?: { refundId: string; providerReference: string; status?: string; failureReason?: string };
 }

@@ -42,6 +42,13 @@ const schema = z.object({
   // Shortened for demos and benchmarks on the dev stack.
   ORDER_RETURN_WINDOW: blankable(z.string().regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, "a duration such as '30 days' or '45 seconds'")),
 
+  // Refunds above this many minor units wait for an admin's approval, for at most the deadline (a Temporal duration).
+  REFUND_APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(50_000),
+  REFUND_APPROVAL_DEADLINE: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, "a duration such as '48 hours'")
+    .default('48 hours'),
+
   // Requests a minute per caller: a customer at checkout, an agent acting, an address posting webhooks.
   RATE_LIMIT_CHECKOUT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
@@ -82,7 +89,7 @@ export interface Config {
   /** Requests a minute per caller on the limited routes (RouteSpec.rateLimit). */
   rateLimits: { checkout: number; webhooks: number; 'support-actions': number };
   /** What the API puts into every order it starts; unset fields leave the workflow's defaults. */
-  orders: { returnWindow?: string };
+  orders: { returnWindow?: string; refundApproval?: { threshold: number; deadline: string } };
   /** Low-stock alerts (written to inventory_alert_settings at startup, where the database's trigger reads them). */
   inventoryAlerts: { defaultLowStockThreshold: number; opsAlertEmail: string };
   email: EmailConfig;
@@ -135,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
     rateLimits: { checkout: e.RATE_LIMIT_CHECKOUT_PER_MINUTE, webhooks: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 'support-actions': e.RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE },
-    orders: { returnWindow: e.ORDER_RETURN_WINDOW },
+    orders: { returnWindow: e.ORDER_RETURN_WINDOW, refundApproval: { threshold: e.REFUND_APPROVAL_THRESHOLD, deadline: e.REFUND_APPROVAL_DEADLINE } },
     inventoryAlerts: { defaultLowStockThreshold: Number(e.LOW_STOCK_DEFAULT_THRESHOLD ?? 10), opsAlertEmail: e.OPS_ALERT_EMAIL ?? 'ops@example.com' },
     email: {
       smtpUrl: e.SMTP_URL,

@@ -75,6 +75,7 @@ export function searchIndices(prefix = ''): SearchIndices {
           skus: { type: 'keyword' },
           trackingNumbers: { type: 'keyword' },
           shipmentStatuses: { type: 'keyword' },
+          refundStatuses: { type: 'keyword' },
           shipments: {
             properties: {
               shipmentId: { type: 'keyword' },

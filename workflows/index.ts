@@ -8,3 +8,4 @@ export { sendPendingEmails } from './notifications/send-pending-emails';
 export { restock } from './inventory/restock';
 export { syncProductSearch } from './search/sync-product-search';
 export { shipParcel } from './shipment/ship-parcel';
+export { refundPayment } from './refund/refund-payment';

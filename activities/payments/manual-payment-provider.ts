@@ -21,6 +21,7 @@ export function createManualPaymentProvider(): PaymentProvider {
     },
 
     async refund({ amount, idempotencyKey }: RefundRequest): Promise<RefundResult> {
+      // Cash or invoice: the money goes back outside; the ledger row the caller appends is the record.
       return { refundId: `manual:${idempotencyKey}`, status: 'succeeded', amount };
     },
   };

@@ -7,6 +7,7 @@ import { cancelPayment, type CancelPaymentInput, type PaymentsCancelled } from '
 import { capturePayment, type CapturePaymentInput, type PaymentCaptured } from './capture-payment';
 import { deliverStoredPaymentEvents, type StoredPaymentEventsDelivered } from './deliver-stored-payment-events';
 import type { PaymentProviders } from './payment-provider';
+import { approveRefundRecord, recordRefund, sendRefund, settleRefund, type RecordRefundInput, type RefundSent } from './refund-payment';
 
 export type { AuthorizePaymentInput, CancelPaymentInput, CapturePaymentInput, PaymentAuthorized, PaymentCaptured, PaymentDeclinedDetails, PaymentsCancelled, StoredPaymentEventsDelivered };
 
@@ -35,6 +36,25 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDeps) 
       return capturePayment({ db, providers }, input);
     },
 
+    /** The refund's row and its refund_requested ledger row; the database refuses more than is refundable. */
+    async recordRefund(input: RecordRefundInput): Promise<{ paymentId: string }> {
+      return recordRefund(db, input);
+    },
+
+    /** The approval on the refund's row and in the support audit, once. */
+    async approveRefund(input: { refundId: string; orderId: string; approvedBy: { id: string; role: string }; reason: string }): Promise<void> {
+      return approveRefundRecord(db, input);
+    },
+
+    /** On the rate-limited payments queue: the provider call under refund-<id>/create. */
+    async sendRefund(input: { refundId: string }): Promise<RefundSent> {
+      return sendRefund({ db, providers }, input);
+    },
+
+    async settleRefund(input: { refundId: string; outcome: 'succeeded' | 'failed' | 'expired'; reason?: string; providerReference?: string }): Promise<void> {
+      return settleRefund(db, input);
+    },
+
     /** Events a webhook stored for this PaymentIntent, oldest first: those that came before the workflow listened. */
     async storedPaymentEvents(paymentIntentId: string): Promise<PaymentEvent[]> {
       return findPaymentEvents(db, paymentIntentId);
@@ -51,3 +71,6 @@ export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
 export type PaymentEventActivities = Pick<PaymentActivities, 'deliverStoredPaymentEvents'>;
 /** What the capture workflow calls. */
 export type CaptureActivities = Pick<PaymentActivities, 'capturePayment'>;
+/** What the refund workflow calls. */
+export type RefundActivities = Pick<PaymentActivities, 'recordRefund' | 'approveRefund' | 'sendRefund' | 'settleRefund'>;
+export type { RecordRefundInput, RefundSent };

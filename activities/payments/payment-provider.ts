@@ -65,13 +65,19 @@ export interface CaptureResult {
 export interface RefundRequest {
   externalId: string;
   amount: Money;
+  /** `refund-<refundId>/create`. */
   idempotencyKey: string;
+  /** Ours, echoed by the provider's refund events so a webhook finds refund-<refundId>. */
+  refundId: string;
+  orderId: string;
 }
 
 export interface RefundResult {
   refundId: string;
   status: 'succeeded' | 'pending' | 'failed';
   amount: Money;
+  /** The provider's reason, when it failed. */
+  failureReason?: string;
 }
 
 /**

@@ -133,11 +133,20 @@ export function createStripePaymentProvider({ stripe }: StripePaymentProviderDep
     async refund(request: RefundRequest): Promise<RefundResult> {
       try {
         const refund = await stripe.refunds.create(
-          { payment_intent: request.externalId, amount: request.amount.amount },
+          { payment_intent: request.externalId, amount: request.amount.amount, metadata: { refundId: request.refundId, orderId: request.orderId } },
           { idempotencyKey: request.idempotencyKey },
         );
-        return { refundId: refund.id, status: refundStatus(refund.status), amount: money(refund.amount, request.amount.currency) };
+        return {
+          refundId: refund.id,
+          status: refundStatus(refund.status),
+          amount: money(refund.amount, request.amount.currency),
+          ...(refund.failure_reason && { failureReason: refund.failure_reason }),
+        };
       } catch (error) {
+        // Stripe refused this refund (nothing captured, more than is left): no retry changes that.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+          throw ApplicationFailure.create({ type: 'RefundRefused', message: `${error.code ?? 'invalid_request'}: ${error.message}`, nonRetryable: true, cause: error });
+        }
         throw refuseKeyReuse(error);
       }
     },

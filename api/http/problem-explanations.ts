@@ -57,4 +57,12 @@ export const problemExplanations: Record<ProblemType, string> = {
   'illegal-transition': 'The order cannot do that in its current status. Reload the order to see its status and timeline.',
   'reason-required': 'Every support action needs a reason, for the audit. Say why and send the request again.',
   'customer-not-allowed': 'A customer may cancel their own order; every other action is for support staff.',
+  'refund-exceeds-refundable':
+    'A refund may take at most what was captured, less what was refunded and less what refunds still in flight will take. The `detail` says how much is refundable now. Ask for that much or less, or wait for a capture.',
+  'refund-invalid': 'A refund names either an amount (a positive integer of minor units) or lines of the order, each with a quantity no larger than what is left to refund of it. Fix the request.',
+  'nothing-captured': 'No money was captured from the order yet, so there is nothing to refund. Cancel the order, or cancel the rest, and its authorization is released instead.',
+  'refund-not-awaiting-approval': 'Only a refund above the approval threshold that is still waiting can be approved. It may have been approved, refused or expired already: read the order.',
+  'self-approval': 'Four eyes: the agent who asked for a refund may not approve it. Ask another admin.',
+  'not-an-admin': 'Refunds above the approval threshold need an admin. Ask one to approve it.',
+  'nothing-left-to-cancel': 'Every parcel of the order is already with the carrier, delivered or cancelled: nothing is left that cancelling the rest could stop. Refund instead.',
 };

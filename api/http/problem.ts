@@ -14,6 +14,13 @@ const refusalTitles: Record<RefusalCode, string> = {
   'illegal-transition': 'The order cannot do that in its current status',
   'reason-required': 'Say why: a reason is required',
   'customer-not-allowed': 'Customers may only cancel; support does the rest',
+  'refund-exceeds-refundable': 'The refund is more than what was captured less what was refunded and what refunds in flight take',
+  'refund-invalid': 'The refund names lines the order lacks, more units than are left, or no amount',
+  'nothing-captured': 'Nothing was captured from this order yet: cancel or release what is authorized instead of refunding',
+  'refund-not-awaiting-approval': 'The refund is not waiting for approval (below the threshold, decided already, or expired)',
+  'self-approval': 'A refund must be approved by an admin other than the person who asked for it',
+  'not-an-admin': 'Only an admin may approve a refund above the approval threshold',
+  'nothing-left-to-cancel': 'Every parcel of the order is with the carrier or ended; nothing is left to cancel',
 };
 
 const refusalProblems = Object.fromEntries(refusalCodes.map((code) => [code, { status: 409, title: refusalTitles[code] }])) as {

@@ -16,8 +16,14 @@ import {
   type OrderInput,
   type OrderView,
   type ProcessOrderWorkflow,
+  requestRefundUpdate,
+  cancelRestUpdate,
+  type CancelRestRequest,
+  type RefundRequest,
+  type RefundSummary,
   type SupportRequest,
 } from '../../workflows/order/order.messages';
+import { approveRefundUpdate, refundStatusQuery, refundWorkflowId, type RefundDecision, type RefundView } from '../../workflows/refund/refund-payment.messages';
 import { taskQueues } from '../../workflows/shared/task-queues';
 import { Problem } from '../http/problem';
 import type { Principal } from '../http/tokens';
@@ -34,7 +40,10 @@ export type OrderClient = ReturnType<typeof createOrderClient>;
  * that does not exist (or is not yours) as a 404, and an order whose workflow has ended as a
  * 409 naming its final status, since an ended order is still an order.
  */
-export function createOrderClient(temporal: Client, defaults: { returnWindow?: string } = {}) {
+/** How many times a refund request waits for room when the order has as many updates in flight as Temporal allows. */
+const UPDATE_ROOM_ATTEMPTS = 40;
+
+export function createOrderClient(temporal: Client, defaults: { returnWindow?: string; refundApproval?: { threshold: number; deadline: string } } = {}) {
   const handle = (orderId: string): WorkflowHandle<ProcessOrderWorkflow> => temporal.workflow.getHandle(orderWorkflowId(orderId));
   // Identical requests arriving together at this instance share one update: Temporal allows only
   // a few updates in flight per workflow, and a retrying client should not use them all up.
@@ -76,6 +85,8 @@ export function createOrderClient(temporal: Client, defaults: { returnWindow?: s
   async function explain(orderId: string, principal: Principal, error: unknown): Promise<never> {
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
     if (cause instanceof ApplicationFailure && isRefusalCode(cause.type)) throw new Problem(cause.type, cause.message, { orderId });
+    // Cancel the rest names the parcel's own refusal.
+    if (cause instanceof ApplicationFailure && cause.type === 'parcel-already-handed-over') throw new Problem(cause.type, cause.message, { orderId });
     const current = await view(orderId, principal);
     if (isFinal(current.status) || (await handle(orderId).describe()).status.name !== 'RUNNING') {
       throw new Problem('order-final', `the order is ${current.status}: nothing can change any more`, { orderId, orderStatus: current.status });
@@ -85,7 +96,65 @@ export function createOrderClient(temporal: Client, defaults: { returnWindow?: s
     throw error;
   }
 
+  /**
+   * Temporal caps the updates in flight per workflow; a burst of refund requests (every agent at
+   * once) waits for room a little, rather than failing for a reason that is not the order's.
+   */
+  async function withUpdateRoom<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(isServiceError(error) && error.code === RESOURCE_EXHAUSTED) || attempt >= UPDATE_ROOM_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * Math.min(attempt, 10)));
+      }
+    }
+  }
+
+  const approval = defaults.refundApproval ?? { threshold: 50_000, deadline: '48 hours' };
+
   return {
+    /**
+     * Support asks the order for a refund (the order owns its money). The approval policy is the
+     * API's config, never the caller's. Answers the refund as the order reserved it.
+     */
+    async requestRefund(orderId: string, principal: Principal, request: Omit<RefundRequest, 'approval'>): Promise<RefundSummary> {
+      try {
+        return await withUpdateRoom(() => handle(orderId).executeUpdate(requestRefundUpdate, { args: [{ ...request, approval: { threshold: approval.threshold, deadline: approval.deadline as Duration } }] }));
+      } catch (error) {
+        return explain(orderId, principal, error);
+      }
+    },
+
+    /** Support cancels what has not shipped yet; what was captured for it is refunded under the configured approval policy. */
+    async cancelRest(orderId: string, principal: Principal, request: Omit<CancelRestRequest, 'approval'>): Promise<OrderView> {
+      try {
+        return await withUpdateRoom(() => handle(orderId).executeUpdate(cancelRestUpdate, { args: [{ ...request, approval: { threshold: approval.threshold, deadline: approval.deadline as Duration } }] }));
+      } catch (error) {
+        return explain(orderId, principal, error);
+      }
+    },
+
+    /** An admin approves a refund of the order that waits for one: refund-<refundId>'s own update. */
+    async approveRefund(orderId: string, refundId: string, principal: Principal, decision: RefundDecision): Promise<RefundView> {
+      const refund = temporal.workflow.getHandle(refundWorkflowId(refundId));
+      try {
+        const view = await refund.query(refundStatusQuery);
+        if (view.orderId !== orderId) throw new Problem('not-found', `No refund ${refundId} of order ${orderId}.`);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new Problem('not-found', `No refund ${refundId} of order ${orderId}.`);
+        throw error;
+      }
+      try {
+        return await refund.executeUpdate(approveRefundUpdate, { args: [decision] });
+      } catch (error) {
+        const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+        if (cause instanceof ApplicationFailure && isRefusalCode(cause.type)) throw new Problem(cause.type, cause.message, { orderId, refundId });
+        if (error instanceof WorkflowNotFoundError) throw new Problem('refund-not-awaiting-approval', 'the refund has ended', { orderId, refundId });
+        throw error;
+      }
+    },
+
     /** Checkout: starts the order's workflow, or joins the one already running under the same key. */
     checkOut(request: OrderInput): Promise<CheckoutResult> {
       // The configured return window (ORDER_RETURN_WINDOW, shortened for demos) unless the caller set one.

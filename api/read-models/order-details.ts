@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { refundReasons } from '../../domain/refund-plan';
 import { shipmentStatuses, type Database, type PaymentLedgerRow } from '../../db/database';
 import { findOrderLedger, findOrderParcels, type OrderParcelRecord } from '../../db/order-fulfillment';
 import { orderStatuses } from '../../domain/order-state';
@@ -107,6 +108,22 @@ const orderView = z.object({
       }),
     )
     .optional(),
+  refunds: z
+    .array(
+      z.object({
+        refundId: z.string(),
+        workflowId: z.string().describe('refund-<refundId>, findable in the Temporal UI by RefundStatus'),
+        amount: money,
+        shipping: money.describe('The part of amount that is shipping and its tax'),
+        lines: z.array(parcelLine).describe('Empty for a refund by amount'),
+        reason: z.enum(refundReasons),
+        requestedBy: z.string(),
+        stage: z.enum(['requested', 'awaiting_approval', 'processing', 'succeeded', 'failed', 'expired', 'refused']),
+        failureReason: z.string().optional().describe("The provider's reason, when it failed; why it expired or was refused"),
+      }),
+    )
+    .optional()
+    .describe('Each refund the order started, as its last report left it; the ledger holds the money each moved'),
   deliveredAt: z.string().optional(),
   shippingAddress: address,
   fulfillmentHeld: z.boolean(),

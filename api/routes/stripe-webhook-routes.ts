@@ -32,6 +32,8 @@ const stripeEvent = z.object({
       metadata: z.record(z.string(), z.string()).nullish(),
       amount_capturable: z.number().int().optional(),
       amount_received: z.number().int().optional(),
+      status: z.string().nullish(),
+      failure_reason: z.string().nullish(),
     }),
   }),
 });
@@ -56,7 +58,7 @@ export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, tempor
       rateLimit: 'webhooks',
       summary: 'Stripe webhook endpoint',
       description:
-        "Called by Stripe, not by clients. The body is a Stripe event (JSON) signed in the `Stripe-Signature` header with the endpoint's secret; the signature is checked over the exact bytes received and refused when older than 5 minutes. Each event is recorded once, then delivered as the `paymentEvent` signal to the order's workflow `order-<orderId>` (found from the PaymentIntent's `metadata.orderId` or our payment record). A redelivered event is acknowledged and ignored; an event whose workflow cannot be reached is kept for the workflow to read.",
+        "Called by Stripe, not by clients. The body is a Stripe event (JSON) signed in the `Stripe-Signature` header with the endpoint's secret; the signature is checked over the exact bytes received and refused when older than 5 minutes. Each event is recorded once, then delivered as the `paymentEvent` signal to the order's workflow `order-<orderId>` (found from the PaymentIntent's `metadata.orderId` or our payment record); a refund's events (`refund.updated`, `refund.failed`) go as `refundEvent` to `refund-<refundId>`, named by the refund's `metadata.refundId`. A redelivered event is acknowledged and ignored; an event whose workflow cannot be reached is kept for the workflow to read.",
       tag: 'Webhooks',
       responses: {
         200: { description: 'Acknowledged', schema: acknowledgement },
@@ -94,6 +96,17 @@ export function stripeWebhookRoutes(api: ApiRouter, { stripe, config, db, tempor
         createdAt: event.created,
         ...(object.object === 'payment_intent' && object.amount_capturable !== undefined && { amountCapturable: object.amount_capturable }),
         ...(object.object === 'payment_intent' && object.amount_received !== undefined && { amountReceived: object.amount_received }),
+        ...(object.object === 'refund' &&
+          object.id &&
+          object.metadata?.refundId &&
+          UUID.test(object.metadata.refundId) && {
+            refund: {
+              refundId: object.metadata.refundId,
+              providerReference: object.id,
+              ...(object.status && { status: object.status }),
+              ...(object.failure_reason && { failureReason: object.failure_reason }),
+            },
+          }),
       };
       const recorded = await recordPaymentEvent(db, {
         event: paymentEvent,

@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import { shipmentStatuses } from '../../db/database';
+import { refundStatuses, shipmentStatuses } from '../../db/database';
 import type { OrderSearchDocument } from '../../db/order-search-documents';
 import { orderStatuses, refusalCodes } from '../../domain/order-state';
 import {
@@ -16,7 +16,8 @@ import {
 import type { ApiRouter } from '../http/api-router';
 import type { Principal } from '../http/tokens';
 import type { AppDeps } from '../app-deps';
-import { addressChange, orderIdParam, supportRequest } from '../orders/order-schemas';
+import { addressChange, moneyView, orderIdParam, supportRequest } from '../orders/order-schemas';
+import { refundReasons } from '../../domain/refund-plan';
 import { Problem } from '../http/problem';
 import type { OrderClient } from '../orders/order-client';
 import { loadOrderDetails, orderDetails } from '../read-models/order-details';
@@ -33,6 +34,26 @@ const actions = [
   { path: 'reject-risk', update: rejectRiskUpdate, summary: 'Reject an order held for risk review: stock released, payment voided' },
 ] as const;
 
+const refundLine = z.strictObject({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(10_000) });
+const refundRequestBody = supportRequest.extend({
+  refundReason: z.enum(refundReasons).describe('Why the money goes back; `damaged` also refunds the units\' share of shipping'),
+  amount: z.number().int().min(1).optional().describe('Minor units; or name lines instead'),
+  lines: z.array(refundLine).min(1).max(100).optional(),
+  note: z.string().trim().max(1000).optional(),
+});
+const refundSummary = z.object({
+  refundId: z.uuid(),
+  workflowId: z.string(),
+  amount: moneyView,
+  shipping: moneyView,
+  lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
+  reason: z.enum(refundReasons),
+  requestedBy: z.string(),
+  stage: z.enum(['requested', 'awaiting_approval', 'processing', 'succeeded', 'failed', 'expired', 'refused']),
+  failureReason: z.string().optional(),
+});
+const refundParams = orderIdParam.extend({ refundId: z.uuid() });
+
 const searchQuery = z.strictObject({
   email: emailAddress.optional(),
   status: z.enum(orderStatuses).optional(),
@@ -40,6 +61,7 @@ const searchQuery = z.strictObject({
   orderId: z.uuid().optional(),
   trackingNumber: z.string().max(64).optional().describe("A parcel's tracking number, as the carrier prints it (case does not matter)"),
   shipmentStatus: z.enum(shipmentStatuses).optional().describe('Orders with a parcel in this state'),
+  refundStatus: z.enum(refundStatuses).optional().describe('Orders with a refund in this state (e.g. `failed`, `awaiting_approval`)'),
   page: z.coerce.number().int().min(1).max(100).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -50,7 +72,7 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       method: 'get',
       path: '/support/orders',
       operationId: 'searchOrders',
-      summary: 'Find orders by email, status, SKU, order id, tracking number or parcel state',
+      summary: 'Find orders by email, status, SKU, order id, tracking number, parcel state or refund state',
       description: "From the orders search index, which each order workflow keeps current; a parcel's change (its label, its tracking) reaches it through the catch-up schedule within minutes.",
       tag: 'Support',
       roles: staff,
@@ -67,6 +89,7 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       const trackingNumber = query.trackingNumber?.trim();
       if (trackingNumber) filters.push({ terms: { trackingNumbers: [...new Set([trackingNumber, trackingNumber.toUpperCase()])] } });
       if (query.shipmentStatus) filters.push({ term: { shipmentStatuses: query.shipmentStatus } });
+      if (query.refundStatus) filters.push({ term: { refundStatuses: query.refundStatus } });
       try {
         const result = await es.search<OrderSearchDocument>(
           {
@@ -131,6 +154,87 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       },
     );
   }
+
+  api.route(
+    {
+      method: 'post',
+      path: '/support/orders/:orderId/refunds',
+      operationId: 'requestRefund',
+      summary: 'Refund part or all of what was captured: by amount or by lines, with a reason',
+      description:
+        "A validated update of the order, which owns its money: refused (409) when it asks more than captured less refunded less refunds in flight (`/problems/refund-exceeds-refundable`), names lines the order lacks or more units than are left (`refund-invalid`), or nothing was captured yet (`nothing-captured`). By lines, each unit refunds its price and its share of the line's tax; shipping is refunded with the refund that leaves nothing unrefunded, or for the damaged units' share when the reason is `damaged` (domain/refund-plan.ts). Accepted, it starts `refund-<refundId>`: above the approval threshold (REFUND_APPROVAL_THRESHOLD) it waits for another admin until its deadline, else it is refunded at once. Audited with the actor and reason.",
+      tag: 'Support',
+      roles: staff,
+      rateLimit: 'support-actions',
+      params: orderIdParam,
+      body: refundRequestBody,
+      responses: {
+        200: { description: 'Accepted: the refund as the order reserved it (stage `requested`)', schema: refundSummary },
+        404: { description: 'No such order', problems: ['not-found'] },
+        409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      res.json(
+        await orders.requestRefund(params.orderId, principal!, {
+          actor: staffActor(principal!),
+          reason: body.reason,
+          refundReason: body.refundReason,
+          ...(body.amount !== undefined && { amount: body.amount }),
+          ...(body.lines && { lines: body.lines }),
+          ...(body.note && { note: body.note }),
+        }),
+      );
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/support/orders/:orderId/cancel-rest',
+      operationId: 'cancelRestOfOrder',
+      summary: 'Cancel what has not shipped yet, after some parcels have: labels voided, stock released, what was paid for it refunded',
+      description:
+        "A validated update of the order. Every parcel not yet handed over (or those named in `shipmentIds`) is stopped: its label voided, its row cancelled, its stock released. The order is `shipped` once what is left has gone. The cancelled parcels' shares are never captured; what was captured for them already is refunded through `refund-<refundId>` under the refund rules (approval above the threshold). Refused with `parcel-already-handed-over` for a named parcel the carrier has, and `nothing-left-to-cancel` when nothing is left to stop. Audited with the actor and reason.",
+      tag: 'Support',
+      roles: staff,
+      rateLimit: 'support-actions',
+      params: orderIdParam,
+      body: supportRequest.extend({ shipmentIds: z.array(z.uuid()).min(1).max(50).optional() }),
+      responses: {
+        200: { description: 'Done; the order after it' },
+        404: { description: 'No such order', problems: ['not-found'] },
+        409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes, 'parcel-already-handed-over'] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      res.json(await orders.cancelRest(params.orderId, principal!, { actor: staffActor(principal!), reason: body.reason, ...(body.shipmentIds && { shipmentIds: body.shipmentIds }) }));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/support/orders/:orderId/refunds/:refundId/approve',
+      operationId: 'approveRefund',
+      summary: 'Approve a refund above the approval threshold (an admin other than its requester)',
+      description:
+        'A validated update of `refund-<refundId>`: refused with `not-an-admin`, `self-approval` (the requester cannot approve their own), or `refund-not-awaiting-approval` (below the threshold, approved already, or expired). Audited with the actor and reason on the refund\'s timeline and row.',
+      tag: 'Support',
+      roles: staff,
+      rateLimit: 'support-actions',
+      params: refundParams,
+      body: supportRequest,
+      responses: {
+        200: { description: 'Approved: the refund goes to the provider' },
+        404: { description: 'No such refund of this order', problems: ['not-found'] },
+        409: { description: 'Refused: the problem type names the reason', problems: [...refusalCodes] },
+      },
+    },
+    async ({ params, principal, body, res }) => {
+      res.json(await orders.approveRefund(params.orderId, params.refundId, principal!, { actor: staffActor(principal!), reason: body.reason }));
+    },
+  );
 
   api.route(
     {

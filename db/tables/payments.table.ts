@@ -27,6 +27,8 @@ export interface PaymentTable {
   authorized_amount: Generated<number>;
   captured_amount: Generated<number>;
   refunded_amount: Generated<number>;
+  /** Refunds asked and not yet settled: refunded + refunding <= captured (CHECK). Moved by the ledger only. */
+  refunding_amount: Generated<number>;
   authorization_expires_at: NullableTimestamp;
   /** The provider lets the authorization be captured in parts (one capture per parcel). */
   multicapture: Generated<boolean>;
@@ -50,18 +52,12 @@ export interface PaymentEventTable {
   processed_at: NullableTimestamp;
 }
 
-type RefundStatus =
-  | 'requested'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'rejected'
-  | 'processing'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled';
+/** Every refunds.status, as refunds_status_check (migration 2026_12_20_0001) accepts them. */
+export const refundStatuses = ['requested', 'awaiting_approval', 'approved', 'rejected', 'processing', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
+export type RefundStatus = (typeof refundStatuses)[number];
 
 /** One line of refunds.items (jsonb). */
-interface RefundItem {
+export interface RefundItem {
   sku: string;
   quantity: number;
   amount: number;
@@ -81,6 +77,13 @@ export interface RefundTable {
   items: JsonWithDefault<RefundItem[]>;
   requested_by: string;
   approved_by: string | null;
+  /** The part of amount that is shipping (and its tax). */
+  shipping_amount: Generated<number>;
+  note: string | null;
+  /** The provider's reason, when the refund failed. */
+  failure_reason: string | null;
+  /** Set while it waits for an admin: when it expires. */
+  approval_deadline: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
   completed_at: NullableTimestamp;

@@ -2,6 +2,7 @@ import express, { type Request, type Response } from 'express';
 import qs from 'qs';
 import { mountControlRoutes } from '../shared/control-routes';
 import { createFaults, faultEffects } from './faults';
+import { failRefund } from './refunds';
 import { expireIfPastCaptureBefore, findPaymentIntent, type PaymentIntent } from './payment-intents';
 import { createStripeRequestLog } from './request-log';
 import { newId, type SandboxContext, type Templates } from './sandbox-context';
@@ -158,6 +159,18 @@ export async function createStripeSandbox(options: StripeSandboxOptions) {
       const expired = expireIfPastCaptureBefore(ctx, findPaymentIntent(ctx, req.params.id), true);
       flush();
       res.json(expired);
+    } catch (error) {
+      if (!(error instanceof StripeError)) throw error;
+      res.status(error.status).json({ error: error.error });
+    }
+  });
+  app.post('/_sandbox/refunds/:id/fail', (req, res) => {
+    const { ctx, flush } = contextFor(null);
+    try {
+      const reason = typeof req.body?.failure_reason === 'string' ? (req.body.failure_reason as string) : undefined;
+      const failed = failRefund(ctx, req.params.id, reason);
+      flush();
+      res.json(failed);
     } catch (error) {
       if (!(error instanceof StripeError)) throw error;
       res.status(error.status).json({ error: error.error });

@@ -45,9 +45,10 @@ export function createRefund(ctx: SandboxContext, params: Json): Refund {
   });
   const refunded = moveRefunded(ctx, charge, amount);
   ctx.emit('refund.created', refund);
+  ctx.emit('refund.updated', refund);
   ctx.emit('charge.refunded', refunded);
   const card = testPaymentMethods[intent.payment_method ?? ''];
-  if (card?.outcome === 'authorizes' && card.refunds === 'fail') ctx.later(ctx.refundFailureDelayMs, (background) => failRefund(background, refund.id));
+  if (card?.outcome === 'authorizes' && card.refunds === 'fail') ctx.later(ctx.refundFailureDelayMs, (background) => void failRefund(background, refund.id));
   return refund;
 }
 
@@ -57,14 +58,20 @@ export function findRefund(ctx: SandboxContext, id: string): Refund {
   return refund;
 }
 
-function failRefund(ctx: SandboxContext, id: string): void {
+/**
+ * A refund that had succeeded fails (the card was closed, the bank sent it back): the money
+ * returns to the charge, and `refund.failed` and `refund.updated` are sent. The control API
+ * (`POST /_sandbox/refunds/:id/fail`) does this on demand, with the reason the test names.
+ */
+export function failRefund(ctx: SandboxContext, id: string, reason = 'expired_or_canceled_card'): Refund {
   const refund = findRefund(ctx, id);
-  if (refund.status !== 'succeeded') return;
-  const failed = ctx.store.put<Refund>({ ...refund, status: 'failed', failure_reason: 'expired_or_canceled_card' });
+  if (refund.status !== 'succeeded') return refund;
+  const failed = ctx.store.put<Refund>({ ...refund, status: 'failed', failure_reason: reason });
   const charge = ctx.store.get<Charge>(refund.charge, 'charge');
   if (charge) moveRefunded(ctx, charge, -refund.amount);
   ctx.emit('refund.failed', failed);
   ctx.emit('refund.updated', failed);
+  return failed;
 }
 
 function moveRefunded(ctx: SandboxContext, charge: Charge, amount: number): Charge {

@@ -497,7 +497,7 @@ describe('payment activities (real PostgreSQL; the Stripe sandbox)', () => {
         captured: money(1000, 'USD'),
         totals: null,
       });
-      assert.deepEqual(await manual.refund({ externalId: 'manual:k', amount: money(400, 'USD'), idempotencyKey: 'refund-r-1' }), {
+      assert.deepEqual(await manual.refund({ externalId: 'manual:k', amount: money(400, 'USD'), idempotencyKey: 'refund-r-1', refundId: 'r-1', orderId: 'o' }), {
         refundId: 'manual:refund-r-1',
         status: 'succeeded',
         amount: money(400, 'USD'),

@@ -53,13 +53,13 @@ describe('Stripe adapter: capture and refund (the Stripe sandbox)', () => {
     const { externalId, prefix } = await authorization(5000);
     await provider.capture({ externalId, amount: money(5000, 'USD'), idempotencyKey: `${prefix}capture` });
 
-    const refunded = await provider.refund({ externalId, amount: money(500, 'USD'), idempotencyKey: `${prefix}refund/1` });
+    const refunded = await provider.refund({ externalId, amount: money(500, 'USD'), idempotencyKey: `${prefix}refund/1`, refundId: 'r-1', orderId: 'o-1' });
 
     const [request] = await sandbox.requests({ method: 'POST', path: '/v1/refunds', idempotencyKeyPrefix: prefix });
     assert.deepEqual([request?.idempotencyKey, request?.status], [`${prefix}refund/1`, 200]);
-    assert.deepEqual(request?.form, { payment_intent: externalId, amount: '500' });
+    assert.deepEqual(request?.form, { payment_intent: externalId, amount: '500', 'metadata[refundId]': 'r-1', 'metadata[orderId]': 'o-1' });
     assert.deepEqual(refunded, { refundId: request?.response?.id, status: 'succeeded', amount: money(500, 'USD') });
-    await assert.rejects(provider.refund({ externalId, amount: money(4600, 'USD'), idempotencyKey: `${prefix}refund/2` }), /greater than unrefunded amount/);
+    await assert.rejects(provider.refund({ externalId, amount: money(4600, 'USD'), idempotencyKey: `${prefix}refund/2`, refundId: 'r-2', orderId: 'o-1' }), /greater than unrefunded amount/);
   });
 
   it('reports a capture of an expired authorization as AuthorizationExpired, not retried', async () => {

@@ -194,6 +194,22 @@ describe('Stripe sandbox', () => {
       );
     });
 
+    it('fails a succeeded refund on demand through the control API, with the reason given, and sends refund.failed', async () => {
+      const intent = await authorize(5000);
+      await stripe.paymentIntents.capture(intent.id, {}, { idempotencyKey: key('capture') });
+      const refund = await stripe.refunds.create({ payment_intent: intent.id, amount: 1200, metadata: { refund_id: 'r-1' } }, { idempotencyKey: key('refund') });
+      assert.equal(refund.status, 'succeeded');
+      const failed = await sandbox.failRefund(refund.id, 'lost_or_stolen_card');
+      assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'lost_or_stolen_card']);
+      const charge = await stripe.charges.retrieve(String((intent.latest_charge as Stripe.Charge).id));
+      assert.equal(charge.amount_refunded, 0, 'the money is back on the charge');
+      await eventually(
+        async () => eventsAbout(intent.id).map((e) => e.type),
+        (types: string[]) => ['refund.created', 'refund.updated', 'charge.refunded', 'refund.failed'].every((t) => types.includes(t)),
+        { what: 'refund.created, refund.updated, charge.refunded and refund.failed delivered' },
+      );
+    });
+
     it('lets an authorization expire on demand: canceled, cancellation_reason automatic', async () => {
       const intent = await authorize(5000);
       await sandbox.expire(intent.id);

@@ -21,6 +21,8 @@ export interface StripeSandbox {
   fault(fault: Omit<Fault, 'times'> & { times?: number }): Promise<void>;
   clearFaults(): Promise<void>;
   expire(paymentIntentId: string): Promise<void>;
+  /** A succeeded refund fails now, with the reason given: refund.failed and refund.updated are sent. */
+  failRefund(refundId: string, failureReason?: string): Promise<{ id: string; status: string; failure_reason: string | null }>;
   webhookDeliveries(type?: string): Promise<Delivery[]>;
 }
 
@@ -49,6 +51,7 @@ export function stripeSandbox(url = testConfig().stripe.apiBase): StripeSandbox 
     fault: (fault) => call('POST', '/_sandbox/faults', { times: 1, ...fault }),
     clearFaults: () => call('DELETE', '/_sandbox/faults'),
     expire: (id) => call('POST', `/_sandbox/payment_intents/${encodeURIComponent(id)}/expire`),
+    failRefund: (id, failureReason) => call('POST', `/_sandbox/refunds/${encodeURIComponent(id)}/fail`, failureReason ? { failure_reason: failureReason } : {}),
     webhookDeliveries: async (type) => (await call<{ data: Delivery[] }>('GET', `/_sandbox/webhook-deliveries${type ? `?type=${encodeURIComponent(type)}` : ''}`)).data,
   };
 }

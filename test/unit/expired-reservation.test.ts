@@ -13,6 +13,7 @@ describe('expired reservations: what the sweep does per order status', () => {
     shipped: { kind: 'escalate' },
     delivered: { kind: 'escalate' },
     returned: { kind: 'escalate' },
+    partially_refunded: { kind: 'escalate' },
     refunded: { kind: 'escalate' },
     closed: { kind: 'escalate' },
   };

@@ -48,6 +48,7 @@ const allowed: Record<OrderEventType, [OrderStatus, OrderStatus][]> = {
     ['shipped', 'shipped'],
     ['delivered', 'delivered'],
     ['returned', 'returned'],
+    ['partially_refunded', 'partially_refunded'],
     ['refunded', 'refunded'],
   ],
   changeShippingAddress: [
@@ -71,13 +72,20 @@ const allowed: Record<OrderEventType, [OrderStatus, OrderStatus][]> = {
     ['shipped', 'returned'],
     ['delivered', 'returned'],
   ],
+  partiallyRefunded: [
+    ['delivered', 'partially_refunded'],
+    ['returned', 'partially_refunded'],
+    ['partially_refunded', 'partially_refunded'],
+  ],
   refunded: [
     ['delivered', 'refunded'],
     ['returned', 'refunded'],
+    ['partially_refunded', 'refunded'],
   ],
   close: [
     ['delivered', 'closed'],
     ['returned', 'closed'],
+    ['partially_refunded', 'closed'],
     ['refunded', 'closed'],
   ],
 };
@@ -94,6 +102,7 @@ const expectedRefusals: Record<'cancel' | 'approveRisk' | 'rejectRisk' | 'hold' 
     delivered: 'already-shipped',
     cancelled: 'order-final',
     returned: 'already-shipped',
+    partially_refunded: 'already-shipped',
     refunded: 'already-shipped',
     closed: 'order-final',
   },
@@ -107,6 +116,7 @@ const expectedRefusals: Record<'cancel' | 'approveRisk' | 'rejectRisk' | 'hold' 
     delivered: 'not-on-hold',
     cancelled: 'not-on-hold',
     returned: 'not-on-hold',
+    partially_refunded: 'not-on-hold',
     refunded: 'not-on-hold',
     closed: 'not-on-hold',
   },
@@ -120,6 +130,7 @@ const expectedRefusals: Record<'cancel' | 'approveRisk' | 'rejectRisk' | 'hold' 
     delivered: 'not-on-hold',
     cancelled: 'not-on-hold',
     returned: 'not-on-hold',
+    partially_refunded: 'not-on-hold',
     refunded: 'not-on-hold',
     closed: 'not-on-hold',
   },
@@ -134,6 +145,7 @@ const expectedRefusals: Record<'cancel' | 'approveRisk' | 'rejectRisk' | 'hold' 
     delivered: 'nothing-left-to-ship',
     cancelled: 'order-final',
     returned: 'nothing-left-to-ship',
+    partially_refunded: 'nothing-left-to-ship',
     refunded: 'nothing-left-to-ship',
     closed: 'order-final',
   },
@@ -148,6 +160,7 @@ const expectedRefusals: Record<'cancel' | 'approveRisk' | 'rejectRisk' | 'hold' 
     delivered: undefined,
     cancelled: 'order-final',
     returned: undefined,
+    partially_refunded: undefined,
     refunded: undefined,
     closed: 'order-final',
   },
@@ -159,9 +172,9 @@ const guards = { cancel: canCancel, approveRisk: canApproveRisk, rejectRisk: can
 const before = (event: OrderEventType, status: OrderStatus): OrderState => state(status, { fulfillmentHeld: event === 'release' });
 
 describe('order state machine', () => {
-  it('has the statuses of the orders_status_check constraint and of db OrderStatus', () => {
-    const migration = readFileSync(join(__dirname, '../../db/migrations/2026_11_21_0004_orders.ts'), 'utf8');
-    const check = /'orders_status_check',\s*sql`status in \(([^)]*)\)`/.exec(migration);
+  it('has the statuses of the latest orders_status_check constraint and of db OrderStatus', () => {
+    const migration = readFileSync(join(__dirname, '../../db/migrations/2026_12_20_0001_refunds_in_flight.ts'), 'utf8');
+    const check = /add constraint orders_status_check check \(status in \(([^)]*)\)\)/.exec(migration);
     assert.ok(check?.[1], 'orders_status_check not found in the migration');
     const inConstraint = [...check[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
     assert.deepEqual([...inConstraint].sort(), [...orderStatuses].sort());
@@ -241,6 +254,7 @@ describe('order state machine', () => {
       delivered: 'already-shipped',
       cancelled: 'order-final',
       returned: 'already-shipped',
+      partially_refunded: 'already-shipped',
       refunded: 'already-shipped',
       closed: 'order-final',
     };
@@ -284,6 +298,6 @@ describe('order state machine', () => {
     }
     // Final and shipped statuses as the state machine sees them.
     assert.deepEqual(orderStatuses.filter(isFinal), ['rejected', 'cancelled', 'closed']);
-    assert.deepEqual(orderStatuses.filter(hasShipped), ['partially_shipped', 'shipped', 'delivered', 'returned', 'refunded']);
+    assert.deepEqual(orderStatuses.filter(hasShipped), ['partially_shipped', 'shipped', 'delivered', 'returned', 'partially_refunded', 'refunded']);
   });
 });

@@ -19,6 +19,8 @@ import { shipParcelWorkflowType, type ShipParcelWorkflow } from '../../workflows
 import { shipParcel } from '../../workflows/shipment/ship-parcel';
 import { sendPendingEmailsWorkflowType, type SendPendingEmailsWorkflow } from '../../workflows/notifications/send-pending-emails.messages';
 import { sendPendingEmails } from '../../workflows/notifications/send-pending-emails';
+import { refundWorkflowType, type RefundPaymentWorkflow } from '../../workflows/refund/refund-payment.messages';
+import { refundPayment } from '../../workflows/refund/refund-payment';
 import * as registered from '../../workflows';
 
 /**
@@ -39,6 +41,7 @@ describe('workflow message files match their workflows', () => {
     [releaseExpiredReservationsWorkflowType, releaseExpiredReservations satisfies ReleaseExpiredReservationsWorkflow],
     [shipParcelWorkflowType, shipParcel satisfies ShipParcelWorkflow],
     [sendPendingEmailsWorkflowType, sendPendingEmails satisfies SendPendingEmailsWorkflow],
+    [refundWorkflowType, refundPayment satisfies RefundPaymentWorkflow],
   ];
 
   for (const [type, workflow] of described) {

@@ -29,9 +29,11 @@ import {
   orderWorkflowId,
   rejectRiskUpdate,
   releaseOrderUpdate,
+  requestRefundUpdate,
   updateShippingAddressUpdate,
   type SupportRequest,
 } from '../../workflows/order/order.messages';
+import { approveRefundUpdate, refundStatusQuery, refundWorkflowId } from '../../workflows/refund/refund-payment.messages';
 import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
 import { changeParcelAddressSignal, handOverParcelUpdate, packParcelUpdate, parcelStatusQuery, shipmentWorkflowId } from '../../workflows/shipment/ship-parcel.messages';
 import { createOrder, createStockedSku, TEST_WAREHOUSE_CODE, uniqueId } from '../support/db-fixtures';
@@ -361,6 +363,46 @@ describe('record shipment histories for replay', function () {
     for (const [name, workflowId] of [['order-shipped-delivered-closed', orderWorkflowId(answer.orderId)], ['shipment-of-a-closed-order', shipmentWorkflowId(parcel!.shipmentId)]] as const) {
       const history = await client.workflow.getHandle(workflowId).fetchHistory();
       writeFileSync(path.join(folder, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+    }
+  });
+  it('refund-approved-succeeded-then-failed-late (and the order that started it)', async () => {
+    await redisReady(s.t.deps.redis);
+    // The sandbox sends the refund's webhooks to this API, so its late failure reaches the refund.
+    const server = http.createServer(s.t.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const stripeClient = createStripe(testConfig());
+    const endpoint = await stripeClient.webhookEndpoints.create({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/stripe`, enabled_events: ['*'] });
+    try {
+      const shopper = await newShopper(s.t);
+      const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
+      await giveTestWarehouseAnAddress(s.db);
+      const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_refundFail' }) });
+      assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
+      const client = testStack().temporal.client;
+      const order = client.workflow.getHandle(orderWorkflowId(answer.orderId));
+      const [parcel] = (await eventually(() => order.query(orderStatusQuery), (v) => (v.shipments?.length ?? 0) === 1, { what: 'the parcel started' })).shipments!;
+      const shipment = client.workflow.getHandle(shipmentWorkflowId(parcel!.shipmentId));
+      const actor = { id: 'picker-1', warehouseCode: parcel!.warehouseCode };
+      await shipment.executeUpdate(packParcelUpdate, { args: [{ actor, weightGrams: 900, dimensionsCm: { length: 30, width: 20, height: 10 } }] });
+      await shipment.executeUpdate(handOverParcelUpdate, { args: [{ actor }] });
+      await eventually(() => order.query(orderStatusQuery), (v) => (v.payment?.captured?.amount ?? 0) > 0, { what: 'the capture' });
+      const refund = await order.executeUpdate(requestRefundUpdate, {
+        args: [{ actor: { id: 'agent-1', role: 'support' }, reason: 'recorded for replay', refundReason: 'damaged', amount: 1000, approval: { threshold: 0, deadline: '1 hour' } }],
+      });
+      const refundHandle = client.workflow.getHandle(refundWorkflowId(refund.refundId));
+      await eventually(() => refundHandle.query(refundStatusQuery), (r) => r.stage === 'awaiting_approval', { what: 'waiting for approval' });
+      await refundHandle.executeUpdate(approveRefundUpdate, { args: [{ actor: { id: 'admin-1', role: 'admin' }, reason: 'recorded for replay' }] });
+      assert.equal((await refundHandle.result()).stage, 'failed');
+      await eventually(() => order.query(orderStatusQuery), (v) => v.timeline.some((e) => e.event === 'refund failed'), { what: 'the order told' });
+      for (const [name, workflowId] of [['refund-approved-succeeded-then-failed-late', refundWorkflowId(refund.refundId)], ['order-refund-requested-then-failed', orderWorkflowId(answer.orderId)]] as const) {
+        const history = await client.workflow.getHandle(workflowId).fetchHistory();
+        writeFileSync(path.join(folder, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+      }
+      await order.terminate('recorded');
+    } finally {
+      await stripeClient.webhookEndpoints.del(endpoint.id);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

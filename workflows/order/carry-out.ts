@@ -4,9 +4,11 @@ import { endOrder } from './end-order';
 import { confirmOrder } from './confirm-order';
 import type { CarryOut } from './inbox';
 import { holdParcels, readdressParcels } from './instruct-parcels';
-import { steps } from './order-steps';
+import { audit, steps } from './order-steps';
 import { toPostalAddress } from '../../domain/postal-address';
 import { carryOutReport, parcelAlerts } from './ship-order';
+import { cancelRest } from './cancel-rest';
+import { carryOutRefundReport, startRefund } from './refunds';
 import type { TrackedOrder } from './tracked-order';
 
 /**
@@ -20,6 +22,19 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
       return order.flagParcelAlerts(parcelAlerts(order.view.shipments ?? []));
     }
     if (entry.kind === 'deadline') return carryOutExpiryDeadline(order);
+    if (entry.kind === 'refund-report') return carryOutRefundReport(order, entry.report);
+    if (entry.kind === 'cancel-rest') {
+      const { request, requestId } = entry;
+      await cancelRest(order, request, onDelivered);
+      await audit.recordSupportAction({ actionId: requestId, actorId: request.actor.id, actorRole: request.actor.role, action: 'cancelRest', orderId: order.id, reason: request.reason, outcome: 'accepted' });
+      return;
+    }
+    if (entry.kind === 'refund') {
+      const { summary, request, requestId } = entry;
+      await startRefund(order, summary, request);
+      await audit.recordSupportAction({ actionId: requestId, actorId: request.actor.id, actorRole: request.actor.role, action: 'requestRefund', orderId: order.id, reason: request.reason, outcome: 'accepted' });
+      return;
+    }
     const { event, reason, actor, address, requestId } = entry;
     if (actor) {
       await steps.recordSupportAction({ actionId: requestId, actorId: actor.id, actorRole: actor.role, action: event, orderId: order.id, reason, outcome: 'accepted' });

@@ -2,7 +2,8 @@ import { ApplicationFailure, condition, currentUpdateInfo, TemporalFailure, work
 import { refusesRequester, transition, type OrderEventType, type OrderState, type Refusal } from '../../domain/order-state';
 import type { Address } from '../../domain/checkout';
 import type { ParcelReport } from '../shipment/ship-parcel.messages';
-import type { Actor } from './order.messages';
+import type { RefundReport } from '../refund/refund-payment.messages';
+import type { Actor, CancelRestRequest, RefundRequest, RefundSummary } from './order.messages';
 import type { TrackedOrder } from './tracked-order';
 
 /** A request for the main flow: from support or the customer (an update), or from the workflow itself (a deadline). */
@@ -29,7 +30,28 @@ export interface DeadlineEntry {
   deadline: 'authorization-expiry';
 }
 
-export type InboxEntry = RequestEntry | ReportEntry | DeadlineEntry;
+/** A refund support asked for: its amount was reserved when the update was accepted; carrying it out starts refund-<id>. */
+export interface RefundEntry {
+  kind: 'refund';
+  summary: RefundSummary;
+  request: RefundRequest;
+  requestId: string;
+}
+
+/** A refund's stage changed: a fact, carried out in its turn (the status, the search attribute). */
+export interface RefundReportEntry {
+  kind: 'refund-report';
+  report: RefundReport;
+}
+
+/** Support cancels what has not shipped yet: judged again in its turn (a parcel may have been handed over since). */
+export interface CancelRestEntry {
+  kind: 'cancel-rest';
+  request: CancelRestRequest;
+  requestId: string;
+}
+
+export type InboxEntry = RequestEntry | ReportEntry | DeadlineEntry | RefundEntry | RefundReportEntry | CancelRestEntry;
 export type CarryOut = (entry: InboxEntry) => Promise<void>;
 
 type Queued = InboxEntry & { settle: (failure?: unknown) => void };
@@ -68,6 +90,27 @@ export class Inbox {
     });
   }
 
+  /** Queues a refund whose amount the handler reserved; settles once refund-<id> started. */
+  postRefund(summary: RefundSummary, request: RefundRequest): Promise<void> {
+    const requestId = currentUpdateInfo()?.id ?? `${workflowInfo().workflowId}/refund/${summary.refundId}`;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ kind: 'refund', summary, request, requestId, settle: (failure) => (failure === undefined ? resolve() : reject(failure)) });
+    });
+  }
+
+  /** Queues a cancel-the-rest; settles once it was carried out, or with its refusal. */
+  postCancelRest(request: CancelRestRequest): Promise<void> {
+    const requestId = currentUpdateInfo()?.id ?? `${workflowInfo().workflowId}/cancel-rest/${this.order.view.timeline.length}`;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ kind: 'cancel-rest', request, requestId, settle: (failure) => (failure === undefined ? resolve() : reject(failure)) });
+    });
+  }
+
+  /** Queues a refund's report, in the order the refunds sent them. */
+  refundReport(report: RefundReport): void {
+    this.queue.push({ kind: 'refund-report', report, settle: () => undefined });
+  }
+
   /** Queues a parcel's report, in the order the parcels sent them. */
   report(report: ParcelReport): void {
     this.queue.push({ kind: 'report', report, settle: () => undefined });
@@ -103,6 +146,8 @@ export class Inbox {
   /** When the run ends, whatever is still queued is refused with the order's final reason. */
   refuseRemaining(): void {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      if (next.kind === 'cancel-rest') next.settle(refusedFailure({ code: 'order-final', message: `the order is ${this.order.status}` }));
+      if (next.kind === 'refund') next.settle(refusedFailure({ code: 'order-final', message: `the order is ${this.order.status}: the refund was not started` }));
       if (next.kind !== 'request') continue;
       next.settle(refusedFailure(refusalOf(next.event, this.order.state) ?? { code: 'order-final', message: `the order is ${this.order.status}` }));
     }

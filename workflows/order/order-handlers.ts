@@ -5,11 +5,13 @@ import type { Inbox } from './inbox';
 import {
   approveRiskUpdate,
   cancelOrderUpdate,
+  cancelRestUpdate,
   holdOrderUpdate,
   orderStatusQuery,
   paymentEventSignal,
   rejectRiskUpdate,
   releaseOrderUpdate,
+  requestRefundUpdate,
   submitCheckoutUpdate,
   updateShippingAddressUpdate,
   type AddressChangeRequest,
@@ -18,6 +20,9 @@ import {
   type SupportRequest,
 } from './order.messages';
 import { parcelReportSignal } from '../shipment/ship-parcel.messages';
+import { refundReportSignal } from '../refund/refund-payment.messages';
+import { parcelsToCancel } from './cancel-rest';
+import { planRefund, receiveRefundReport, reserveRefund } from './refunds';
 import type { TrackedOrder } from './tracked-order';
 
 type RequestUpdate = UpdateDefinition<OrderView, [SupportRequest & Partial<AddressChangeRequest>]>;
@@ -61,6 +66,34 @@ export function registerOrderHandlers(order: TrackedOrder, inbox: Inbox, input: 
       { validator: (request) => inbox.throwIfRefused(event, request) },
     );
   }
+
+  setHandler(
+    requestRefundUpdate,
+    async (request) => {
+      // Reserved before anything awaits: the next request is judged with this one in flight.
+      const summary = reserveRefund(order, request);
+      try {
+        await inbox.postRefund(summary, request);
+      } catch (failure) {
+        summary.stage = 'refused';
+        summary.failureReason = String(failure);
+        throw failure;
+      }
+      return summary;
+    },
+    { validator: (request) => void planRefund(order, request) },
+  );
+  setHandler(
+    cancelRestUpdate,
+    async (request) => {
+      await inbox.postCancelRest(request);
+      return order.snapshot();
+    },
+    { validator: (request) => void parcelsToCancel(order, request) },
+  );
+  setHandler(refundReportSignal, (report) => {
+    if (receiveRefundReport(order, report)) inbox.refundReport(report);
+  });
 
   setHandler(paymentEventSignal, (event) => order.receivePaymentEvent(event));
   setHandler(parcelReportSignal, (report) => inbox.report(report));

@@ -23,3 +23,10 @@ export const followUps = proxyActivities<CartActivities>({ taskQueue: taskQueues
 
 /** Search is a read model: it may lag, and it must never hold up or fail an order. */
 export const search = proxyActivities<SearchActivities>({ taskQueue: taskQueues.search, startToCloseTimeout: '10 seconds', retry: readModelRetry });
+
+/**
+ * The audit of a decision that starts something (a refund): an activity scheduled by the task
+ * that also starts it, so it is written only if that task completes. A local activity could run
+ * in a task the server then drops (an update it aborts), and audit a request that was refused.
+ */
+export const audit = proxyActivities<OrderActivities>({ taskQueue: taskQueues.orders, startToCloseTimeout: '15 seconds', retry: stepRetry });

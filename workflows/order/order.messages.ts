@@ -6,6 +6,8 @@ import type { Money } from '../../domain/money';
 import type { PaymentEvent } from '../../domain/payment-event';
 import type { OrderState, OrderStatus } from '../../domain/order-state';
 import type { RiskAssessment } from '../../domain/risk';
+import type { RefundLine, RefundReason } from '../../domain/refund-plan';
+import type { RefundApproval, RefundStage } from '../refund/refund-payment.messages';
 
 /**
  * order-<orderId>: the processOrder workflow owns the order's whole life under this id, from
@@ -84,6 +86,21 @@ export interface CaptureSummary {
   status: 'started' | 'captured' | 'authorization-expired' | 'refused';
 }
 
+/** One refund-<refundId> the order started, as its last report left it. */
+export interface RefundSummary {
+  refundId: string;
+  workflowId: string;
+  amount: Money;
+  /** The part of amount that is shipping and its tax. */
+  shipping: Money;
+  /** Empty for a refund by amount. */
+  lines: RefundLine[];
+  reason: RefundReason;
+  requestedBy: string;
+  stage: RefundStage;
+  failureReason?: string;
+}
+
 export interface TimelineEntry {
   /** ISO-8601, workflow time. */
   at: string;
@@ -120,6 +137,8 @@ export interface OrderView {
   shipments?: ShipmentSummary[];
   /** Each capture-<orderId>-<n> the order started, as it stands. */
   captures?: CaptureSummary[];
+  /** Each refund-<refundId> the order started: those not failed, expired or refused count against what is refundable. */
+  refunds?: RefundSummary[];
   /** When the last parcel was delivered: the return window runs from here. */
   deliveredAt?: string;
   shippingAddress: Address;
@@ -146,6 +165,32 @@ export const releaseOrderUpdate = defineUpdate<OrderView, [SupportRequest]>('rel
 export const approveRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('approveRisk');
 export const rejectRiskUpdate = defineUpdate<OrderView, [SupportRequest]>('rejectRisk');
 export const updateShippingAddressUpdate = defineUpdate<OrderView, [AddressChangeRequest]>('updateShippingAddress');
+
+/**
+ * Support asks for money back: an amount (minor units) or lines, and a reason code. The API adds
+ * the approval policy from its config. Refused with a typed reason (`refund-exceeds-refundable`,
+ * `refund-invalid`, `nothing-captured`, ...) before anything is recorded.
+ */
+export interface RefundRequest extends SupportRequest {
+  refundReason: RefundReason;
+  amount?: number;
+  lines?: RefundLine[];
+  note?: string;
+  approval: RefundApproval;
+}
+export const requestRefundUpdate = defineUpdate<RefundSummary, [RefundRequest]>('requestRefund');
+
+/**
+ * Support cancels what has not shipped yet, after some parcels have: every parcel not handed over
+ * (or those named), their labels voided, their stock released, and what was captured for them
+ * refunded under the refund rules. A named parcel the carrier has is `parcel-already-handed-over`;
+ * nothing left to stop is `nothing-left-to-cancel`.
+ */
+export interface CancelRestRequest extends SupportRequest {
+  shipmentIds?: string[];
+  approval: RefundApproval;
+}
+export const cancelRestUpdate = defineUpdate<OrderView, [CancelRestRequest]>('cancelRest');
 
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
 

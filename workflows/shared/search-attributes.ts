@@ -19,6 +19,12 @@ export const PaymentAlert = defineSearchAttributeKey('PaymentAlert', SearchAttri
 /** What an order's parcels need from support now: LATE, FAILED, RETURNED, ADDRESS_PROBLEM (`ParcelAlerts="FAILED"`). */
 export const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttributeType.KEYWORD_LIST);
 
+/**
+ * A refund's stage (REQUESTED, AWAITING_APPROVAL, PROCESSING, SUCCEEDED, FAILED, EXPIRED, REFUSED):
+ * on refund-<id>, and on its order as its latest refund's (`RefundStatus="FAILED"` finds orders support must look at).
+ */
+export const RefundStatus = defineSearchAttributeKey('RefundStatus', SearchAttributeType.KEYWORD);
+
 export const searchAttributes = [
   OrderId,
   CustomerId,
@@ -32,6 +38,7 @@ export const searchAttributes = [
   Skus,
   PaymentAlert,
   ParcelAlerts,
+  RefundStatus,
 ];
 
 /** Values to upsert together, as upsertSearchAttributes takes them. */

@@ -12,5 +12,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The support console's browser modules are served as they are, beside the compiled API (dist/api/console finds ../../console).
+COPY --from=build /app/console ./dist/console
 USER node
 CMD ["node", "dist/api/main.js"]

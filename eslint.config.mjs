@@ -96,6 +96,23 @@ export default tseslint.config(
     },
   },
   {
+    // The support console's browser code: plain ES modules the API serves as they are. A browser
+    // resolves only URLs, so they import each other and the preact and htm builds the API serves
+    // under /console/vendor/, never the server's code or a package name.
+    files: ['console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'atob', 'addEventListener', 'removeEventListener', 'setInterval', 'clearInterval', 'Intl', 'URLSearchParams'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      'no-restricted-imports': restrict([], [
+        { regex: '^(?!\\./[\\w-]+\\.js$|/console/vendor/)', message: 'Console code runs in the browser: it imports ./<module>.js and /console/vendor/ only.' },
+      ]),
+    },
+  },
+  {
     // Past MAX_DEPTH the rules above match no file: refuse such a file rather than leave it unchecked.
     files: [`{${LAYERED.join(',')}}/${'*/'.repeat(MAX_DEPTH)}**/*.ts`],
     rules: {

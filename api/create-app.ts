@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import { consoleRouter } from './console/console-router';
 import { ApiRouter } from './http/api-router';
 import type { AppDeps } from './app-deps';
 import { notFoundHandler, problemHandler } from './http/problem';
 import { createRateLimiters } from './http/rate-limits';
+import { securityHeaders } from './http/security-headers';
 import { createApiMetrics } from './metrics/metrics-router';
 import { createOrderClient } from './orders/order-client';
 import { docsRouter } from './routes/docs-routes';
@@ -20,6 +22,7 @@ import { receiptRoutes } from './routes/receipt-routes';
 import { shipmentRoutes } from './routes/shipment-routes';
 import { createParcelClient } from './shipments/parcel-client';
 import { stripeWebhookRoutes } from './routes/stripe-webhook-routes';
+import { supportConsoleRoutes } from './routes/support-console-routes';
 import { supportOrderRoutes } from './routes/support-order-routes';
 import { warehouseRoutes } from './routes/warehouse-routes';
 
@@ -39,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   const metrics = createApiMetrics(deps);
   app.use(metrics.countRequests);
+  app.use(securityHeaders());
 
   app.use(
     pinoHttp({
@@ -76,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
   const orders = createOrderClient(deps.temporal, deps.config.orders);
   checkoutRoutes(api, deps, orders, metrics.business);
   supportOrderRoutes(api, deps, orders);
+  supportConsoleRoutes(api, deps);
   warehouseRoutes(api, deps);
   shipmentRoutes(api, createParcelClient(deps.temporal));
   stripeWebhookRoutes(api, deps, metrics.business);
@@ -83,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(metrics.router);
   app.use(docsRouter(() => api.routes, '0.1.0'));
+  app.use(consoleRouter({ temporalUi: { url: deps.config.temporal.uiUrl, namespace: deps.config.temporal.namespace } }));
   app.use(api.router);
   app.use(notFoundHandler);
   app.use(problemHandler);

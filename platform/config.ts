@@ -24,6 +24,8 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE_PREFIX: z.string().default(''),
   // Where the worker serves its Prometheus metrics (GET /metrics): the SDK's and the business counters.
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').default('127.0.0.1:9464'),
+  // The Temporal Web UI people open from the support console's links to an order's workflows.
+  TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
 
   STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'a Stripe secret key (sk_test_...)'),
   STRIPE_API_BASE: url.optional(),
@@ -63,7 +65,7 @@ export interface Config {
   postgres: { url: string; poolSize: number };
   redis: { url: string };
   elasticsearch: { url: string; indexPrefix: string };
-  temporal: { address: string; namespace: string; taskQueuePrefix: string; workerMetricsAddress: string };
+  temporal: { address: string; namespace: string; taskQueuePrefix: string; workerMetricsAddress: string; uiUrl: string };
   stripe: { apiKey: string; apiBase?: string; webhookSecret: string };
   /** EasyPost's API (CARRIER_API_BASE is its origin; unset, EasyPost itself). Absent without EASYPOST_API_KEY. */
   carrier?: { apiKey: string; apiBase?: string; webhookSecret?: string; timeoutMs: number };
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueuePrefix: e.TEMPORAL_TASK_QUEUE_PREFIX,
       workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
+      uiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     },
     stripe: { apiKey: e.STRIPE_API_KEY, apiBase: e.STRIPE_API_BASE, webhookSecret: e.STRIPE_WEBHOOK_SECRET },
     ...(e.EASYPOST_API_KEY && {

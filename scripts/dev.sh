@@ -68,6 +68,7 @@ case "${1:-start}" in
   The system is running.
     API            http://127.0.0.1:$API_PORT            (readiness: /ready)
     API docs       http://127.0.0.1:$API_PORT/docs       (OpenAPI: /openapi.json)
+    Support console http://127.0.0.1:$API_PORT/console   (sign in with: npm run -s token -- --role support --sub alice)
     Temporal UI    http://127.0.0.1:$TEMPORAL_UI_PORT
     Logs           $APP_DIR/{api,worker}.log  (readable: tail -f ... | npx pino-pretty)
     Return window  ${ORDER_RETURN_WINDOW:-30 days}  (orders close this long after delivery; ORDER_RETURN_WINDOW='30 seconds' for demos)

@@ -18,7 +18,7 @@ const tags = [
   { name: 'Storefront', description: 'Product search and product pages: public.' },
   { name: 'Cart', description: 'Carts for anonymous shoppers (the cart id is the key) and signed-in customers (their token).' },
   { name: 'Checkout', description: 'Customer token: check out a cart, see and cancel your orders.' },
-  { name: 'Support', description: 'Support or admin token: find orders, review risk, hold, release, cancel, change addresses.' },
+  { name: 'Support', description: 'Support or admin token: find orders, review risk, hold, release, cancel, change addresses; who the token is and the queues of work (the support console at /console uses these).' },
   { name: 'Catalog', description: 'Public catalog structure.' },
   { name: 'Catalog admin', description: 'Admin token: sellers, warehouses, categories, products, SKUs and prices. Changes reach search through workflows.' },
   { name: 'Inventory', description: 'Admin token: stock receipts (the restock workflow).' },
@@ -31,8 +31,11 @@ const docsPage = `<!doctype html>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });</script>
+<script src="/docs/init.js"></script>
 </body></html>`;
+
+/** A file of its own, not an inline script: the Content-Security-Policy allows scripts from this origin only. */
+const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true, validatorUrl: null });\n`;
 
 /** /openapi.json, a browsable /docs (served from the npm package: no CDN), and /problems/<type>. */
 export function docsRouter(routes: () => AnyRouteSpec[], version: string): Router {
@@ -43,6 +46,9 @@ export function docsRouter(routes: () => AnyRouteSpec[], version: string): Route
     res.json(document);
   });
   router.use('/docs/assets', express.static(path.resolve(absolutePath()), { index: false, maxAge: '1h' }));
+  router.get('/docs/init.js', (_req, res) => {
+    res.type('text/javascript').send(docsInit);
+  });
   router.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });

@@ -44,6 +44,8 @@ describe('dependency rules', function () {
     ['platform/temporal/bad.ts', "import { createApp } from '../../api/create-app';\nexport const a = createApp;", /Shared plumbing never depends/],
     ['domain/pricing/bad.ts', "import { createDb } from '../../db/create-db';\nexport const d = createDb;", /imports only domain/],
     ['sandboxes/stripe/bad.ts', "import { money } from '../../domain/money';\nexport const m = money;", /imports nothing from the application/],
+    ['console/bad.js', "import { h } from 'preact';\nexport const x = h;", /runs in the browser/],
+    ['console/bad.js', "import { loadConfig } from '../platform/config';\nexport const c = loadConfig;", /runs in the browser/],
     // Deeper than the generated rules reach: refused rather than left unchecked.
     ['workflows/order/a/b/c/bad.ts', 'export const x = 1;', /do not reach this file/],
   ];
@@ -73,6 +75,7 @@ describe('dependency rules', function () {
       "import { defineQuery } from '@temporalio/workflow';\nimport type { OrderStatus } from '../../domain/order-state';\nimport type { RestockInput } from '../inventory/restock.messages';\nexport const q = defineQuery<OrderStatus, [RestockInput]>('q');",
     ],
     ['domain/pricing/ok.ts', "import { money } from '../money';\nimport { allocateStock } from '../../domain/allocation';\nexport const all = [money, allocateStock];"],
+    ['console/ok.js', "import { h } from '/console/vendor/preact/preact.module.js';\nimport { money } from './format.js';\nexport const all = [h, money];"],
     ['api/http/ok.ts', "import { orderWorkflowId } from '../../workflows/order/order.messages';\nimport { createDb } from '../../db/create-db';\nexport const all = [orderWorkflowId, createDb];"],
   ];
 

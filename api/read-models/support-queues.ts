@@ -1,0 +1,63 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/database';
+import { findOrdersOnHold } from '../../db/support-queues';
+
+/*
+ * The work waiting for support, one list per queue with its count. Orders on hold are read from
+ * their rows (the order workflow writes the status there with its own). Parcel problems are raised
+ * by the order workflows themselves as the ParcelAlerts search attribute, so Temporal visibility
+ * lists them, as the orders_stuck metric counts them.
+ */
+
+const QUEUE_SIZE = 50;
+const OrderId = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);
+const OrderStatus = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttributeType.KEYWORD_LIST);
+export const parcelAlerts = ['LATE', 'FAILED', 'RETURNED', 'ADDRESS_PROBLEM'] as const;
+const parcelProblemQuery = `ParcelAlerts IN (${parcelAlerts.map((a) => `"${a}"`).join(', ')}) AND ExecutionStatus = "Running"`;
+
+export const supportQueues = z.object({
+  onHold: z.object({
+    count: z.number().int(),
+    items: z.array(
+      z.object({
+        orderId: z.string(),
+        email: z.string(),
+        riskLevel: z.string().nullable(),
+        riskScore: z.number().int().nullable(),
+        total: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
+        createdAt: z.string(),
+      }),
+    ),
+  }).describe('Orders held for risk review, oldest first'),
+  parcelProblems: z.object({
+    count: z.number().int(),
+    items: z.array(z.object({ orderId: z.string(), orderStatus: z.string().nullable(), alerts: z.array(z.enum(parcelAlerts)) })),
+  }).describe("Running orders with a parcel late, failed, returned or with an address problem (the order workflows' ParcelAlerts)"),
+});
+export type SupportQueues = z.infer<typeof supportQueues>;
+
+export async function loadSupportQueues(db: Kysely<Database>, temporal: TemporalClient): Promise<SupportQueues> {
+  const [onHold, problemCount, problemItems] = await Promise.all([
+    findOrdersOnHold(db, QUEUE_SIZE),
+    temporal.workflow.count(parcelProblemQuery),
+    listParcelProblems(temporal),
+  ]);
+  return { onHold, parcelProblems: { count: problemCount.count, items: problemItems } };
+}
+
+async function listParcelProblems(temporal: TemporalClient): Promise<SupportQueues['parcelProblems']['items']> {
+  const items: SupportQueues['parcelProblems']['items'] = [];
+  for await (const run of temporal.workflow.list({ query: parcelProblemQuery, pageSize: QUEUE_SIZE })) {
+    const orderId = run.typedSearchAttributes.get(OrderId);
+    if (orderId) {
+      const alerts = (run.typedSearchAttributes.get(ParcelAlerts) ?? []).filter((a): a is (typeof parcelAlerts)[number] => (parcelAlerts as readonly string[]).includes(a));
+      items.push({ orderId, orderStatus: run.typedSearchAttributes.get(OrderStatus)?.toLowerCase() ?? null, alerts });
+    }
+    if (items.length >= QUEUE_SIZE) break;
+  }
+  return items;
+}

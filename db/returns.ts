@@ -155,30 +155,45 @@ export async function moveReturn(
   return result.numUpdatedRows > 0n;
 }
 
-/** Our reference and the carrier's shipment id, written before the label is bought. */
-export async function recordReturnShipment(
-  db: Conn,
-  rmaId: string,
-  shipment: { carrier: string; carrierReference: string; carrierShipmentId: string; warehouseId: string },
-): Promise<void> {
-  await db
-    .updateTable('returns')
-    .set({ carrier: shipment.carrier, carrier_reference: shipment.carrierReference, carrier_shipment_id: shipment.carrierShipmentId, warehouse_id: shipment.warehouseId })
-    .where('id', '=', rmaId)
-    .where('carrier_shipment_id', 'is', null)
-    .execute();
+/** Where the label sends the return, and our reference for it at the carrier: set once. */
+export async function assignReturnCarrierReference(db: Conn, rmaId: string, { reference, warehouseId }: { reference: string; warehouseId: string }): Promise<void> {
+  await db.updateTable('returns').set({ carrier_reference: reference, warehouse_id: warehouseId }).where('id', '=', rmaId).where('carrier_reference', 'is', null).execute();
+}
+
+/** The carrier's shipment id, kept before the label is bought so a retried purchase finds it. */
+export async function rememberReturnCarrierShipment(db: Conn, rmaId: string, carrierShipmentId: string): Promise<void> {
+  await db.updateTable('returns').set({ carrier_shipment_id: carrierShipmentId }).where('id', '=', rmaId).execute();
 }
 
 export async function recordReturnLabel(
   db: Conn,
   rmaId: string,
-  label: { labelId: string; labelUrl: string; trackingNumber: string; returnBy: Date },
+  label: { carrier: string; labelId: string; labelUrl: string; trackingNumber: string; returnBy: Date },
 ): Promise<void> {
   await db
     .updateTable('returns')
-    .set({ label_id: label.labelId, label_url: label.labelUrl, tracking_number: label.trackingNumber, return_by: label.returnBy })
+    .set({ carrier: label.carrier, label_id: label.labelId, label_url: label.labelUrl, tracking_number: label.trackingNumber, return_by: label.returnBy })
     .where('id', '=', rmaId)
     .execute();
+}
+
+/**
+ * The warehouse a return goes back to: the one that shipped most of its units (the first by code
+ * on a tie), from the parcels that delivered them, with the address the parcel went to.
+ */
+export async function findReturnRoute(db: Conn, rmaId: string) {
+  return db
+    .selectFrom('return_lines as rl')
+    .innerJoin('shipment_items as si', 'si.order_item_id', 'rl.order_item_id')
+    .innerJoin('shipments as s', 's.id', 'si.shipment_id')
+    .innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
+    .select(['w.id as warehouse_id', 'w.code as warehouse_code', sql<unknown>`(array_agg(s.ship_to order by s.delivered_at desc))[1]`.as('ship_to')])
+    .where('rl.return_id', '=', rmaId)
+    .where('s.status', '=', 'delivered')
+    .groupBy(['w.id', 'w.code'])
+    .orderBy(sql`sum(si.quantity)`, 'desc')
+    .orderBy('w.code')
+    .executeTakeFirst();
 }
 
 export interface ReturnReceipt {

@@ -7,3 +7,4 @@ export { releaseExpiredReservations } from './housekeeping/release-expired-reser
 export { restock } from './inventory/restock';
 export { syncProductSearch } from './search/sync-product-search';
 export { shipParcel } from './shipment/ship-parcel';
+export { processReturn } from './returns/process-return';

@@ -17,6 +17,8 @@ import { syncProductSearchWorkflowType, type SyncProductSearchWorkflow } from '.
 import { syncProductSearch } from '../../workflows/search/sync-product-search';
 import { shipParcelWorkflowType, type ShipParcelWorkflow } from '../../workflows/shipment/ship-parcel.messages';
 import { shipParcel } from '../../workflows/shipment/ship-parcel';
+import { processReturnWorkflowType, type ProcessReturnWorkflow } from '../../workflows/returns/process-return.messages';
+import { processReturn } from '../../workflows/returns/process-return';
 import * as registered from '../../workflows';
 
 /**
@@ -36,6 +38,7 @@ describe('workflow message files match their workflows', () => {
     [redeliverPaymentEventsWorkflowType, redeliverPaymentEvents satisfies RedeliverPaymentEventsWorkflow],
     [releaseExpiredReservationsWorkflowType, releaseExpiredReservations satisfies ReleaseExpiredReservationsWorkflow],
     [shipParcelWorkflowType, shipParcel satisfies ShipParcelWorkflow],
+    [processReturnWorkflowType, processReturn satisfies ProcessReturnWorkflow],
   ];
 
   for (const [type, workflow] of described) {

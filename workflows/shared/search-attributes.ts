@@ -19,6 +19,9 @@ export const PaymentAlert = defineSearchAttributeKey('PaymentAlert', SearchAttri
 /** What an order's parcels need from support now: LATE, FAILED, RETURNED, ADDRESS_PROBLEM (`ParcelAlerts="FAILED"`). */
 export const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttributeType.KEYWORD_LIST);
 
+/** A return's stage (REQUESTED, APPROVED, LABEL_SENT, RECEIVED, DENIED, EXPIRED): `ReturnStatus="REQUESTED"` is support's queue of undecided returns. */
+export const ReturnStatus = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
+
 export const searchAttributes = [
   OrderId,
   CustomerId,
@@ -32,6 +35,7 @@ export const searchAttributes = [
   Skus,
   PaymentAlert,
   ParcelAlerts,
+  ReturnStatus,
 ];
 
 /** Values to upsert together, as upsertSearchAttributes takes them. */

@@ -25,6 +25,7 @@ import { stripeWebhookRoutes } from './routes/stripe-webhook-routes';
 import { supportConsoleRoutes } from './routes/support-console-routes';
 import { supportOrderRoutes } from './routes/support-order-routes';
 import { warehouseRoutes } from './routes/warehouse-routes';
+import { returnRoutes } from './routes/return-routes';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   supportOrderRoutes(api, deps, orders);
   supportConsoleRoutes(api, deps);
   warehouseRoutes(api, deps);
+  returnRoutes(api, deps);
   shipmentRoutes(api, createParcelClient(deps.temporal));
   stripeWebhookRoutes(api, deps, metrics.business);
   carrierWebhookRoutes(api, deps, metrics.business);

@@ -9,6 +9,8 @@ type Conn = Kysely<Database> | Transaction<Database>;
 export interface OrderForReturn {
   orderId: string;
   customerId: string | null;
+  /** The token subject of the customer who placed it. */
+  customerSubject: string | null;
   currency: string;
   riskLevel: 'low' | 'medium' | 'high' | null;
   /** When the last delivered parcel arrived; null while nothing is delivered. */
@@ -18,7 +20,12 @@ export interface OrderForReturn {
 
 /** What a return request is judged against: per order line, delivered units and units in live returns. */
 export async function findOrderForReturn(db: Conn, orderId: string): Promise<OrderForReturn | undefined> {
-  const order = await db.selectFrom('orders').select(['id', 'customer_id', 'currency', 'risk_level']).where('id', '=', orderId).executeTakeFirst();
+  const order = await db
+    .selectFrom('orders as o')
+    .leftJoin('customers as c', 'c.id', 'o.customer_id')
+    .select(['o.id', 'o.customer_id', 'c.auth_subject', 'o.currency', 'o.risk_level'])
+    .where('o.id', '=', orderId)
+    .executeTakeFirst();
   if (!order) return undefined;
   const delivered = await db
     .selectFrom('shipments')
@@ -43,6 +50,7 @@ export async function findOrderForReturn(db: Conn, orderId: string): Promise<Ord
   return {
     orderId: order.id,
     customerId: order.customer_id,
+    customerSubject: order.auth_subject,
     currency: order.currency,
     riskLevel: order.risk_level,
     deliveredAt: delivered.delivered_at ? new Date(delivered.delivered_at) : null,

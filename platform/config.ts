@@ -4,6 +4,8 @@ const url = z.url();
 const port = z.coerce.number().int().min(1).max(65535);
 /** Unset or empty (docker compose passes `${VAR:-}` through as ''). */
 const blankable = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal(''), schema]).optional().transform((value) => value || undefined);
+/** A Temporal duration as people write it: a number and a unit. */
+const durationPattern = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i;
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -40,7 +42,14 @@ const schema = z.object({
   // How long after delivery an order started by this API may be returned before it closes: a
   // Temporal duration ('30 days', '45 seconds', '2m'). Unset: the order workflow's 30 days.
   // Shortened for demos and benchmarks on the dev stack.
-  ORDER_RETURN_WINDOW: blankable(z.string().regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, "a duration such as '30 days' or '45 seconds'")),
+  ORDER_RETURN_WINDOW: blankable(z.string().regex(durationPattern, "a duration such as '30 days' or '45 seconds'")),
+
+  // Returns: approved at once below this amount (minor units) unless risk flagged the order; otherwise
+  // support decides within RETURN_APPROVAL_TIMEOUT. An unused return label is voided after RETURN_LABEL_VALIDITY.
+  RETURN_AUTO_APPROVE_BELOW: z.coerce.number().int().min(0).default(10_000),
+  RETURN_APPROVAL_TIMEOUT: z.string().regex(durationPattern, "a duration such as '3 days'").default('3 days'),
+  RETURN_LABEL_VALIDITY: z.string().regex(durationPattern, "a duration such as '14 days'").default('14 days'),
+  RETURN_SUPPORT_EMAIL: z.email().default('support@example.com'),
 
   // Requests a minute per caller: a customer at checkout, an agent acting, an address posting webhooks.
   RATE_LIMIT_CHECKOUT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -74,6 +83,8 @@ export interface Config {
   rateLimits: { checkout: number; webhooks: number; 'support-actions': number };
   /** What the API puts into every order it starts; unset fields leave the workflow's defaults. */
   orders: { returnWindow?: string };
+  /** What the API puts into every return it starts (durations as Temporal writes them). */
+  returns: { autoApproveBelow: number; approvalTimeout: string; labelValidity: string; supportEmail: string };
   /** Low-stock alerts (written to inventory_alert_settings at startup, where the database's trigger reads them). */
   inventoryAlerts: { defaultLowStockThreshold: number; opsAlertEmail: string };
 }
@@ -116,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: { jwtSecret: e.JWT_SECRET, issuer: e.JWT_ISSUER },
     rateLimits: { checkout: e.RATE_LIMIT_CHECKOUT_PER_MINUTE, webhooks: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 'support-actions': e.RATE_LIMIT_SUPPORT_ACTIONS_PER_MINUTE },
     orders: { returnWindow: e.ORDER_RETURN_WINDOW },
+    returns: { autoApproveBelow: e.RETURN_AUTO_APPROVE_BELOW, approvalTimeout: e.RETURN_APPROVAL_TIMEOUT, labelValidity: e.RETURN_LABEL_VALIDITY, supportEmail: e.RETURN_SUPPORT_EMAIL },
     inventoryAlerts: { defaultLowStockThreshold: e.LOW_STOCK_DEFAULT_THRESHOLD, opsAlertEmail: e.OPS_ALERT_EMAIL },
   };
 }

@@ -103,6 +103,23 @@ describe('returns (PostgreSQL)', () => {
     assert.deepEqual((await findReturnDrift(db)).filter((d) => d.rma_id === created.rmaId), []);
   });
 
+  it('reconciliation names a return movement that no received return accounts for', async () => {
+    const stocked = await createStockedSku(db, 1);
+    const rollback = new Error('rollback');
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('inventory_movements')
+          .values({ sku: stocked.sku, warehouse_id: stocked.warehouseId, quantity_delta: 2, reason: 'return', reference_type: 'return', reference_id: 'rma-without-receipt' })
+          .execute();
+        const drift = (await findReturnDrift(trx)).filter((d) => d.rma_id === 'rma-without-receipt');
+        assert.deepEqual(drift, [{ rma_id: 'rma-without-receipt', sku: stocked.sku, received: 0, returned: 2, damaged: 0, written_off: 0 }]);
+        throw rollback;
+      }),
+      (error) => error === rollback,
+    );
+  });
+
   it('refuses an inspection with more units than the line returned', async () => {
     const { orderId, itemId, stocked } = await deliveredOrder(1, 1);
     const created = await request(orderId, itemId, stocked.sku, 1);

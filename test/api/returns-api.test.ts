@@ -51,6 +51,18 @@ describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () 
     assert.deepEqual([late.status, late.body.type], [409, '/problems/window-closed']);
   });
 
+  it('documents every refusal of the return routes in the OpenAPI document, each explained at /problems/<type>', async () => {
+    const spec = await request(s.t.app).get('/openapi.json');
+    const problems = (path: string, method: string, status: number): string[] =>
+      spec.body.paths[path][method].responses[String(status)].content['application/problem+json'].schema.properties.type.enum;
+    assert.deepEqual(problems('/orders/{orderId}/returns', 'post', 409).sort(), ['/problems/not-delivered', '/problems/nothing-to-return', '/problems/quantity-exceeds-delivered', '/problems/window-closed']);
+    assert.ok(problems('/support/returns/{rmaId}/approve', 'post', 409).includes('/problems/return-not-pending'));
+    assert.ok(problems('/support/returns/{rmaId}/deny', 'post', 429).includes('/problems/rate-limited'));
+    assert.ok(problems('/warehouse/{code}/returns/{rmaId}/receipt', 'post', 422).includes('/problems/inspection-mismatch'));
+    const page = await request(s.t.app).get('/problems/window-closed');
+    assert.deepEqual([page.status, page.body.status, typeof page.body.explanation], [200, 409, 'string']);
+  });
+
   it('never accepts more units than were delivered, however many requests arrive at once', async () => {
     const order = await ownOrder({ quantity: 3 });
     const answers = await Promise.all(Array.from({ length: 8 }, () => ask(order, 1)));

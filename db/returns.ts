@@ -137,6 +137,12 @@ export async function findReturn(db: Conn, rmaId: string): Promise<ReturnWithLin
   return { ...row, lines: lines.map((line) => ({ ...line, unit_price_amount: Number(line.unit_price_amount) })) };
 }
 
+/** The order a return belongs to, as a one-element list for a terms filter; empty when there is no such return. */
+export async function findReturnOrderId(db: Conn, rmaId: string): Promise<string[]> {
+  const row = await db.selectFrom('returns').select('order_id').where('id', '=', rmaId).executeTakeFirst();
+  return row ? [row.order_id] : [];
+}
+
 export async function listOrderReturns(db: Conn, orderId: string): Promise<ReturnWithLines[]> {
   const ids = await db.selectFrom('returns').select('id').where('order_id', '=', orderId).orderBy('created_at').orderBy('id').execute();
   const found = await Promise.all(ids.map((row) => findReturn(db, row.id)));

@@ -127,6 +127,14 @@ describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () 
     const [rma] = after.body.returns;
     assert.deepEqual([rma.rmaId, rma.status, rma.approval, rma.refund], [rmaId, 'received', 'auto', { status: 'refund_pending', amount: { amount: 2000, currency: 'USD' } }]);
     assert.deepEqual(rma.lines, [{ sku, quantity: 2, restockable: 2, damaged: 0 }]);
+
+    // Support finds the order by the RMA's id; an unknown RMA finds nothing.
+    const agent = await s.t.bearer('support', 'agent-find');
+    const byRma = (id: string) => request(s.t.app).get('/support/orders').query({ rmaId: id }).set('Authorization', agent);
+    const found = await eventually(() => byRma(rmaId), (res) => res.body.items?.length > 0, { what: 'the order by its RMA' });
+    assert.deepEqual(found.body.items.map((o: { orderId: string }) => o.orderId), [orderId]);
+    const none = await byRma('00000000-0000-4000-8000-000000000000');
+    assert.deepEqual([none.status, none.body.items], [200, []]);
   });
 
   it('lets support deny a return waiting for a decision, with a reason, once', async () => {

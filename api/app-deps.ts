@@ -10,7 +10,7 @@ import type { SearchIndices } from '../platform/search-indices';
 
 /** Everything the API needs, built by the composition root (api/main.ts) or a test. */
 export interface AppDeps {
-  config: Pick<Config, 'auth' | 'serviceName' | 'temporal' | 'stripe' | 'carrier'> & Partial<Pick<Config, 'orders' | 'rateLimits'>>;
+  config: Pick<Config, 'auth' | 'serviceName' | 'temporal' | 'stripe' | 'carrier'> & Partial<Pick<Config, 'orders' | 'rateLimits' | 'returns'>>;
   logger: Logger;
   db: Kysely<Database>;
   redis: Redis;

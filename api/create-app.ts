@@ -26,6 +26,7 @@ import { supportNotificationRoutes } from './routes/support-notification-routes'
 import { supportConsoleRoutes } from './routes/support-console-routes';
 import { supportOrderRoutes } from './routes/support-order-routes';
 import { warehouseRoutes } from './routes/warehouse-routes';
+import { returnRoutes } from './routes/return-routes';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
   supportNotificationRoutes(api, deps);
   supportConsoleRoutes(api, deps);
   warehouseRoutes(api, deps);
+  returnRoutes(api, deps);
   shipmentRoutes(api, createParcelClient(deps.temporal));
   stripeWebhookRoutes(api, deps, metrics.business);
   carrierWebhookRoutes(api, deps, metrics.business);

@@ -15,6 +15,7 @@ import type { NotificationTable } from './tables/notifications.table';
 import type { OrderItemTable, OrderTable } from './tables/orders.table';
 import type { PaymentLedgerTable } from './tables/payment-ledger.table';
 import type { PaymentEventTable, PaymentTable, RefundTable } from './tables/payments.table';
+import type { ReturnLineTable, ReturnTable } from './tables/returns.table';
 import type { ShipmentEventTable, ShipmentItemTable, ShipmentTable } from './tables/shipments.table';
 import type { SupportActionTable } from './tables/support-actions.table';
 
@@ -48,6 +49,8 @@ export interface Database {
   notifications: NotificationTable;
   idempotency_keys: IdempotencyKeyTable;
   support_actions: SupportActionTable;
+  returns: ReturnTable;
+  return_lines: ReturnLineTable;
 }
 
 export type { VariantAttributes } from './tables/catalog.table';

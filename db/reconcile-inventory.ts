@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { createDb } from './create-db';
 import type { Database } from './database';
 import { runMain } from '../platform/run-main';
+import { findReturnDrift } from './returns';
 
 export interface InventoryDrift {
   sku: string;
@@ -75,8 +76,15 @@ async function main(): Promise<number> {
   const db = createDb({ url, poolSize: 1, applicationName: 'reconcile-inventory' });
   try {
     const drift = await findInventoryDrift(db);
+    // Received returns: their 'return' and 'write_off' movements must match their inspection.
+    const returnDrift = await findReturnDrift(db);
+    if (returnDrift.length > 0) {
+      console.log(`${returnDrift.length} received return line(s) disagree with the ledger:`);
+      console.table(returnDrift);
+    }
     if (drift.length === 0) {
-      console.log('inventory is consistent with the ledger and the active reservations');
+      if (returnDrift.length > 0) return 1;
+      console.log('inventory is consistent with the ledger, the active reservations and the received returns');
       return 0;
     }
     console.log(`${drift.length} inventory row(s) drifted:`);

@@ -4,6 +4,8 @@ const url = z.url();
 const port = z.coerce.number().int().min(1).max(65535);
 /** Unset or empty (docker compose passes `${VAR:-}` through as ''). */
 const blankable = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal(''), schema]).optional().transform((value) => value || undefined);
+/** A Temporal duration as people write it: a number and a unit. */
+const durationPattern = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i;
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -40,7 +42,14 @@ const schema = z.object({
   // How long after delivery an order started by this API may be returned before it closes: a
   // Temporal duration ('30 days', '45 seconds', '2m'). Unset: the order workflow's 30 days.
   // Shortened for demos and benchmarks on the dev stack.
-  ORDER_RETURN_WINDOW: blankable(z.string().regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, "a duration such as '30 days' or '45 seconds'")),
+  ORDER_RETURN_WINDOW: blankable(z.string().regex(durationPattern, "a duration such as '30 days' or '45 seconds'")),
+
+  // Returns: approved at once below this amount (minor units) unless risk flagged the order; otherwise
+  // support decides within RETURN_APPROVAL_TIMEOUT. An unused return label is voided after RETURN_LABEL_VALIDITY.
+  RETURN_AUTO_APPROVE_BELOW: z.coerce.number().int().min(0).default(10_000),
+  RETURN_APPROVAL_TIMEOUT: z.string().regex(durationPattern, "a duration such as '3 days'").default('3 days'),
+  RETURN_LABEL_VALIDITY: z.string().regex(durationPattern, "a duration such as '14 days'").default('14 days'),
+  RETURN_SUPPORT_EMAIL: z.email().default('support@example.com'),
 
   // Refunds above this many minor units wait for an admin's approval, for at most the deadline (a Temporal duration).
   REFUND_APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(50_000),
@@ -90,6 +99,8 @@ export interface Config {
   rateLimits: { checkout: number; webhooks: number; 'support-actions': number };
   /** What the API puts into every order it starts; unset fields leave the workflow's defaults. */
   orders: { returnWindow?: string; refundApproval?: { threshold: number; deadline: string } };
+  /** What the API puts into every return it starts (durations as Temporal writes them). */
+  returns: { autoApproveBelow: number; approvalTimeout: string; labelValidity: string; supportEmail: string };
   /** Low-stock alerts (written to inventory_alert_settings at startup, where the database's trigger reads them). */
   inventoryAlerts: { defaultLowStockThreshold: number; opsAlertEmail: string };
   email: EmailConfig;
@@ -150,5 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.EMAIL_MAX_ATTEMPTS,
       retry: { initialMs: e.EMAIL_RETRY_INITIAL_SECONDS * 1000, maxMs: Math.max(e.EMAIL_RETRY_INITIAL_SECONDS, e.EMAIL_RETRY_MAX_SECONDS) * 1000 },
     },
+    returns: { autoApproveBelow: e.RETURN_AUTO_APPROVE_BELOW, approvalTimeout: e.RETURN_APPROVAL_TIMEOUT, labelValidity: e.RETURN_LABEL_VALIDITY, supportEmail: e.RETURN_SUPPORT_EMAIL },
   };
 }

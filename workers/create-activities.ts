@@ -11,6 +11,7 @@ import { createOrderActivities } from '../activities/orders/order-activities';
 import { createManualPaymentProvider } from '../activities/payments/manual-payment-provider';
 import { createPaymentActivities } from '../activities/payments/payment-activities';
 import { createStripePaymentProvider } from '../activities/payments/stripe-payment-provider';
+import { createReturnActivities } from '../activities/returns/return-activities';
 import { createSearchActivities } from '../activities/search/search-activities';
 import { createEasyPostCarrier } from '../activities/shipping/easypost-carrier';
 import { createRateCardCarrier } from '../activities/shipping/rate-card-carrier';
@@ -44,6 +45,7 @@ export function createCapabilities({ db, es, redis, stripe, indices, easypost, e
     payments: createPaymentActivities({ db, providers: { stripe: createStripePaymentProvider({ stripe }), manual: createManualPaymentProvider() } }),
     // Checkout keeps quoting from the rate card; labels and tracking go to EasyPost when configured.
     shipping: createShippingActivities({ db, carrier: createRateCardCarrier(), shippingCarrier: easypost ? createEasyPostCarrier(easypost) : createUnconfiguredCarrier() }),
+    returns: createReturnActivities({ db, shippingCarrier: easypost ? createEasyPostCarrier(easypost) : createUnconfiguredCarrier() }),
     search: createSearchActivities({ db, es, indices }),
     notifications: createNotificationActivities({ db, email }),
   };
@@ -54,7 +56,7 @@ export function createCapabilities({ db, es, redis, stripe, indices, easypost, e
  * register the same name on one worker, so no activity is ever silently replaced.
  */
 export function createActivities(clients: ActivityClients) {
-  const { carts, catalog, inventory, orders, payments, shipping, search, notifications } = createCapabilities(clients);
+  const { carts, catalog, inventory, orders, payments, shipping, search, notifications, returns } = createCapabilities(clients);
   return {
     // The order workflow runs its steps as local activities, which execute in the worker that runs
     // the workflow: every capability it calls locally must be here. Clearing the cart (a follow-up)
@@ -64,7 +66,8 @@ export function createActivities(clients: ActivityClients) {
     payments: composeActivities({ payments }),
     shipping: composeActivities({ shipping }),
     // Restock and the expired-reservation sweep run here; product cache drops and sync signals come with inventory.
-    inventory: composeActivities({ inventory }),
+    // Return runs live here too: their steps are the return's row, its label and the stock it brings back.
+    inventory: composeActivities({ inventory, returns }),
     search: composeActivities({ search }),
     notifications: composeActivities({ notifications }),
   } satisfies Record<TaskQueue, Activities>;

@@ -9,3 +9,4 @@ export { restock } from './inventory/restock';
 export { syncProductSearch } from './search/sync-product-search';
 export { shipParcel } from './shipment/ship-parcel';
 export { refundPayment } from './refund/refund-payment';
+export { processReturn } from './returns/process-return';

@@ -34,6 +34,8 @@ export interface ShipmentRequest {
   from: Address;
   to: Address;
   parcel: Parcel;
+  /** A return label: the carrier bills and routes it back from `to` to `from` (EasyPost's `is_return`). */
+  isReturn?: boolean;
 }
 
 export type AddressVerification =

@@ -61,7 +61,8 @@ interface EasyPostShipment {
  * id is handed back to be kept before buying, and "postage exists" means an earlier attempt bought it.
  */
 export function createEasyPostCarrier(easypost: EasyPost): ShippingCarrier {
-  const shipmentParams = ({ from, to, parcel }: ShipmentRequest) => ({
+  const shipmentParams = ({ from, to, parcel, isReturn }: ShipmentRequest) => ({
+    ...(isReturn && { is_return: true }),
     from_address: toEasyPost(from),
     to_address: toEasyPost(to),
     parcel: {

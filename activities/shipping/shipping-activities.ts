@@ -156,7 +156,7 @@ export function createShippingActivities({ db, carrier, shippingCarrier }: Shipp
 }
 
 /** The warehouse's address as carriers take it; the warehouse's name and region stand in for what the address leaves out. */
-function warehouseAddress(warehouse: NonNullable<Awaited<ReturnType<typeof findWarehouse>>>): Address {
+export function warehouseAddress(warehouse: NonNullable<Awaited<ReturnType<typeof findWarehouse>>>): Address {
   const { address } = warehouse;
   return {
     name: address.name ?? warehouse.name,

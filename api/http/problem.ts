@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { refusalCodes, type RefusalCode } from '../../domain/order-state';
+import type { ReturnRefusalCode } from '../../domain/returns';
 
 /** What each reason an order refuses a request means to a caller; every refusal is a 409 of its own type. */
 const refusalTitles: Record<RefusalCode, string> = {
@@ -25,6 +26,21 @@ const refusalTitles: Record<RefusalCode, string> = {
 
 const refusalProblems = Object.fromEntries(refusalCodes.map((code) => [code, { status: 409, title: refusalTitles[code] }])) as {
   [C in RefusalCode]: { status: 409; title: string };
+};
+
+/** What each refusal of a return means: a state the return or order is in (409), or a request that names the wrong things (422). */
+const returnRefusalProblems: Record<ReturnRefusalCode, { status: 409 | 422; title: string }> = {
+  'window-closed': { status: 409, title: 'The return window of this order has closed' },
+  'not-delivered': { status: 409, title: 'Nothing of this order has been delivered yet' },
+  'nothing-to-return': { status: 409, title: 'Nothing is left to return' },
+  'quantity-exceeds-delivered': { status: 409, title: 'More units than were delivered and not yet returned' },
+  'unknown-order-line': { status: 422, title: 'The order has no such line' },
+  'duplicate-order-line': { status: 422, title: 'A line is named twice' },
+  'invalid-reason-code': { status: 422, title: 'Unknown reason code' },
+  'return-not-pending': { status: 409, title: 'The return is not waiting for a decision' },
+  'return-not-awaiting-receipt': { status: 409, title: 'The return is not awaiting a parcel' },
+  'inspection-mismatch': { status: 422, title: 'The inspection does not match the units returned' },
+  'wrong-warehouse': { status: 409, title: 'The return label sends this return to another warehouse' },
 };
 
 /**
@@ -72,6 +88,7 @@ export const problemTypes = {
   'sku-in-stock': { status: 409, title: 'The SKU is in stock: buy it now instead of waiting for it' },
   'notification-not-failed': { status: 409, title: 'Only a failed notification can be sent again' },
   ...refusalProblems,
+  ...returnRefusalProblems,
 } as const;
 
 export type ProblemType = keyof typeof problemTypes;

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { refundReasons } from '../../domain/refund-plan';
 import { shipmentStatuses, type Database, type PaymentLedgerRow } from '../../db/database';
 import { findOrderLedger, findOrderParcels, type OrderParcelRecord } from '../../db/order-fulfillment';
+import { listOrderReturns, type ReturnWithLines } from '../../db/returns';
+import { returnReasonCodes, returnStatuses } from '../../domain/returns';
 import { orderStatuses } from '../../domain/order-state';
 import { riskReasonCodes } from '../../domain/risk';
 import type { OrderView } from '../../workflows/order/order.messages';
@@ -166,9 +168,35 @@ export const ledgerEntry = z.object({
   idempotencyKey: z.string().optional().describe('Support and admin only: the key of the step that appended the row'),
 });
 
+export const returnSummary = z.object({
+  rmaId: z.string(),
+  status: z.enum(returnStatuses),
+  reasonCode: z.enum(returnReasonCodes),
+  requested: money.describe('Price of the requested units'),
+  approval: z.enum(['auto', 'support']).nullable(),
+  decisionReason: z.string().nullable(),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  labelUrl: z.string().nullable(),
+  returnBy: z.string().nullable().describe('The label is voided and the return expires when nothing arrived by then'),
+  labelVoided: z.boolean(),
+  receivedAt: z.string().nullable(),
+  refund: z.object({ status: z.enum(['refund_pending', 'refund_requested']), amount: money }).nullable().describe('The accepted units, once received'),
+  lines: z.array(
+    z.object({
+      sku: z.string(),
+      quantity: z.number().int(),
+      restockable: z.number().int().nullable().describe('Inspected at receipt'),
+      damaged: z.number().int().nullable(),
+    }),
+  ),
+  createdAt: z.string(),
+});
+
 export const orderDetails = orderView.extend({
   parcels: z.array(parcelDetail).describe("Each parcel as the database holds it (the shipments row, its items and the carrier's events)"),
   paymentLedger: z.array(ledgerEntry).describe("Every movement of the order's money, oldest first, from the payment ledger"),
+  returns: z.array(returnSummary).describe('Its returns (RMAs), oldest first, with their state'),
 });
 
 export type OrderDetails = z.output<typeof orderDetails>;
@@ -177,13 +205,33 @@ export type ParcelDetail = z.output<typeof parcelDetail>;
 /** The order as `principal` may read it: the workflow's view, its parcels and its ledger. */
 export async function loadOrderDetails(db: Kysely<Database>, view: OrderView, principal: Principal): Promise<OrderDetails> {
   const staff = principal.role === 'support' || principal.role === 'admin';
-  const [parcels, ledger] = await Promise.all([findOrderParcels(db, view.orderId), findOrderLedger(db, view.orderId)]);
+  const [parcels, ledger, returns] = await Promise.all([findOrderParcels(db, view.orderId), findOrderLedger(db, view.orderId), listOrderReturns(db, view.orderId)]);
   const payment = view.payment && !staff && isManualReference(view.payment.externalId) ? { ...view.payment, externalId: undefined } : view.payment;
   // Typed both ways, so the schema and the workflow's view cannot drift apart: every view is
   // the schema's input, and what the schema answers is a view.
-  const input: z.input<typeof orderDetails> = { ...view, payment, parcels: parcels.map(parcelOf), paymentLedger: ledger.map((row) => ledgerEntryOf(row, staff)) };
+  const input: z.input<typeof orderDetails> = { ...view, payment, parcels: parcels.map(parcelOf), paymentLedger: ledger.map((row) => ledgerEntryOf(row, staff)), returns: returns.map(returnSummaryOf) };
   const details: OrderView & OrderDetails = orderDetails.parse(input);
   return details;
+}
+
+export function returnSummaryOf(row: ReturnWithLines): z.input<typeof returnSummary> {
+  return {
+    rmaId: row.id,
+    status: row.status,
+    reasonCode: row.reason_code,
+    requested: { amount: Number(row.requested_amount), currency: row.currency },
+    approval: row.approval,
+    decisionReason: row.decision_reason,
+    carrier: row.carrier,
+    trackingNumber: row.tracking_number,
+    labelUrl: row.label_url,
+    returnBy: row.return_by?.toISOString() ?? null,
+    labelVoided: row.label_voided_at !== null,
+    receivedAt: row.received_at?.toISOString() ?? null,
+    refund: row.refund_status && row.refund_amount !== null ? { status: row.refund_status, amount: { amount: Number(row.refund_amount), currency: row.currency } } : null,
+    lines: row.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, restockable: line.restockable_quantity, damaged: line.damaged_quantity })),
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 /** A manual payment's reference is built from an internal idempotency key, not a provider's id. */

@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import { refundStatuses, shipmentStatuses } from '../../db/database';
 import type { OrderSearchDocument } from '../../db/order-search-documents';
+import { findReturnOrderId } from '../../db/returns';
 import { orderStatuses, refusalCodes } from '../../domain/order-state';
 import {
   approveRiskUpdate,
@@ -59,6 +60,7 @@ const searchQuery = z.strictObject({
   status: z.enum(orderStatuses).optional(),
   sku: z.string().max(64).optional(),
   orderId: z.uuid().optional(),
+  rmaId: z.uuid().optional().describe("A return's id (RMA): the order it belongs to"),
   trackingNumber: z.string().max(64).optional().describe("A parcel's tracking number, as the carrier prints it (case does not matter)"),
   shipmentStatus: z.enum(shipmentStatuses).optional().describe('Orders with a parcel in this state'),
   refundStatus: z.enum(refundStatuses).optional().describe('Orders with a refund in this state (e.g. `failed`, `awaiting_approval`)'),
@@ -72,7 +74,7 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       method: 'get',
       path: '/support/orders',
       operationId: 'searchOrders',
-      summary: 'Find orders by email, status, SKU, order id, tracking number, parcel state or refund state',
+      summary: 'Find orders by email, status, SKU, order id, return (RMA) id, tracking number, parcel state or refund state',
       description: "From the orders search index, which each order workflow keeps current; a parcel's change (its label, its tracking) reaches it through the catch-up schedule within minutes.",
       tag: 'Support',
       roles: staff,
@@ -85,6 +87,8 @@ export function supportOrderRoutes(api: ApiRouter, { db, es, indices }: AppDeps,
       if (query.status) filters.push({ term: { status: query.status } });
       if (query.sku) filters.push({ term: { skus: query.sku } });
       if (query.orderId) filters.push({ term: { orderId: query.orderId } });
+      // A return belongs to one order, which the database knows: the index need not carry RMAs.
+      if (query.rmaId) filters.push({ terms: { orderId: await findReturnOrderId(db, query.rmaId) } });
       // Carriers print tracking numbers in upper case; people type them in any case.
       const trackingNumber = query.trackingNumber?.trim();
       if (trackingNumber) filters.push({ terms: { trackingNumbers: [...new Set([trackingNumber, trackingNumber.toUpperCase()])] } });

@@ -58,7 +58,7 @@ export interface InventoryMovementTable {
   sku: string;
   warehouse_id: string;
   quantity_delta: number;
-  reason: 'initial' | 'receipt' | 'reservation_commit' | 'adjustment' | 'return';
+  reason: 'initial' | 'receipt' | 'reservation_commit' | 'adjustment' | 'return' | 'write_off';
   reference_type: string;
   /** (reason, reference_id, sku, warehouse_id) is unique: a retried insert is a no-op with ON CONFLICT DO NOTHING. */
   reference_id: string;

@@ -21,6 +21,8 @@ import { sendPendingEmailsWorkflowType, type SendPendingEmailsWorkflow } from '.
 import { sendPendingEmails } from '../../workflows/notifications/send-pending-emails';
 import { refundWorkflowType, type RefundPaymentWorkflow } from '../../workflows/refund/refund-payment.messages';
 import { refundPayment } from '../../workflows/refund/refund-payment';
+import { processReturnWorkflowType, type ProcessReturnWorkflow } from '../../workflows/returns/process-return.messages';
+import { processReturn } from '../../workflows/returns/process-return';
 import * as registered from '../../workflows';
 
 /**
@@ -42,6 +44,7 @@ describe('workflow message files match their workflows', () => {
     [shipParcelWorkflowType, shipParcel satisfies ShipParcelWorkflow],
     [sendPendingEmailsWorkflowType, sendPendingEmails satisfies SendPendingEmailsWorkflow],
     [refundWorkflowType, refundPayment satisfies RefundPaymentWorkflow],
+    [processReturnWorkflowType, processReturn satisfies ProcessReturnWorkflow],
   ];
 
   for (const [type, workflow] of described) {

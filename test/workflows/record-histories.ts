@@ -43,6 +43,8 @@ import { storedPaymentEvent } from '../support/payment-event-fixtures';
 import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutRequest, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
+import { deliveredOrder, returnPolicy, startReturn } from '../support/return-fixtures';
+import { decideReturnUpdate, receiveReturnUpdate, returnViewQuery } from '../../workflows/returns/process-return.messages';
 import { createStripe } from '../../platform/create-stripe';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { stripeSandbox } from '../support/stripe-sandbox';
@@ -404,5 +406,52 @@ describe('record shipment histories for replay', function () {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('record return histories for replay', function () {
+  this.timeout(120_000);
+  const folder = path.join(__dirname, 'histories');
+  let s: ParcelStack;
+
+  before(async () => {
+    s = await startParcelStack();
+  });
+  after(() => s.stop());
+  const saveReturn = async (name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }) =>
+    writeFileSync(path.join(folder, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory())), null, 2)}\n`);
+
+  it('return-received', async () => {
+    const order = await deliveredOrder(s.db, { quantity: 2 });
+    const { handle } = await startReturn(s.db, testStack().temporal.client, order, { quantity: 2 });
+    await eventually(() => handle.query(returnViewQuery), (view) => view.status === 'label_sent', { what: 'the label sent' });
+    const receipt = { warehouseCode: TEST_WAREHOUSE_CODE, receivedBy: 'picker-1', lines: [{ orderItemId: order.itemId, units: ['restockable' as const, 'damaged' as const] }] };
+    await assert.rejects(handle.executeUpdate(receiveReturnUpdate, { args: [{ ...receipt, warehouseCode: 'WH-OTHER' }] }));
+    await Promise.all([handle.executeUpdate(receiveReturnUpdate, { args: [receipt] }), handle.executeUpdate(receiveReturnUpdate, { args: [receipt] })]);
+    assert.equal((await handle.result()).status, 'received');
+    await saveReturn('return-received', handle);
+  });
+
+  it('return-approved-by-support-then-label-unused', async () => {
+    const order = await deliveredOrder(s.db, { quantity: 1, unitPrice: 50_000 });
+    const { handle } = await startReturn(s.db, testStack().temporal.client, order, { quantity: 1, policy: { ...returnPolicy, labelValidity: '2 seconds' } });
+    await handle.executeUpdate(decideReturnUpdate, { args: [{ decision: 'approve', actorId: 'agent-1', actorRole: 'support', reason: 'recorded for replay' }] });
+    assert.equal((await handle.result()).status, 'expired');
+    await saveReturn('return-approved-by-support-then-label-unused', handle);
+  });
+
+  it('return-denied', async () => {
+    const order = await deliveredOrder(s.db, { quantity: 1, unitPrice: 50_000 });
+    const { handle } = await startReturn(s.db, testStack().temporal.client, order, { quantity: 1 });
+    await handle.executeUpdate(decideReturnUpdate, { args: [{ decision: 'deny', actorId: 'agent-1', actorRole: 'support', reason: 'recorded for replay' }] });
+    assert.equal((await handle.result()).status, 'denied');
+    await saveReturn('return-denied', handle);
+  });
+
+  it('return-approval-expired', async () => {
+    const order = await deliveredOrder(s.db, { quantity: 1, unitPrice: 50_000 });
+    const { handle } = await startReturn(s.db, testStack().temporal.client, order, { quantity: 1, policy: { ...returnPolicy, approvalTimeout: '1 second' } });
+    assert.equal((await handle.result()).status, 'expired');
+    await saveReturn('return-approval-expired', handle);
   });
 });

@@ -24,6 +24,8 @@ export const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttri
  * on refund-<id>, and on its order as its latest refund's (`RefundStatus="FAILED"` finds orders support must look at).
  */
 export const RefundStatus = defineSearchAttributeKey('RefundStatus', SearchAttributeType.KEYWORD);
+/** A return's stage (REQUESTED, APPROVED, LABEL_SENT, RECEIVED, DENIED, EXPIRED): `ReturnStatus="REQUESTED"` is support's queue of undecided returns. */
+export const ReturnStatus = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
 
 export const searchAttributes = [
   OrderId,
@@ -39,6 +41,7 @@ export const searchAttributes = [
   PaymentAlert,
   ParcelAlerts,
   RefundStatus,
+  ReturnStatus,
 ];
 
 /** Values to upsert together, as upsertSearchAttributes takes them. */

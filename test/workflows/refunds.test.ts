@@ -61,7 +61,8 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
   async function capturedOrder(paymentMethodId = 'pm_card_visa', { quantity = 3, price = 3333 } = {}): Promise<{ orderId: string; total: number; view: () => Promise<OrderView> }> {
     const shopper = await newShopper(s.t);
     const { cartId } = await cartWith(s.t, shopper, { onHand: 10, quantity, price });
-    const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId }) });
+    const method = paymentMethodId === 'manual' ? ({ provider: 'manual' } as const) : ({ provider: 'stripe', paymentMethodId } as const);
+    const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, method) });
     assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
     const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(answer.orderId));
     const view = () => order.query(orderStatusQuery);
@@ -248,5 +249,17 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     const ledger = await ledgerOf(orderId);
     const sumOf = (kind: string) => ledger.filter((l) => l.kind === kind).reduce((sum, l) => sum + l.amount, 0);
     assert.deepEqual([sumOf('captured'), sumOf('refunded')], [payment.captured_amount, payment.refunded_amount]);
+  });
+  it('records the refund of an invoice or cash order with the manual provider, once, under its key', async () => {
+    const { orderId, view } = await capturedOrder('manual');
+    const asked = await askRefund(open, orderId, { amount: 1234 });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    await eventually(view, (v) => v.refunds?.[0]?.stage === 'succeeded', { what: 'the manual refund recorded' });
+    const refunded = (await ledgerOf(orderId)).filter((l) => l.kind === 'refunded');
+    assert.deepEqual(refunded.map((l) => [l.amount, l.provider_reference]), [[1234, `manual:refund-${asked.body.refundId as string}/create`]]);
+    const payment = await paymentOf(orderId);
+    assert.deepEqual([payment.refunded_amount, payment.refunding_amount, payment.status], [1234, 0, 'partially_refunded']);
+    const issued = await s.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).where('template', '=', 'refund-issued').execute();
+    assert.equal(issued.length, 1);
   });
 });

@@ -7,6 +7,7 @@ import { cancelPayment, type CancelPaymentInput, type PaymentsCancelled } from '
 import { capturePayment, type CapturePaymentInput, type PaymentCaptured } from './capture-payment';
 import { deliverStoredPaymentEvents, type StoredPaymentEventsDelivered } from './deliver-stored-payment-events';
 import type { PaymentProviders } from './payment-provider';
+import { releaseRestOfAuthorization, type ReleaseRestInput } from './release-rest-of-authorization';
 import { approveRefundRecord, recordRefund, sendRefund, settleRefund, type RecordRefundInput, type RefundSent } from './refund-payment';
 
 export type { AuthorizePaymentInput, CancelPaymentInput, CapturePaymentInput, PaymentAuthorized, PaymentCaptured, PaymentDeclinedDetails, PaymentsCancelled, StoredPaymentEventsDelivered };
@@ -34,6 +35,11 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDeps) 
     /** On the rate-limited payments queue: nobody waits on a capture, and Stripe limits its endpoint. */
     async capturePayment(input: CapturePaymentInput): Promise<PaymentCaptured> {
       return capturePayment({ db, providers }, input);
+    },
+
+    /** The rest of a partly captured authorization that will never be captured: released at the provider, recorded as `cancelled`. */
+    async releaseRestOfAuthorization(input: ReleaseRestInput): Promise<{ released: number }> {
+      return releaseRestOfAuthorization({ db, providers }, input);
     },
 
     /** The refund's row and its refund_requested ledger row; the database refuses more than is refundable. */

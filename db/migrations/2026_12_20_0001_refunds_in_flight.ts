@@ -56,6 +56,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table orders drop constraint orders_status_check`.execute(db);
+  // Down is lossy: the statuses this migration added become their nearest older ones.
+  await sql`update orders set status = 'delivered' where status = 'partially_refunded'`.execute(db);
+  await sql`update refunds set status = 'cancelled' where status = 'expired'`.execute(db);
   await sql`
     alter table orders add constraint orders_status_check check (status in ('pending', 'on_hold', 'rejected', 'confirmed',
       'partially_shipped', 'shipped', 'delivered', 'cancelled', 'returned', 'refunded', 'closed'))

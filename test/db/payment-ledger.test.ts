@@ -102,4 +102,31 @@ describe('payment ledger (db invariants)', function () {
     await assertRefused(appendLedgerEntry(db, { ...p.entry('authorized', 5), kind: 'voided' as never }), { code: CHECK, constraint: 'payment_ledger_kind_check' });
     assert.deepEqual(await p.totals(), { authorized_amount: 0, captured_amount: 0, refunded_amount: 0 });
   });
+  it('counts refunds in flight against what was captured: refunded + refunding <= captured, however many ask at once', async () => {
+    const p = await payment();
+    await appendLedgerEntry(db, p.entry('authorized', 5000));
+    await appendLedgerEntry(db, p.entry('captured', 3000));
+    // Ten requests of 500 at once, each in its own statement: six fit in 3000.
+    const asked = await Promise.allSettled(Array.from({ length: 10 }, () => appendLedgerEntry(db, p.entry('refund_requested', 500))));
+    assert.equal(asked.filter((a) => a.status === 'fulfilled').length, 6);
+    for (const refused of asked.filter((a) => a.status === 'rejected')) {
+      assert.equal((refused.reason as { constraint?: string }).constraint, 'payments_refunds_within_captured');
+    }
+    const inFlight = () => db.selectFrom('payments').select(['refunded_amount', 'refunding_amount']).where('id', '=', p.id).executeTakeFirstOrThrow();
+    assert.deepEqual(await inFlight(), { refunded_amount: 0, refunding_amount: 3000 });
+    // One succeeds, one fails (its hold released), so 500 may be asked again.
+    await appendLedgerEntry(db, { ...p.entry('refunded', 500), providerReference: 're_1' });
+    await appendLedgerEntry(db, { ...p.entry('refund_failed', 500), providerReference: null });
+    assert.deepEqual(await inFlight(), { refunded_amount: 500, refunding_amount: 2000 });
+    await appendLedgerEntry(db, p.entry('refund_requested', 500));
+    await assertRefused(appendLedgerEntry(db, p.entry('refund_requested', 1)), { code: CHECK, constraint: 'payments_refunds_within_captured' });
+    // A refund that failed after it succeeded (same provider reference) gives the money back to the captured balance.
+    await appendLedgerEntry(db, { ...p.entry('refund_failed', 500), providerReference: 're_1' });
+    assert.deepEqual(await inFlight(), { refunded_amount: 0, refunding_amount: 2500 });
+    // Settling what was never asked is refused.
+    const fresh = await payment();
+    await appendLedgerEntry(db, fresh.entry('authorized', 5000));
+    await appendLedgerEntry(db, fresh.entry('captured', 3000));
+    await assertRefused(appendLedgerEntry(db, { ...fresh.entry('refund_failed', 100), providerReference: null }), { code: CHECK, constraint: 'payments_refunding_non_negative' });
+  });
 });

@@ -81,6 +81,11 @@ describe('cancel the rest after a first parcel shipped (order and parcel workflo
     assert.deepEqual([payment.captured_amount, payment.refunded_amount], [firstShare, 0]);
     const intent = await stripe.paymentIntent(payment.external_id!);
     assert.equal(intent.amount_received, firstShare);
+    // The rest of the authorization is released, not refunded: nothing capturable is left at Stripe.
+    assert.deepEqual([intent.status, intent.amount_capturable], ['succeeded', 0]);
+    const released = await s.db.selectFrom('payment_ledger').select(['kind', 'amount']).where('order_id', '=', orderId).where('kind', '=', 'cancelled').execute();
+    assert.equal(released.length, 1);
+    assert.equal(released[0]!.amount, (answer.status === 'confirmed' ? answer.totals.total.amount : 0) - firstShare);
     const audited = await s.db.selectFrom('support_actions').select(['actor_id', 'reason']).where('order_id', '=', orderId).where('action', '=', 'cancelRest').execute();
     assert.deepEqual(audited, [{ actor_id: 'agent-rest', reason: 'customer changed their mind' }]);
 

@@ -10,8 +10,8 @@ import { refundStatusQuery, refundWorkflowId } from '../../workflows/refund/refu
 import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
 import { RefundStatus } from '../../workflows/shared/search-attributes';
 import { taskQueues } from '../../workflows/shared/task-queues';
-import { uniqueId } from '../support/db-fixtures';
-import { redisReady } from '../support/cart-fixtures';
+import { createStockedSku, TEST_WAREHOUSE_CODE, uniqueId } from '../support/db-fixtures';
+import { addToCart, redisReady, stockInWarehouse } from '../support/cart-fixtures';
 import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
@@ -61,7 +61,8 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
   async function capturedOrder(paymentMethodId = 'pm_card_visa', { quantity = 3, price = 3333 } = {}): Promise<{ orderId: string; total: number; view: () => Promise<OrderView> }> {
     const shopper = await newShopper(s.t);
     const { cartId } = await cartWith(s.t, shopper, { onHand: 10, quantity, price });
-    const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId }) });
+    const method = paymentMethodId === 'manual' ? ({ provider: 'manual' } as const) : ({ provider: 'stripe', paymentMethodId } as const);
+    const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, method) });
     assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
     const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(answer.orderId));
     const view = () => order.query(orderStatusQuery);
@@ -206,5 +207,59 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     const found = await eventually(() => search('failed'), (res) => res.body.items?.length === 1, { what: 'the order by refund state' });
     assert.deepEqual(found.body.items[0].refundStatuses, ['failed']);
     assert.equal((await search('succeeded')).body.items.length, 0);
+  });
+  it('never refunds more than was captured when refunds race a capture (two parcels, the second handed over while refunds are asked)', async () => {
+    const shopper = await newShopper(s.t);
+    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
+    const other = await createStockedSku(s.db, 0, 1800);
+    await stockInWarehouse(s.db, other.sku, 'TEST-DB-2', 5);
+    assert.equal((await addToCart(s.t.app, cartId, other.sku, 2, shopper.bearer)).status, 200);
+    await s.db
+      .updateTable('warehouses')
+      .set({ address: { name: 'Test warehouse', line1: '100 Warehouse Way', city: 'San Francisco', region: 'CA', postal_code: '94105', country: 'US' } })
+      .where('code', 'in', [TEST_WAREHOUSE_CODE, 'TEST-DB-2'])
+      .execute();
+    const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }) });
+    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
+    const orderId = answer.orderId;
+    const total = answer.status === 'confirmed' ? answer.totals.total.amount : 0;
+    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
+    const view = () => order.query(orderStatusQuery);
+    const [first, second] = (await eventually(view, (v) => (v.shipments?.length ?? 0) === 2, { what: 'two shipments started' })).shipments!;
+    const warehouseApi = async (code: string, path: string) =>
+      request(s.t.app).post(`/warehouse/${code}/shipments/${path}`).set('Authorization', await s.t.warehouseBearer(code)).send(path.endsWith('/pack') ? { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } } : undefined);
+    for (const parcel of [first!, second!]) assert.equal((await warehouseApi(parcel.warehouseCode, `${parcel.shipmentId}/pack`)).status, 200);
+    assert.equal((await warehouseApi(first!.warehouseCode, `${first!.shipmentId}/hand-over`)).status, 200);
+    const firstShare = (await eventually(view, (v) => v.captures?.[0]?.status === 'captured', { what: 'the first share captured' })).captures![0]!.amount.amount;
+
+    // The second capture and five refunds of the first share each, all at once.
+    const [handed, ...asked] = await Promise.all([
+      warehouseApi(second!.warehouseCode, `${second!.shipmentId}/hand-over`),
+      ...Array.from({ length: 5 }, (_, i) => askRefund(open, orderId, { amount: firstShare }, `racer-${i}`)),
+    ]);
+    assert.equal(handed!.status, 200);
+    assert.ok(asked.every((a) => a.status === 200 || (a.status === 409 && a.body.type === '/problems/refund-exceeds-refundable')), JSON.stringify(asked.map((a) => a.body)));
+    const accepted = asked.filter((a) => a.status === 200);
+    assert.ok(accepted.length >= 1 && accepted.length * firstShare <= total, `${accepted.length} accepted of ${firstShare} each, ${total} captured at most`);
+    await eventually(view, (v) => v.captures?.length === 2 && v.captures[1]!.status === 'captured' && (v.refunds ?? []).every((r) => r.stage === 'succeeded'), { what: 'both captures and every refund settled', timeoutMs: 60_000 });
+    const payment = await paymentOf(orderId);
+    assert.equal(payment.captured_amount, total);
+    assert.equal(payment.refunded_amount, accepted.length * firstShare);
+    assert.ok(payment.refunded_amount <= payment.captured_amount);
+    const ledger = await ledgerOf(orderId);
+    const sumOf = (kind: string) => ledger.filter((l) => l.kind === kind).reduce((sum, l) => sum + l.amount, 0);
+    assert.deepEqual([sumOf('captured'), sumOf('refunded')], [payment.captured_amount, payment.refunded_amount]);
+  });
+  it('records the refund of an invoice or cash order with the manual provider, once, under its key', async () => {
+    const { orderId, view } = await capturedOrder('manual');
+    const asked = await askRefund(open, orderId, { amount: 1234 });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    await eventually(view, (v) => v.refunds?.[0]?.stage === 'succeeded', { what: 'the manual refund recorded' });
+    const refunded = (await ledgerOf(orderId)).filter((l) => l.kind === 'refunded');
+    assert.deepEqual(refunded.map((l) => [l.amount, l.provider_reference]), [[1234, `manual:refund-${asked.body.refundId as string}/create`]]);
+    const payment = await paymentOf(orderId);
+    assert.deepEqual([payment.refunded_amount, payment.refunding_amount, payment.status], [1234, 0, 'partially_refunded']);
+    const issued = await s.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).where('template', '=', 'refund-issued').execute();
+    assert.equal(issued.length, 1);
   });
 });

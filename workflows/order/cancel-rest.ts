@@ -1,9 +1,9 @@
-import { ApplicationFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, uuid4, workflowInfo } from '@temporalio/workflow';
 import { parcelShares } from '../../domain/capture-plan';
 import { isFinal } from '../../domain/order-state';
 import { subtract } from '../../domain/money';
 import { shipmentWorkflowId } from '../shipment/ship-parcel.messages';
-import { owedByThisOrder } from './captures';
+import { capturesInFlight, owedByThisOrder } from './captures';
 import { notYetHandedOver } from './instruct-parcels';
 import type { CancelRestRequest, ShipmentSummary } from './order.messages';
 import { steps } from './order-steps';
@@ -61,7 +61,23 @@ export async function cancelRest(order: TrackedOrder, request: CancelRestRequest
       onDelivered();
     }
   }
+  await releaseRest(order);
   await refundOverCapture(order, request, cancelled);
+}
+
+/**
+ * Once every parcel left has been handed over and its capture taken, nothing more will be
+ * captured: the rest of a partly captured authorization is released at the provider.
+ */
+async function releaseRest(order: TrackedOrder): Promise<void> {
+  const payment = order.view.payment;
+  if (!payment?.paymentId || payment.status !== 'partially_captured') return;
+  if ((order.view.shipments ?? []).some(notYetHandedOver) || capturesInFlight(order) > 0) {
+    return order.note('rest of the authorization kept', 'a parcel or a capture is still under way; it lapses with the hold');
+  }
+  const { released } = await steps.releaseRestOfAuthorization({ orderId: order.id, paymentId: payment.paymentId, idempotencyKey: `${workflowInfo().workflowId}/release-rest` });
+  order.view.payment = { ...payment, status: 'captured' };
+  order.note('rest of the authorization released', `${released} ${payment.authorized.currency}`);
 }
 
 /** What was captured beyond what the order now owes goes back, once, as a refund of the cancelled parcels' shares. */

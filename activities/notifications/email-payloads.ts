@@ -53,6 +53,8 @@ export const emailPayloads = {
     price: money.nullish(),
     locale: z.string().nullish(),
   }),
+  /** To support (RETURN_SUPPORT_EMAIL), not a customer: a return waited past its approval deadline and expired. */
+  'return-approval-expired': z.object({ rmaId: z.string(), orderId: z.string() }),
   /** To ops (OPS_ALERT_EMAIL), not a customer: a SKU fell below its threshold in a warehouse (domain/stock-notifications.ts). */
   'low-stock': z.object({
     sku: z.string(),

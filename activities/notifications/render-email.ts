@@ -109,6 +109,11 @@ const builders: { [T in EmailTemplate]: Build<T> } = {
       ...(productUrl ? [{ kind: 'link', label: t('backInStockLink'), url: productUrl } as Block] : []),
     ],
   }),
+  'return-approval-expired': ({ rmaId, orderId }, { t }) => ({
+    subject: t('returnExpiredSubject', { rma: rmaId.slice(0, 8).toUpperCase() }),
+    internal: true,
+    blocks: [paragraph(t('returnExpiredBody')), { kind: 'facts', rows: [[t('returnAuthorisation'), rmaId], [t('order'), orderId]] }],
+  }),
   'low-stock': ({ sku, productName, warehouseCode, available, threshold, onHand, reserved }, { t }) => ({
     subject: t('lowStockSubject', { sku, warehouse: warehouseCode }),
     internal: true,

@@ -93,11 +93,14 @@ export function createReturnActivities({ db, shippingCarrier }: ReturnActivityDe
         .execute();
     },
 
-    /** Support hears of a return nobody decided in time: one email per return. */
+    /**
+     * Support hears of a return nobody decided in time: one email per return. Not an email about the
+     * order to its customer, so it names the order in its payload, not in order_id.
+     */
     async tellSupportReturnExpired({ rmaId, orderId, supportEmail }: { rmaId: string; orderId: string; supportEmail: string }): Promise<void> {
       await db
         .insertInto('notifications')
-        .values({ recipient: supportEmail, template: 'return-approval-expired', payload: { rmaId, orderId }, dedupe_key: `return-${rmaId}/approval-expired`, order_id: orderId })
+        .values({ recipient: supportEmail, template: 'return-approval-expired', payload: { rmaId, orderId }, dedupe_key: `return-${rmaId}/approval-expired` })
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .execute();
     },

@@ -109,7 +109,7 @@ export function returnRoutes(api: ApiRouter, { db, temporal, config }: AppDeps):
           args: [input],
           typedSearchAttributes: [
             { key: OrderId, value: order.orderId },
-            { key: ReturnStatus, value: 'REQUESTED' },
+            { key: ReturnStatus, value: ['REQUESTED'] },
           ],
           staticSummary: `Return of ${decision.lines.reduce((units, line) => units + line.quantity, 0)} unit(s) of order ${order.orderId} (${body.reasonCode})`,
           staticDetails: decision.lines.map((line) => `- ${line.sku}: ${line.quantity}`).join('\n'),

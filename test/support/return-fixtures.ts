@@ -55,7 +55,7 @@ export async function startReturn(
     workflowId: returnWorkflowId(created.rmaId),
     taskQueue: taskQueues.inventory,
     args: [input],
-    typedSearchAttributes: [{ key: ReturnStatus, value: 'REQUESTED' }],
+    typedSearchAttributes: [{ key: ReturnStatus, value: ['REQUESTED'] }],
   });
   return { rmaId: created.rmaId, input, handle };
 }

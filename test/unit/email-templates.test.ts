@@ -24,6 +24,7 @@ const payloads: Record<EmailTemplate, Record<string, unknown>> = {
   'refund-failed': { refundId: 'r-1', amount: { amount: 2500, currency: 'EUR' } },
   'return-label': { rmaId: `RMA-${hostile}`, labelUrl: 'https://labels.example/l.pdf?x=<y>', carrier: 'USPS', trackingNumber: '94001', returnBy: '2027-01-15' },
   'back-in-stock': { sku: 'SKU-1', productName: hostile, productUrl: 'https://shop.example/p/sku-1', price: { amount: 1999, currency: 'USD' }, locale: 'en-US' },
+  'return-approval-expired': { rmaId: `RMA-${hostile}`, orderId: 'o-1' },
   'low-stock': { sku: 'SKU-1', productName: hostile, warehouseCode: 'EU-CENTRAL-1', available: 4, threshold: 5, onHand: 9, reserved: 5 },
 };
 

@@ -51,7 +51,7 @@ describe('the return workflow return-<rmaId> (carrier sandbox, real workers, Pos
     assert.deepEqual(await findInventoryDrift(s.db, { skus: [order.sku] }), []);
     assert.deepEqual((await findReturnDrift(s.db)).filter((d) => d.rma_id === rmaId), []);
     const described = await handle.describe();
-    assert.deepEqual(described.typedSearchAttributes.get(ReturnStatus), 'RECEIVED');
+    assert.deepEqual(described.typedSearchAttributes.get(ReturnStatus), ['RECEIVED']);
   });
 
   it('refuses a receipt at another warehouse or with more units than returned, with typed reasons', async () => {

@@ -31,7 +31,7 @@ describe('an unused return label (time-skipping test server, real workers, carri
     assert.ok(expired?.label_voided_at instanceof Date);
     const atCarrier = (await s.sandbox.client().Shipment.retrieve(sent!.carrier_shipment_id!)) as unknown as { refund_status: string | null };
     assert.ok(atCarrier.refund_status === 'submitted' || atCarrier.refund_status === 'refunded', String(atCarrier.refund_status));
-    assert.equal((await handle.describe()).typedSearchAttributes.get(ReturnStatus), 'EXPIRED');
+    assert.deepEqual((await handle.describe()).typedSearchAttributes.get(ReturnStatus), ['EXPIRED']);
     // An expired return holds no units: the customer may ask again.
     const again = await startReturn(s.db, s.env.client, order, { quantity: 2 });
     await again.handle.terminate('test done');

@@ -60,12 +60,12 @@ export class TrackedReturn {
         },
       },
     );
-    upsertSearchAttributes([{ key: ReturnStatus, value: 'REQUESTED' }]);
+    upsertSearchAttributes([{ key: ReturnStatus, value: ['REQUESTED'] }]);
   }
 
   move(status: Status, changes: Partial<Omit<ReturnView, 'status' | 'rmaId' | 'orderId'>> = {}): void {
     Object.assign(this.view, changes, { status });
-    upsertSearchAttributes([{ key: ReturnStatus, value: status.toUpperCase() }]);
+    upsertSearchAttributes([{ key: ReturnStatus, value: [status.toUpperCase()] }]);
   }
 
   get final(): boolean {

@@ -24,8 +24,12 @@ export const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttri
  * on refund-<id>, and on its order as its latest refund's (`RefundStatus="FAILED"` finds orders support must look at).
  */
 export const RefundStatus = defineSearchAttributeKey('RefundStatus', SearchAttributeType.KEYWORD);
-/** A return's stage (REQUESTED, APPROVED, LABEL_SENT, RECEIVED, DENIED, EXPIRED): `ReturnStatus="REQUESTED"` is support's queue of undecided returns. */
-export const ReturnStatus = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
+/**
+ * A return's stage (REQUESTED, APPROVED, LABEL_SENT, RECEIVED, DENIED, EXPIRED), one value:
+ * `ReturnStatus="REQUESTED"` is support's queue of undecided returns. A keyword list because
+ * SQL visibility stores (the dev server's SQLite, PostgreSQL) hold at most ten keywords, all taken.
+ */
+export const ReturnStatus = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD_LIST);
 
 export const searchAttributes = [
   OrderId,

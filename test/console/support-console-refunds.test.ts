@@ -56,7 +56,7 @@ describe('support console refunds in a real browser (Chromium, real API, workers
   const awaitingCount = async () =>
     (await request(t.app).get('/support/queues').set('Authorization', await t.bearer('support', 'alice'))).body.refundsAwaitingApproval.count as number;
 
-  it('support refunds an amount above the threshold, it waits in the queue, support may not approve it, an admin approves it and it is refunded', async () => {
+  it('support refunds an amount above the threshold, it waits in the queue, support may not approve it, an admin approves it and it is refunded; an admin refunding lines may not approve their own', async () => {
     const { orderId } = await capturedOrder(s);
     const alice = await signedIn('support', 'alice');
     await alice.goto(`${base}/console#/orders/${orderId}`);
@@ -117,6 +117,31 @@ describe('support console refunds in a real browser (Chromium, real API, workers
     assert.equal(await awaitingCount(), waiting - 1);
     const decision = await t.deps.db.selectFrom('support_actions').select(['actor_id', 'reason']).where('action', '=', 'approveRefund').where('target_id', '=', refundId).execute();
     assert.deepEqual(decision, [{ actor_id: 'root', reason: 'photos show the damage' }]);
+
+    // The admin refunds a unit by lines, then tries to approve their own request: refused in words.
+    await root.locator('[data-action="refund-lines"]').click();
+    const byLines = root.getByRole('dialog', { name: 'Refund lines' });
+    await byLines.getByLabel(/Reason \(recorded/).fill('one unit missing');
+    await byLines.getByLabel('Refund reason').selectOption('not-received');
+    await byLines.getByRole('button', { name: 'Refund lines' }).click();
+    await byLines.getByText('Choose at least one unit to refund.').waitFor(WAIT);
+    await byLines.getByLabel(/^Units of .*, of 3 \(optional\)$/).fill('1');
+    await byLines.getByRole('button', { name: 'Refund lines' }).click();
+    await root.getByText(/^Refund lines: done\. A refund of \$\d+\.\d\d was asked for\.$/).waitFor(WAIT);
+    const own = await t.deps.db.selectFrom('refunds').select(['id', 'items']).where('order_id', '=', orderId).where('requested_by', '=', 'root').executeTakeFirstOrThrow();
+    assert.deepEqual(own.items.map((i) => i.quantity), [1]);
+    const ownRow = root.locator(`tr[data-refund-id="${own.id}"]`);
+    await ownRow.and(root.locator('[data-refund-stage="awaiting_approval"]')).waitFor(WAIT);
+    await ownRow.getByRole('button', { name: /^Approve refund of/ }).click();
+    const selfApproval = root.getByRole('dialog', { name: 'Approve refund' });
+    await selfApproval.getByLabel(/Reason/).fill('it is fine');
+    await selfApproval.getByRole('button', { name: 'Approve refund' }).click();
+    const refusal = selfApproval.locator('[data-problem-type="self-approval"]');
+    await refusal.waitFor(WAIT);
+    assert.equal(await refusal.getAttribute('role'), 'alert');
+    assert.match((await refusal.textContent())!, /Four eyes: the agent who asked for a refund may not approve it\. Ask another admin\..*Reason code: self-approval \(HTTP 409\)/s);
+    if (SCREENSHOT_DIR) await root.screenshot({ path: `${SCREENSHOT_DIR}/console-refund-self-approval.png` });
+    assert.equal(await root.locator(`tr[data-refund-id="${own.id}"][data-refund-stage="awaiting_approval"]`).count(), 1, 'the refusal changed nothing');
     assert.deepEqual(cspViolations, []);
     await Promise.all([alice.close(), root.close()]);
   });

@@ -11,6 +11,8 @@ export function ActionDialog({ api, action, target, path, subject, onDone, onClo
   const [values, setValues] = useState(() => ({ reason: '', ...(action.initial?.(target) ?? {}) }));
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState(null);
+  const fields = typeof action.fields === 'function' ? action.fields(target) : (action.fields ?? []);
 
   useEffect(() => {
     dialog.current.showModal();
@@ -23,10 +25,14 @@ export function ActionDialog({ api, action, target, path, subject, onDone, onClo
   const set = (name) => (event) => setValues({ ...values, [name]: event.currentTarget.value });
   const submit = async (event) => {
     event.preventDefault();
-    setBusy(true);
     setProblem(null);
+    // What the form can tell before asking (an amount the currency cannot hold, no line chosen).
+    const mistake = action.check?.(values, target) ?? null;
+    setInvalid(mistake);
+    if (mistake) return;
+    setBusy(true);
     try {
-      const after = await api.send(action.method, path, action.body(values));
+      const after = await api.send(action.method, path, action.body(values, target));
       onDone(action, after);
       dialog.current?.close();
     } catch (refusal) {
@@ -45,11 +51,16 @@ export function ActionDialog({ api, action, target, path, subject, onDone, onClo
         <label for="action-reason">Reason (recorded in the audit with your name)</label>
         <textarea id="action-reason" name="reason" rows="3" required value=${values.reason} onInput=${set('reason')}></textarea>
       </div>
-      ${(action.fields ?? []).map((f) => html`<div class="field" key=${f.name}>
+      ${fields.map((f) => html`<div class="field" key=${f.name}>
         <label for=${`action-${f.name}`}>${f.label}${f.required ? '' : ' (optional)'}</label>
-        <input id=${`action-${f.name}`} name=${f.name} type=${f.type ?? 'text'} required=${!!f.required} pattern=${f.pattern} autocomplete=${f.autocomplete ?? 'off'}
-          value=${values[f.name] ?? ''} onInput=${set(f.name)} />
+        ${f.options
+          ? html`<select id=${`action-${f.name}`} name=${f.name} required=${!!f.required} value=${values[f.name] ?? ''} onChange=${set(f.name)}>
+              ${f.options.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}
+            </select>`
+          : html`<input id=${`action-${f.name}`} name=${f.name} type=${f.type ?? 'text'} required=${!!f.required} pattern=${f.pattern} autocomplete=${f.autocomplete ?? 'off'}
+              min=${f.min} max=${f.max} step=${f.step} inputmode=${f.inputmode} value=${values[f.name] ?? ''} onInput=${set(f.name)} />`}
       </div>`)}
+      ${invalid && html`<p class="problem" role="alert" id="action-invalid">${invalid}</p>`}
       <${ProblemMessage} problem=${problem} id="action-problem" />
       <div class="buttons">
         <button type="submit" class=${action.danger ? 'danger' : 'primary'} disabled=${busy}>${busy ? 'Sending…' : action.label}</button>

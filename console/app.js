@@ -58,7 +58,7 @@ export function App({ temporalUi }) {
       <button type="button" onClick=${() => signOut('Signed out.')}>Sign out</button>
     </header>
     ${route.page === 'order'
-      ? html`<${OrderPage} api=${api} orderId=${route.orderId} temporalUi=${temporalUi} />`
+      ? html`<${OrderPage} api=${api} orderId=${route.orderId} temporalUi=${temporalUi} session=${session} />`
       : html`<main class="home" aria-labelledby="home-title">
           <h1 id="home-title" class="visually-hidden">Work waiting and order search</h1>
           <${QueueBoard} api=${api} />

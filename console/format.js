@@ -22,3 +22,18 @@ export function words(name) {
     .replace(/[_-]+/g, ' ')
     .toLowerCase();
 }
+
+/** How many digits a currency writes after its decimal point (2 for USD, 0 for JPY). */
+export const minorDigits = fractionDigits;
+
+/**
+ * "12.30" in USD → 1230, read from the digits as written (never through a float, so 0.29 is 29,
+ * not 28.999…). Null when the text is not a positive amount with at most the currency's digits.
+ */
+export function toMinorUnits(text, currency) {
+  const digits = fractionDigits(currency);
+  const match = /^(\d{1,12})(?:[.,](\d*))?$/.exec(String(text).trim());
+  if (!match || (match[2] ?? '').length > digits) return null;
+  const minor = Number(`${match[1]}${(match[2] ?? '').padEnd(digits, '0')}`);
+  return minor > 0 ? minor : null;
+}

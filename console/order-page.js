@@ -1,7 +1,7 @@
 import { ActionDialog } from './action-dialog.js';
 import { money, when, words } from './format.js';
 import { html, useEffect, useRef, useState } from './html.js';
-import { orderActions } from './order-actions.js';
+import { approveRefundAction, orderActions } from './order-actions.js';
 import { OrderNotifications } from './order-notifications.js';
 import { ProblemMessage } from './problem-message.js';
 import { usePolling } from './use-polling.js';
@@ -9,7 +9,7 @@ import { usePolling } from './use-polling.js';
 const POLL_MS = 3000;
 
 /** GET /support/orders/:id, read again every few seconds, with every action support can take. */
-export function OrderPage({ api, orderId, temporalUi }) {
+export function OrderPage({ api, orderId, temporalUi, session }) {
   const { data: order, error, at, refresh } = usePolling(() => api.get(`/support/orders/${encodeURIComponent(orderId)}`), POLL_MS, [api, orderId]);
   const [acting, setActing] = useState(null);
   const [done, setDone] = useState(null);
@@ -17,7 +17,7 @@ export function OrderPage({ api, orderId, temporalUi }) {
   useEffect(() => heading.current?.focus(), [orderId]);
 
   const onDone = (action, after) => {
-    setDone(`${action.label}: done. The order is now ${words(after.status)}.`);
+    setDone(`${action.label}: done. ${action.done ? action.done(after) : `The order is now ${words(after.status)}.`}`);
     refresh();
   };
 
@@ -39,11 +39,11 @@ export function OrderPage({ api, orderId, temporalUi }) {
           <h3>${group.title}</h3>
           <div class="actions">
             ${group.actions.map((action) => html`<button type="button" key=${action.id} data-action=${action.id} class=${action.danger ? 'danger' : ''}
-              onClick=${() => { setDone(null); setActing(action); }}>${action.label}</button>`)}
+              onClick=${() => { setDone(null); setActing({ action, path: action.path(order.orderId) }); }}>${action.label}</button>`)}
           </div>
         </div>`)}
       </section>
-      ${acting && html`<${ActionDialog} api=${api} action=${acting} target=${order} path=${acting.path(order.orderId)} subject=${html`Order <code>${order.orderId}</code>.`}
+      ${acting && html`<${ActionDialog} api=${api} action=${acting.action} target=${order} path=${acting.path} subject=${acting.subject ?? html`Order <code>${order.orderId}</code>.`}
         onDone=${onDone} onClose=${() => setActing(null)} />`}
       <div class="columns">
         <div>
@@ -54,6 +54,8 @@ export function OrderPage({ api, orderId, temporalUi }) {
           <${Risk} risk=${order.risk} />
           <${Lines} order=${order} />
           <${Payment} order=${order} />
+          <${Refunds} order=${order} role=${session?.role}
+            onApprove=${(refund) => { setDone(null); setActing({ action: approveRefundAction, path: approveRefundAction.path(order.orderId, refund.refundId), subject: html`Refund of ${money(refund.amount)} asked for by ${refund.requestedBy}.` }); }} />
           <${Parcels} parcels=${order.parcels ?? []} />
           <${OrderNotifications} api=${api} orderId=${order.orderId} />
           <${Address} address=${order.shippingAddress} />
@@ -141,8 +143,35 @@ function Payment({ order }) {
       <thead><tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col" class="num">Amount</th><th scope="col">Reference</th></tr></thead>
       <tbody>${ledger.map((row, i) => html`<tr key=${i}><td>${when(row.at)}</td><td>${words(row.kind)}</td><td class="num">${money(row.amount)}</td><td><code>${row.providerReference ?? '—'}</code></td></tr>`)}</tbody>
     </table>`}
-    <p class="meta">Refunds and returns appear here once they exist.</p>
   </section>`;
+}
+
+/** Each refund the order started, as its last report left it; one awaiting approval offers the approval (admins other than its requester). */
+function Refunds({ order, role, onApprove }) {
+  const refunds = order.refunds ?? [];
+  return html`<section aria-labelledby="refunds-title">
+    <h2 id="refunds-title">Refunds</h2>
+    ${refunds.length === 0 ? html`<p class="meta">No refunds.</p>` : html`<table>
+      <thead><tr><th scope="col" class="num">Amount</th><th scope="col">Reason</th><th scope="col">Stage</th><th scope="col">Asked by</th><th scope="col">Approved by</th><th scope="col">Failure</th><th scope="col">Approval</th></tr></thead>
+      <tbody>${refunds.map((r) => html`<tr key=${r.refundId} data-refund-id=${r.refundId} data-refund-stage=${r.stage}>
+        <td class="num">${money(r.amount)}${r.lines.length > 0 ? html`<br /><span class="meta">${r.lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ')}</span>` : ''}</td>
+        <td>${words(r.reason)}</td>
+        <td>${words(r.stage)}</td>
+        <td>${r.requestedBy}</td>
+        <td>${r.approvedBy ?? '—'}</td>
+        <td>${r.failureReason ?? '—'}</td>
+        <td>${r.stage === 'awaiting_approval' ? html`<${ApproveButton} refund=${r} role=${role} onApprove=${onApprove} />` : '—'}</td>
+      </tr>`)}</tbody>
+    </table>`}
+  </section>`;
+}
+
+function ApproveButton({ refund, role, onApprove }) {
+  const why = role !== 'admin' ? 'Only an admin may approve a refund above the approval threshold.' : null;
+  const hintId = `approve-hint-${refund.refundId}`;
+  return html`<button type="button" data-action="approve-refund" disabled=${!!why} aria-describedby=${why ? hintId : undefined}
+      aria-label=${`Approve refund of ${money(refund.amount)}`} onClick=${() => onApprove(refund)}>Approve</button>
+    ${why && html`<span class="meta" id=${hintId}>${why}</span>`}`;
 }
 
 function Parcels({ parcels }) {

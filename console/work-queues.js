@@ -3,7 +3,7 @@
 // reads, and may offer `actions` on its `target` (each asks for a reason in the action dialog). A
 // queue whose API is not built yet has `source: null` and says so. A new queue is one more entry here.
 
-import { money, words } from './format.js';
+import { money, when, words } from './format.js';
 import { notificationActions, notificationSubject } from './notification-actions.js';
 
 export const workQueues = [
@@ -21,9 +21,21 @@ export const workQueues = [
     pick: (answer) => answer.parcelProblems,
     item: (entry) => ({ orderId: entry.orderId, text: `${entry.alerts.map(words).join(', ')} · order ${words(entry.orderStatus ?? 'unknown')}` }),
   },
-  // Slots for the queues the refunds, returns and email work add:
-  { id: 'refunds-awaiting-approval', title: 'Refunds awaiting approval', source: null, pending: 'Arrives with refunds.' },
-  { id: 'failed-refunds', title: 'Failed refunds', source: null, pending: 'Arrives with refunds.' },
+  {
+    id: 'refunds-awaiting-approval',
+    title: 'Refunds awaiting approval',
+    source: '/support/queues',
+    pick: (answer) => answer.refundsAwaitingApproval,
+    item: (r) => ({ key: r.refundId, orderId: r.orderId, text: `${money(r.amount)} · ${words(r.reason)} · asked by ${r.requestedBy} · expires ${when(r.approvalDeadline)}` }),
+  },
+  {
+    id: 'failed-refunds',
+    title: 'Failed refunds',
+    source: '/support/queues',
+    pick: (answer) => answer.failedRefunds,
+    item: (r) => ({ key: r.refundId, orderId: r.orderId, text: `${money(r.amount)} · ${words(r.reason)} · asked by ${r.requestedBy} · ${r.failureReason ?? 'no reason recorded'}` }),
+  },
+  // Slot for the queue the returns work adds:
   { id: 'rmas-to-decide', title: 'Returns (RMAs) to decide', source: null, pending: 'Arrives with returns.' },
   {
     id: 'failed-notifications',

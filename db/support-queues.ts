@@ -35,3 +35,42 @@ export async function findOrdersOnHold(db: Kysely<Database>, limit: number): Pro
     })),
   };
 }
+
+export interface QueuedRefundRow {
+  refundId: string;
+  orderId: string;
+  amount: { amount: number; currency: string };
+  reason: string;
+  requestedBy: string;
+  failureReason: string | null;
+  approvalDeadline: string | null;
+  createdAt: string;
+}
+
+/** Refunds in one state, oldest first (awaiting approval: the one closest to its deadline is due first), and how many there are. */
+export async function findRefundsWithStatus(db: Kysely<Database>, status: 'awaiting_approval' | 'failed', limit: number): Promise<{ count: number; items: QueuedRefundRow[] }> {
+  const [counted, rows] = await Promise.all([
+    db.selectFrom('refunds').select((eb) => eb.fn.countAll<string>().as('count')).where('status', '=', status).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('refunds')
+      .select(['id', 'order_id', 'amount', 'currency', 'reason', 'requested_by', 'failure_reason', 'approval_deadline', 'created_at'])
+      .where('status', '=', status)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute(),
+  ]);
+  return {
+    count: Number(counted.count),
+    items: rows.map((row) => ({
+      refundId: row.id,
+      orderId: row.order_id,
+      amount: { amount: row.amount, currency: row.currency },
+      reason: row.reason,
+      requestedBy: row.requested_by,
+      failureReason: row.failure_reason,
+      approvalDeadline: row.approval_deadline ? new Date(row.approval_deadline).toISOString() : null,
+      createdAt: new Date(row.created_at).toISOString(),
+    })),
+  };
+}

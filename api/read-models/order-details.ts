@@ -5,6 +5,7 @@ import { shipmentStatuses, type Database, type PaymentLedgerRow } from '../../db
 import { findOrderLedger, findOrderParcels, type OrderParcelRecord } from '../../db/order-fulfillment';
 import { listOrderReturns, type ReturnWithLines } from '../../db/returns';
 import { returnReasonCodes, returnStatuses } from '../../domain/returns';
+import { findOrderRefunds } from '../../db/refunds';
 import { orderStatuses } from '../../domain/order-state';
 import { riskReasonCodes } from '../../domain/risk';
 import type { OrderView } from '../../workflows/order/order.messages';
@@ -193,7 +194,12 @@ export const returnSummary = z.object({
   createdAt: z.string(),
 });
 
+const refundDetail = orderView.shape.refunds.unwrap().element.extend({
+  approvedBy: z.string().nullable().optional().describe('Support and admin only: the admin who approved it, from the refunds table'),
+});
+
 export const orderDetails = orderView.extend({
+  refunds: z.array(refundDetail).optional().describe(orderView.shape.refunds.description ?? ''),
   parcels: z.array(parcelDetail).describe("Each parcel as the database holds it (the shipments row, its items and the carrier's events)"),
   paymentLedger: z.array(ledgerEntry).describe("Every movement of the order's money, oldest first, from the payment ledger"),
   returns: z.array(returnSummary).describe('Its returns (RMAs), oldest first, with their state'),
@@ -205,11 +211,18 @@ export type ParcelDetail = z.output<typeof parcelDetail>;
 /** The order as `principal` may read it: the workflow's view, its parcels and its ledger. */
 export async function loadOrderDetails(db: Kysely<Database>, view: OrderView, principal: Principal): Promise<OrderDetails> {
   const staff = principal.role === 'support' || principal.role === 'admin';
-  const [parcels, ledger, returns] = await Promise.all([findOrderParcels(db, view.orderId), findOrderLedger(db, view.orderId), listOrderReturns(db, view.orderId)]);
+  const [parcels, ledger, returns, refundRows] = await Promise.all([
+    findOrderParcels(db, view.orderId),
+    findOrderLedger(db, view.orderId),
+    listOrderReturns(db, view.orderId),
+    staff && view.refunds?.length ? findOrderRefunds(db, view.orderId) : [],
+  ]);
+  const approvers = new Map(refundRows.map((row) => [row.id, row.approved_by]));
   const payment = view.payment && !staff && isManualReference(view.payment.externalId) ? { ...view.payment, externalId: undefined } : view.payment;
   // Typed both ways, so the schema and the workflow's view cannot drift apart: every view is
   // the schema's input, and what the schema answers is a view.
-  const input: z.input<typeof orderDetails> = { ...view, payment, parcels: parcels.map(parcelOf), paymentLedger: ledger.map((row) => ledgerEntryOf(row, staff)), returns: returns.map(returnSummaryOf) };
+  const refunds = view.refunds && staff ? view.refunds.map((r) => ({ ...r, approvedBy: approvers.get(r.refundId) ?? null })) : view.refunds;
+  const input: z.input<typeof orderDetails> = { ...view, payment, ...(refunds && { refunds }), parcels: parcels.map(parcelOf), paymentLedger: ledger.map((row) => ledgerEntryOf(row, staff)), returns: returns.map(returnSummaryOf) };
   const details: OrderView & OrderDetails = orderDetails.parse(input);
   return details;
 }

@@ -3,13 +3,14 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { findOrdersOnHold } from '../../db/support-queues';
+import { findOrdersOnHold, findRefundsWithStatus } from '../../db/support-queues';
 
 /*
  * The work waiting for support, one list per queue with its count. Orders on hold are read from
  * their rows (the order workflow writes the status there with its own). Parcel problems are raised
  * by the order workflows themselves as the ParcelAlerts search attribute, so Temporal visibility
- * lists them, as the orders_stuck metric counts them.
+ * lists them, as the orders_stuck metric counts them. Refunds awaiting approval and failed refunds
+ * are read from the refunds table, which the refund workflows keep in step with their stage.
  */
 
 const QUEUE_SIZE = 50;
@@ -18,6 +19,22 @@ const OrderStatus = defineSearchAttributeKey('OrderStatus', SearchAttributeType.
 const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttributeType.KEYWORD_LIST);
 export const parcelAlerts = ['LATE', 'FAILED', 'RETURNED', 'ADDRESS_PROBLEM'] as const;
 const parcelProblemQuery = `ParcelAlerts IN (${parcelAlerts.map((a) => `"${a}"`).join(', ')}) AND ExecutionStatus = "Running"`;
+
+const refundQueue = z.object({
+  count: z.number().int(),
+  items: z.array(
+    z.object({
+      refundId: z.string(),
+      orderId: z.string(),
+      amount: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
+      reason: z.string(),
+      requestedBy: z.string(),
+      failureReason: z.string().nullable(),
+      approvalDeadline: z.string().nullable().describe('When a refund awaiting approval expires'),
+      createdAt: z.string(),
+    }),
+  ),
+});
 
 export const supportQueues = z.object({
   onHold: z.object({
@@ -37,16 +54,20 @@ export const supportQueues = z.object({
     count: z.number().int(),
     items: z.array(z.object({ orderId: z.string(), orderStatus: z.string().nullable(), alerts: z.array(z.enum(parcelAlerts)) })),
   }).describe("Running orders with a parcel late, failed, returned or with an address problem (the order workflows' ParcelAlerts)"),
+  refundsAwaitingApproval: refundQueue.describe('Refunds above the approval threshold waiting for an admin other than their requester, oldest first'),
+  failedRefunds: refundQueue.describe('Refunds the provider refused or that failed, oldest first'),
 });
 export type SupportQueues = z.infer<typeof supportQueues>;
 
 export async function loadSupportQueues(db: Kysely<Database>, temporal: TemporalClient): Promise<SupportQueues> {
-  const [onHold, problemCount, problemItems] = await Promise.all([
+  const [onHold, problemCount, problemItems, refundsAwaitingApproval, failedRefunds] = await Promise.all([
     findOrdersOnHold(db, QUEUE_SIZE),
     temporal.workflow.count(parcelProblemQuery),
     listParcelProblems(temporal),
+    findRefundsWithStatus(db, 'awaiting_approval', QUEUE_SIZE),
+    findRefundsWithStatus(db, 'failed', QUEUE_SIZE),
   ]);
-  return { onHold, parcelProblems: { count: problemCount.count, items: problemItems } };
+  return { onHold, parcelProblems: { count: problemCount.count, items: problemItems }, refundsAwaitingApproval, failedRefunds };
 }
 
 async function listParcelProblems(temporal: TemporalClient): Promise<SupportQueues['parcelProblems']['items']> {

@@ -30,7 +30,7 @@ export function supportConsoleRoutes(api: ApiRouter, { db, temporal }: AppDeps):
       method: 'get',
       path: '/support/queues',
       operationId: 'supportQueues',
-      summary: 'The work waiting for support: orders on hold for review, late or failed parcels; each a list (50 at most) with its count',
+      summary: 'The work waiting for support: orders on hold for review, late or failed parcels, refunds awaiting approval, failed refunds; each a list (50 at most) with its count',
       tag: 'Support',
       roles: staff,
       responses: { 200: { description: 'The queues', schema: supportQueues } },

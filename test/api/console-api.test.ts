@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import request from 'supertest';
 import { createLogger } from '../../platform/logger';
-import { createOrder } from '../support/db-fixtures';
+import { recordRefundFailed, recordRefundRequest } from '../../db/refunds';
+import { createOrder, createPayment } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -59,6 +60,55 @@ describe('support console API and security headers (real PostgreSQL, Temporal vi
       await t.deps.db.deleteFrom('orders').where('id', '=', order.id).execute();
     }
     assert.equal(await count(), before);
+  });
+
+  it('lists refunds awaiting approval and failed refunds with their counts, from the refunds table', async () => {
+    type RefundQueue = { count: number; items: { refundId: string }[] };
+    const queues = async () => {
+      const res = await request(t.app).get('/support/queues').set('Authorization', support);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body as { refundsAwaitingApproval: RefundQueue; failedRefunds: RefundQueue };
+    };
+    const before = await queues();
+    const order = await createOrder(t.deps.db, { totalAmount: 9000 });
+    const paymentId = await createPayment(t.deps.db, order.id, 9000);
+    await t.deps.db.updateTable('payments').set({ status: 'captured', captured_amount: 9000 }).where('id', '=', paymentId).execute();
+    const waiting = randomUUID();
+    const failing = randomUUID();
+    const refund = (refundId: string, amount: number, approvalDeadline: Date | null) =>
+      recordRefundRequest(t.deps.db, { refundId, orderId: order.id, amount, currency: 'USD', shippingAmount: 0, reason: 'damaged', note: null, items: [], requestedBy: 'alice', approvalDeadline });
+    try {
+      await refund(waiting, 6000, new Date(Date.now() + 3_600_000));
+      await refund(failing, 1500, null);
+      await recordRefundFailed(t.deps.db, failing, { status: 'failed', reason: 'charge_disputed' });
+
+      const after = await queues();
+      assert.equal(after.refundsAwaitingApproval.count, before.refundsAwaitingApproval.count + 1);
+      assert.equal(after.failedRefunds.count, before.failedRefunds.count + 1);
+      const awaiting = after.refundsAwaitingApproval.items.find((i) => i.refundId === waiting) as Record<string, unknown>;
+      assert.deepEqual({ ...awaiting, createdAt: typeof awaiting.createdAt, approvalDeadline: typeof awaiting.approvalDeadline }, {
+        refundId: waiting,
+        orderId: order.id,
+        amount: { amount: 6000, currency: 'USD' },
+        reason: 'damaged',
+        requestedBy: 'alice',
+        failureReason: null,
+        approvalDeadline: 'string',
+        createdAt: 'string',
+      });
+      assert.ok(!after.refundsAwaitingApproval.items.some((i) => i.refundId === failing));
+      const failed = after.failedRefunds.items.find((i) => i.refundId === failing) as Record<string, unknown>;
+      assert.deepEqual([failed.orderId, failed.amount, failed.failureReason, failed.approvalDeadline], [order.id, { amount: 1500, currency: 'USD' }, 'charge_disputed', null]);
+
+      // Approved, it leaves the queue and the count drops.
+      await t.deps.db.updateTable('refunds').set({ status: 'approved', approved_by: 'root' }).where('id', '=', waiting).execute();
+      const approved = await queues();
+      assert.equal(approved.refundsAwaitingApproval.count, after.refundsAwaitingApproval.count - 1);
+      assert.ok(!approved.refundsAwaitingApproval.items.some((i) => i.refundId === waiting));
+    } finally {
+      await t.deps.db.deleteFrom('payment_ledger').where('order_id', '=', order.id).execute().catch(() => undefined);
+      await t.deps.db.deleteFrom('refunds').where('order_id', '=', order.id).execute().catch(() => undefined);
+    }
   });
 
   it('lists running orders whose parcels are late or failed, from the alerts their workflows raise', async () => {

@@ -192,7 +192,8 @@ export async function recordCapture(db: Kysely<Database>, capture: CaptureRecord
           status: eb
             .case()
             .when(eb.or([eb.val(capture.finalCapture), eb('captured_amount', '=', eb.ref('authorized_amount'))]))
-            .then('captured' as const)
+            // The last capture: what was refunded while captures were still owed now shows.
+            .then(eb.case().when('refunded_amount', '=', 0).then('captured' as const).when('refunded_amount', '=', eb.ref('captured_amount')).then('refunded' as const).else('partially_refunded' as const).end())
             .else('partially_captured' as const)
             .end(),
         }))

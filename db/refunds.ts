@@ -161,8 +161,11 @@ export async function recordRefundFailed(
 
 async function movePaymentStatus(trx: Transaction<Database>, paymentId: string): Promise<void> {
   const payment: PaymentRow = await trx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
-  if (!['captured', 'partially_captured', 'partially_refunded', 'refunded'].includes(payment.status)) return;
-  const status = payment.refunded_amount === 0 ? (payment.captured_amount === payment.authorized_amount ? 'captured' : 'partially_captured') : payment.refunded_amount === payment.captured_amount ? 'refunded' : 'partially_refunded';
+  // An authorization still open keeps its capture status, so the captures still owed can be taken
+  // (recordCapture derives the refund status once the last one is in); refund statuses describe
+  // a payment whose captures are done.
+  if (!['captured', 'partially_refunded', 'refunded'].includes(payment.status)) return;
+  const status = payment.refunded_amount === 0 ? 'captured' : payment.refunded_amount === payment.captured_amount ? 'refunded' : 'partially_refunded';
   await trx.updateTable('payments').set({ status }).where('id', '=', paymentId).execute();
 }
 

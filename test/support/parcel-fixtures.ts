@@ -14,10 +14,12 @@ export const shopperAddress: Address = { name: 'Ada Lovelace', line1: '1 Main St
 
 /** The test warehouse ships from a real-looking address, so the carrier can rate it. */
 export async function giveTestWarehouseAnAddress(db: Kysely<Database>): Promise<void> {
+  const address = { name: 'Test DB Warehouse', line1: '100 Warehouse Way', city: 'San Francisco', region: 'CA', postal_code: '94105', country: 'US' };
+  // Inserted when missing: on an empty database no fixture may have created it yet.
   await db
-    .updateTable('warehouses')
-    .set({ address: { name: 'Test DB Warehouse', line1: '100 Warehouse Way', city: 'San Francisco', region: 'CA', postal_code: '94105', country: 'US' } })
-    .where('code', '=', TEST_WAREHOUSE_CODE)
+    .insertInto('warehouses')
+    .values({ code: TEST_WAREHOUSE_CODE, name: 'Test DB Warehouse', country: 'US', region: 'test', address })
+    .onConflict((oc) => oc.column('code').doUpdateSet({ address }))
     .execute();
 }
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { createStripe } from '../../platform/create-stripe';
-import { orderStatusQuery, orderWorkflowId, type OrderView } from '../../workflows/order/order.messages';
+import { orderStatusQuery, orderWorkflowId } from '../../workflows/order/order.messages';
 import { refundStatusQuery, refundWorkflowId } from '../../workflows/refund/refund-payment.messages';
 import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
 import { RefundStatus } from '../../workflows/shared/search-attributes';
@@ -13,6 +13,7 @@ import { taskQueues } from '../../workflows/shared/task-queues';
 import { createStockedSku, TEST_WAREHOUSE_CODE, uniqueId } from '../support/db-fixtures';
 import { addToCart, redisReady, stockInWarehouse } from '../support/cart-fixtures';
 import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
+import { capturedOrder as captureOrder } from '../support/captured-order';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
@@ -57,24 +58,7 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     await s.stop();
   });
 
-  /** A card order packed and handed over in one parcel: its whole total captured at the Stripe sandbox. */
-  async function capturedOrder(paymentMethodId = 'pm_card_visa', { quantity = 3, price = 3333 } = {}): Promise<{ orderId: string; total: number; view: () => Promise<OrderView> }> {
-    const shopper = await newShopper(s.t);
-    const { cartId } = await cartWith(s.t, shopper, { onHand: 10, quantity, price });
-    const method = paymentMethodId === 'manual' ? ({ provider: 'manual' } as const) : ({ provider: 'stripe', paymentMethodId } as const);
-    const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, method) });
-    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
-    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(answer.orderId));
-    const view = () => order.query(orderStatusQuery);
-    const [parcel] = (await eventually(view, (v) => (v.shipments?.length ?? 0) === 1, { what: 'the parcel started' })).shipments!;
-    const bearer = await s.t.warehouseBearer(parcel!.warehouseCode);
-    const base = `/warehouse/${parcel!.warehouseCode}/shipments/${parcel!.shipmentId}`;
-    assert.equal((await request(s.t.app).post(`${base}/pack`).set('Authorization', bearer).send({ weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } })).status, 200);
-    assert.equal((await request(s.t.app).post(`${base}/hand-over`).set('Authorization', bearer)).status, 200);
-    const total = answer.status === 'confirmed' ? answer.totals.total.amount : 0;
-    await eventually(view, (v) => v.payment?.captured?.amount === total, { what: 'the whole order captured' });
-    return { orderId: answer.orderId, total, view };
-  }
+  const capturedOrder = (paymentMethodId = 'pm_card_visa', options: { quantity?: number; price?: number } = {}) => captureOrder(s, { paymentMethodId, ...options });
 
   const askRefund = async (app: TestApp, orderId: string, body: object, agent = 'agent-1') =>
     request(app.app)
@@ -208,7 +192,8 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     assert.deepEqual(found.body.items[0].refundStatuses, ['failed']);
     assert.equal((await search('succeeded')).body.items.length, 0);
   });
-  it('never refunds more than was captured when refunds race a capture (two parcels, the second handed over while refunds are asked)', async () => {
+  /** A card order in two parcels from two warehouses, both packed and the first handed over: its first share captured. */
+  async function twoParcelOrderFirstCaptured() {
     const shopper = await newShopper(s.t);
     const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
     const other = await createStockedSku(s.db, 0, 1800);
@@ -231,10 +216,15 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     for (const parcel of [first!, second!]) assert.equal((await warehouseApi(parcel.warehouseCode, `${parcel.shipmentId}/pack`)).status, 200);
     assert.equal((await warehouseApi(first!.warehouseCode, `${first!.shipmentId}/hand-over`)).status, 200);
     const firstShare = (await eventually(view, (v) => v.captures?.[0]?.status === 'captured', { what: 'the first share captured' })).captures![0]!.amount.amount;
+    return { orderId, total, view, second: second!, warehouseApi, firstShare };
+  }
+
+  it('never refunds more than was captured when refunds race a capture (two parcels, the second handed over while refunds are asked)', async () => {
+    const { orderId, total, view, second, warehouseApi, firstShare } = await twoParcelOrderFirstCaptured();
 
     // The second capture and five refunds of the first share each, all at once.
     const [handed, ...asked] = await Promise.all([
-      warehouseApi(second!.warehouseCode, `${second!.shipmentId}/hand-over`),
+      warehouseApi(second.warehouseCode, `${second.shipmentId}/hand-over`),
       ...Array.from({ length: 5 }, (_, i) => askRefund(open, orderId, { amount: firstShare }, `racer-${i}`)),
     ]);
     assert.equal(handed!.status, 200);
@@ -249,6 +239,18 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     const ledger = await ledgerOf(orderId);
     const sumOf = (kind: string) => ledger.filter((l) => l.kind === kind).reduce((sum, l) => sum + l.amount, 0);
     assert.deepEqual([sumOf('captured'), sumOf('refunded')], [payment.captured_amount, payment.refunded_amount]);
+    assert.equal(payment.status, 'partially_refunded');
+  });
+
+  it('takes the captures still owed after a refund settled between two handovers', async () => {
+    const { orderId, total, view, second, warehouseApi, firstShare } = await twoParcelOrderFirstCaptured();
+    assert.equal((await askRefund(open, orderId, { amount: firstShare })).status, 200);
+    await eventually(view, (v) => v.refunds?.[0]?.stage === 'succeeded', { what: 'the refund settled' });
+    assert.equal((await warehouseApi(second.warehouseCode, `${second.shipmentId}/hand-over`)).status, 200);
+    const captures = (await eventually(view, (v) => v.captures?.length === 2 && v.captures[1]!.status !== 'started', { what: 'the second capture ended' })).captures!;
+    assert.equal(captures[1]!.status, 'captured', JSON.stringify(captures[1]));
+    const payment = await paymentOf(orderId);
+    assert.deepEqual([payment.captured_amount, payment.refunded_amount, payment.status], [total, firstShare, 'partially_refunded']);
   });
   it('records the refund of an invoice or cash order with the manual provider, once, under its key', async () => {
     const { orderId, view } = await capturedOrder('manual');

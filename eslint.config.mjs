@@ -132,7 +132,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['platform/config.ts', 'db/migrate.ts', 'api/main.ts', 'db/reconcile-inventory.ts'],
+    files: ['platform/config.ts', 'db/migrate.ts', 'api/main.ts', 'db/reconcile-inventory.ts', 'db/reconcile-payments.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { appendLedgerEntry, findPaymentLedger, type NewLedgerEntry } from '../../db/payment-ledger';
+import { findPaymentDrift } from '../../db/reconcile-payments';
 import { assertRefused, createOrder, createTestDb, uniqueId } from '../support/db-fixtures';
 
 const CHECK = '23514';
@@ -43,6 +44,28 @@ describe('payment ledger (db invariants)', function () {
       db.selectFrom('payments').select(['authorized_amount', 'captured_amount', 'refunded_amount']).where('id', '=', id).executeTakeFirstOrThrow();
     return { id, orderId: order.id, entry, totals };
   }
+
+  it('reconciles: the totals equal the ledger summed as the trigger applies it (a late failure reverses its refund), and a total written past the ledger is named', async () => {
+    const p = await payment();
+    await appendLedgerEntry(db, p.entry('authorized', 5000));
+    await appendLedgerEntry(db, p.entry('captured', 3000));
+    await appendLedgerEntry(db, { ...p.entry('refund_requested', 700), providerReference: null });
+    await appendLedgerEntry(db, { ...p.entry('refunded', 700), providerReference: 're_1' });
+    await appendLedgerEntry(db, { ...p.entry('refund_failed', 700), providerReference: 're_1' });
+    await appendLedgerEntry(db, { ...p.entry('refund_requested', 300), providerReference: null });
+    await appendLedgerEntry(db, { ...p.entry('refund_failed', 300), providerReference: null });
+    await appendLedgerEntry(db, { ...p.entry('refund_requested', 200), providerReference: null });
+    assert.deepEqual(await findPaymentDrift(db, { orderIds: [p.orderId] }), []);
+
+    await db.updateTable('payments').set((eb) => ({ refunding_amount: eb('refunding_amount', '-', 200) })).where('id', '=', p.id).execute();
+    const [drift] = await findPaymentDrift(db, { orderIds: [p.orderId] });
+    assert.deepEqual(
+      [drift?.payment_id, drift?.captured, drift?.ledger_captured, drift?.refunded, drift?.ledger_refunded, drift?.refunding, drift?.ledger_refunding],
+      [p.id, 3000, 3000, 0, 0, 0, 200],
+    );
+    await db.updateTable('payments').set((eb) => ({ refunding_amount: eb('refunding_amount', '+', 200) })).where('id', '=', p.id).execute();
+    assert.deepEqual(await findPaymentDrift(db, { orderIds: [p.orderId] }), [], 'consistent again: nothing left for the whole-database reconciliation');
+  });
 
   it('moves the payment totals with every movement appended, in the same statement', async () => {
     const p = await payment();

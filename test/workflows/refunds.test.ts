@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
+import { findPaymentDrift } from '../../db/reconcile-payments';
 import { createStripe } from '../../platform/create-stripe';
 import { orderStatusQuery, orderWorkflowId } from '../../workflows/order/order.messages';
 import { refundStatusQuery, refundWorkflowId } from '../../workflows/refund/refund-payment.messages';
@@ -240,6 +241,7 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     const sumOf = (kind: string) => ledger.filter((l) => l.kind === kind).reduce((sum, l) => sum + l.amount, 0);
     assert.deepEqual([sumOf('captured'), sumOf('refunded')], [payment.captured_amount, payment.refunded_amount]);
     assert.equal(payment.status, 'partially_refunded');
+    assert.deepEqual(await findPaymentDrift(s.db, { orderIds: [orderId] }), [], 'the payment reconciles with its ledger');
   });
 
   it('takes the captures still owed after a refund settled between two handovers', async () => {
@@ -251,6 +253,7 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     assert.equal(captures[1]!.status, 'captured', JSON.stringify(captures[1]));
     const payment = await paymentOf(orderId);
     assert.deepEqual([payment.captured_amount, payment.refunded_amount, payment.status], [total, firstShare, 'partially_refunded']);
+    assert.deepEqual(await findPaymentDrift(s.db, { orderIds: [orderId] }), [], 'the payment reconciles with its ledger');
   });
   it('records the refund of an invoice or cash order with the manual provider, once, under its key', async () => {
     const { orderId, view } = await capturedOrder('manual');

@@ -139,7 +139,6 @@ export const orderActions = [
     danger: true,
     relevant: (order) => order.status === 'partially_shipped',
   },
-  // Slots for the actions other work adds, one entry each: approve or deny a return.
 ];
 
 /**
@@ -155,3 +154,21 @@ export const approveRefundAction = {
   body: reasonOnly,
   done: (refund) => `The refund is ${words(refund.stage)}.`,
 };
+
+/**
+ * Deciding a return acts on one RMA of the order (shown beside it on the order page), only while it
+ * waits for support (status `requested`); the return's workflow decides, a late decision is refused.
+ */
+const returnDecision = (decision, label, description) => ({
+  id: `${decision}-return`,
+  label,
+  description,
+  method: 'POST',
+  path: (rmaId) => `/support/returns/${id(rmaId)}/${decision}`,
+  body: reasonOnly,
+  done: (rma) => `The return is ${words(rma.status)}.`,
+});
+export const returnActions = [
+  returnDecision('approve', 'Approve return', 'The return label is bought and emailed to the customer.'),
+  { ...returnDecision('deny', 'Deny return', 'The customer is told the return was denied.'), danger: true },
+];

@@ -1,7 +1,7 @@
 import { ActionDialog } from './action-dialog.js';
 import { money, when, words } from './format.js';
 import { html, useEffect, useRef, useState } from './html.js';
-import { approveRefundAction, orderActions } from './order-actions.js';
+import { approveRefundAction, orderActions, returnActions } from './order-actions.js';
 import { OrderNotifications } from './order-notifications.js';
 import { ProblemMessage } from './problem-message.js';
 import { usePolling } from './use-polling.js';
@@ -56,6 +56,8 @@ export function OrderPage({ api, orderId, temporalUi, session }) {
           <${Payment} order=${order} />
           <${Refunds} order=${order} role=${session?.role}
             onApprove=${(refund) => { setDone(null); setActing({ action: approveRefundAction, path: approveRefundAction.path(order.orderId, refund.refundId), subject: html`Refund of ${money(refund.amount)} asked for by ${refund.requestedBy}.` }); }} />
+          <${Returns} returns=${order.returns ?? []}
+            onDecide=${(action, rma) => { setDone(null); setActing({ action, path: action.path(rma.rmaId), subject: html`Return <code>${rma.rmaId}</code> of ${money(rma.requested)} (${words(rma.reasonCode)}).` }); }} />
           <${Parcels} parcels=${order.parcels ?? []} />
           <${OrderNotifications} api=${api} orderId=${order.orderId} />
           <${Address} address=${order.shippingAddress} />
@@ -172,6 +174,26 @@ function ApproveButton({ refund, role, onApprove }) {
   return html`<button type="button" data-action="approve-refund" disabled=${!!why} aria-describedby=${why ? hintId : undefined}
       aria-label=${`Approve refund of ${money(refund.amount)}`} onClick=${() => onApprove(refund)}>Approve</button>
     ${why && html`<span class="meta" id=${hintId}>${why}</span>`}`;
+}
+
+/** Each return (RMA) of the order; one waiting for support (status requested) offers approve and deny. */
+function Returns({ returns, onDecide }) {
+  return html`<section aria-labelledby="returns-title">
+    <h2 id="returns-title">Returns</h2>
+    ${returns.length === 0 ? html`<p class="meta">No returns.</p>` : html`<table>
+      <thead><tr><th scope="col">RMA</th><th scope="col">Status</th><th scope="col">Reason</th><th scope="col">Lines</th><th scope="col">Label / tracking</th><th scope="col" class="num">Refund</th><th scope="col">Decision</th></tr></thead>
+      <tbody>${returns.map((r) => html`<tr key=${r.rmaId} data-rma-id=${r.rmaId} data-return-status=${r.status}>
+        <td><code>${r.rmaId}</code><br /><span class="meta">${money(r.requested)} asked ${when(r.createdAt)}</span></td>
+        <td>${words(r.status)}${r.decisionReason ? html`<br /><span class="meta">${r.approval ? `${words(r.approval)}: ` : ''}${r.decisionReason}</span>` : ''}</td>
+        <td>${words(r.reasonCode)}</td>
+        <td>${r.lines.map((l) => `${l.quantity} × ${l.sku}${l.restockable !== null ? ` (${l.restockable} restockable, ${l.damaged ?? 0} damaged)` : ''}`).join(', ')}</td>
+        <td>${r.labelUrl ? html`<a href=${r.labelUrl} target="_blank" rel="noopener noreferrer">label</a>` : '—'}${r.labelVoided ? ' (voided)' : ''}${r.trackingNumber ? ` · ${r.carrier ?? ''} ${r.trackingNumber}` : ''}</td>
+        <td class="num">${r.refund ? `${money(r.refund.amount)} (${words(r.refund.status)})` : '—'}</td>
+        <td>${r.status === 'requested' ? html`<div class="actions">${returnActions.map((action) => html`<button type="button" key=${action.id} data-action=${action.id} class=${action.danger ? 'danger' : ''}
+          aria-label=${`${action.label} ${r.rmaId}`} onClick=${() => onDecide(action, r)}>${action.label}</button>`)}</div>` : '—'}</td>
+      </tr>`)}</tbody>
+    </table>`}
+  </section>`;
 }
 
 function Parcels({ parcels }) {

@@ -13,7 +13,7 @@ const textFields = [
   { name: 'orderId', label: 'Order id' },
   { name: 'sku', label: 'SKU' },
   { name: 'trackingNumber', label: 'Tracking number' },
-  // Slot: RMA id, once returns have one.
+  { name: 'rmaId', label: 'RMA id' },
 ];
 const selectFields = [
   { name: 'status', label: 'Order status', options: orderStatuses },

@@ -35,8 +35,13 @@ export const workQueues = [
     pick: (answer) => answer.failedRefunds,
     item: (r) => ({ key: r.refundId, orderId: r.orderId, text: `${money(r.amount)} · ${words(r.reason)} · asked by ${r.requestedBy} · ${r.failureReason ?? 'no reason recorded'}` }),
   },
-  // Slot for the queue the returns work adds:
-  { id: 'rmas-to-decide', title: 'Returns (RMAs) to decide', source: null, pending: 'Arrives with returns.' },
+  {
+    id: 'rmas-to-decide',
+    title: 'Returns (RMAs) to decide',
+    source: '/support/queues',
+    pick: (answer) => answer.returnsToDecide,
+    item: (r) => ({ key: r.rmaId, orderId: r.orderId, text: `RMA ${r.rmaId} · ${money(r.requested)} · ${words(r.reasonCode)} · asked ${when(r.createdAt)}` }),
+  },
   {
     id: 'failed-notifications',
     title: 'Emails that failed',

@@ -74,3 +74,36 @@ export async function findRefundsWithStatus(db: Kysely<Database>, status: 'await
     })),
   };
 }
+
+export interface ReturnToDecideRow {
+  rmaId: string;
+  orderId: string;
+  reasonCode: string;
+  requested: { amount: number; currency: string };
+  createdAt: string;
+}
+
+/** Returns waiting for support's decision, oldest first (the one closest to its deadline is due first), and how many there are. */
+export async function findReturnsToDecide(db: Kysely<Database>, limit: number): Promise<{ count: number; items: ReturnToDecideRow[] }> {
+  const [counted, rows] = await Promise.all([
+    db.selectFrom('returns').select((eb) => eb.fn.countAll<string>().as('count')).where('status', '=', 'requested').executeTakeFirstOrThrow(),
+    db
+      .selectFrom('returns')
+      .select(['id', 'order_id', 'reason_code', 'requested_amount', 'currency', 'created_at'])
+      .where('status', '=', 'requested')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute(),
+  ]);
+  return {
+    count: Number(counted.count),
+    items: rows.map((row) => ({
+      rmaId: row.id,
+      orderId: row.order_id,
+      reasonCode: row.reason_code,
+      requested: { amount: row.requested_amount, currency: row.currency },
+      createdAt: new Date(row.created_at).toISOString(),
+    })),
+  };
+}

@@ -3,14 +3,15 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { findOrdersOnHold, findRefundsWithStatus } from '../../db/support-queues';
+import { findOrdersOnHold, findRefundsWithStatus, findReturnsToDecide } from '../../db/support-queues';
 
 /*
  * The work waiting for support, one list per queue with its count. Orders on hold are read from
  * their rows (the order workflow writes the status there with its own). Parcel problems are raised
  * by the order workflows themselves as the ParcelAlerts search attribute, so Temporal visibility
  * lists them, as the orders_stuck metric counts them. Refunds awaiting approval and failed refunds
- * are read from the refunds table, which the refund workflows keep in step with their stage.
+ * are read from the refunds table, which the refund workflows keep in step with their stage; returns
+ * waiting for support's decision from the returns table (status requested).
  */
 
 const QUEUE_SIZE = 50;
@@ -56,18 +57,31 @@ export const supportQueues = z.object({
   }).describe("Running orders with a parcel late, failed, returned or with an address problem (the order workflows' ParcelAlerts)"),
   refundsAwaitingApproval: refundQueue.describe('Refunds above the approval threshold waiting for an admin other than their requester, oldest first'),
   failedRefunds: refundQueue.describe('Refunds the provider refused or that failed, oldest first'),
+  returnsToDecide: z.object({
+    count: z.number().int(),
+    items: z.array(
+      z.object({
+        rmaId: z.string(),
+        orderId: z.string(),
+        reasonCode: z.string(),
+        requested: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
+        createdAt: z.string(),
+      }),
+    ),
+  }).describe("Returns (RMAs) waiting for support's approval or denial, oldest first"),
 });
 export type SupportQueues = z.infer<typeof supportQueues>;
 
 export async function loadSupportQueues(db: Kysely<Database>, temporal: TemporalClient): Promise<SupportQueues> {
-  const [onHold, problemCount, problemItems, refundsAwaitingApproval, failedRefunds] = await Promise.all([
+  const [onHold, problemCount, problemItems, refundsAwaitingApproval, failedRefunds, returnsToDecide] = await Promise.all([
     findOrdersOnHold(db, QUEUE_SIZE),
     temporal.workflow.count(parcelProblemQuery),
     listParcelProblems(temporal),
     findRefundsWithStatus(db, 'awaiting_approval', QUEUE_SIZE),
     findRefundsWithStatus(db, 'failed', QUEUE_SIZE),
+    findReturnsToDecide(db, QUEUE_SIZE),
   ]);
-  return { onHold, parcelProblems: { count: problemCount.count, items: problemItems }, refundsAwaitingApproval, failedRefunds };
+  return { onHold, parcelProblems: { count: problemCount.count, items: problemItems }, refundsAwaitingApproval, failedRefunds, returnsToDecide };
 }
 
 async function listParcelProblems(temporal: TemporalClient): Promise<SupportQueues['parcelProblems']['items']> {

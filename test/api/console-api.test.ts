@@ -6,6 +6,7 @@ import { createLogger } from '../../platform/logger';
 import { recordRefundFailed, recordRefundRequest } from '../../db/refunds';
 import { createOrder, createPayment } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
+import { deliveredOrder, returnPolicy, startReturn } from '../support/return-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const OrderId = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);
@@ -108,6 +109,36 @@ describe('support console API and security headers (real PostgreSQL, Temporal vi
     } finally {
       await t.deps.db.deleteFrom('payment_ledger').where('order_id', '=', order.id).execute().catch(() => undefined);
       await t.deps.db.deleteFrom('refunds').where('order_id', '=', order.id).execute().catch(() => undefined);
+    }
+  });
+
+  it('lists returns waiting for a decision with their count, from the returns table', async () => {
+    type ReturnQueue = { count: number; items: Record<string, unknown>[] };
+    const queue = async () => {
+      const res = await request(t.app).get('/support/queues').set('Authorization', support);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.returnsToDecide as ReturnQueue;
+    };
+    const before = await queue();
+    // Above the auto-approve amount and high risk: the return waits for support.
+    const order = await deliveredOrder(t.deps.db, { quantity: 2, unitPrice: 6000 });
+    assert.ok(2 * 6000 >= returnPolicy.autoApproveBelow);
+    const { rmaId, handle } = await startReturn(t.deps.db, t.deps.temporal, order, { quantity: 2, reasonCode: 'wrong-item', riskLevel: 'high' });
+    try {
+      const after = await queue();
+      assert.equal(after.count, before.count + 1);
+      const mine = after.items.find((i) => i.rmaId === rmaId);
+      assert.deepEqual({ ...mine, createdAt: typeof mine?.createdAt }, { rmaId, orderId: order.orderId, reasonCode: 'wrong-item', requested: { amount: 12_000, currency: 'USD' }, createdAt: 'string' });
+      const created = after.items.map((i) => String(i.createdAt));
+      assert.deepEqual(created, [...created].sort(), 'oldest first');
+
+      // Decided, it leaves the queue and the count drops.
+      await t.deps.db.updateTable('returns').set({ status: 'denied', approval: 'support', decided_by: 'alice', decision_reason: 'test', decided_at: new Date() }).where('id', '=', rmaId).execute();
+      const decided = await queue();
+      assert.equal(decided.count, after.count - 1);
+      assert.ok(!decided.items.some((i) => i.rmaId === rmaId));
+    } finally {
+      await handle.terminate('test over').catch(() => undefined);
     }
   });
 

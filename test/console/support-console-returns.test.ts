@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
+import { findReturn } from '../../db/returns';
+import { redisReady } from '../support/cart-fixtures';
+import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
+import { eventually } from '../support/eventually';
+import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
+import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
+import { returnPolicy, startReturn, type DeliveredOrder } from '../support/return-fixtures';
+import { testStack } from '../support/test-stack';
+
+const WAIT = { timeout: 30_000 };
+
+describe('support console returns in a real browser (Chromium, real API, workers, Temporal, carrier sandbox, PostgreSQL)', function () {
+  this.timeout(180_000);
+  let s: ParcelStack;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  before(async () => {
+    s = await startParcelStack();
+    await redisReady(s.t.deps.redis);
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+    server = s.t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await s?.stop();
+  });
+
+  async function signedIn(subject: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${base}/console`);
+    await page.getByLabel('Support or admin token').fill((await s.t.bearer('support', subject)).replace(/^Bearer /, ''));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${subject} (support)`).waitFor(WAIT);
+    return page;
+  }
+
+  it('a return above the auto-approve amount waits in the queue; support approves it with a reason from the order page and the queue count drops', async () => {
+    // A real order (its workflow answers the order page), delivered.
+    const shopper = await newShopper(s.t);
+    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 2, price: 6000 });
+    await giveTestWarehouseAnAddress(s.db);
+    const placed = await postCheckout(s.t, shopper, checkoutBody(shopper, cartId, { paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } }));
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const orderId = placed.body.orderId as string;
+    const orderView = () => request(s.t.app).get(`/orders/${orderId}`).set('Authorization', shopper.bearer);
+    const started = await eventually(orderView, (res) => res.body.shipments?.length === 1, { what: 'the parcel started' });
+    const { shipmentId, warehouseCode } = started.body.shipments[0] as { shipmentId: string; warehouseCode: string };
+    const warehouse = await s.t.warehouseBearer(warehouseCode);
+    await request(s.t.app).post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/pack`).set('Authorization', warehouse).send({ weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } });
+    await request(s.t.app).post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/hand-over`).set('Authorization', warehouse);
+    await eventually(orderView, (res) => res.body.status === 'delivered', { what: 'the order delivered' });
+    const item = await s.db.selectFrom('order_items').select(['id', 'sku', 'unit_price_amount']).where('order_id', '=', orderId).executeTakeFirstOrThrow();
+    const order: DeliveredOrder = { orderId, itemId: item.id, sku: item.sku, productId: '', warehouseId: '', unitPrice: item.unit_price_amount };
+    // Above the auto-approve amount and high risk: it waits for support.
+    assert.ok(2 * order.unitPrice >= returnPolicy.autoApproveBelow);
+    const { rmaId } = await startReturn(s.db, testStack().temporal.client, order, { quantity: 2, riskLevel: 'high' });
+
+    const alice = await signedIn('alice');
+    const queue = alice.locator('[data-queue="rmas-to-decide"]');
+    const entry = queue.locator(`[data-item="${rmaId}"]`);
+    await entry.waitFor(WAIT);
+    const before = Number(await queue.locator('.count').textContent());
+    assert.ok(before >= 1);
+
+    await entry.getByRole('link').click();
+    await alice.getByRole('heading', { name: `Order ${orderId}` }).waitFor(WAIT);
+    const row = alice.locator(`[data-rma-id="${rmaId}"]`);
+    await row.and(alice.locator('[data-return-status="requested"]')).waitFor(WAIT);
+    await row.locator('[data-action="approve-return"]').click();
+    const dialog = alice.getByRole('dialog', { name: 'Approve return' });
+    await dialog.getByLabel(/Reason \(recorded/).fill('photos show the damage');
+    await dialog.getByRole('button', { name: 'Approve return' }).click();
+    await alice.getByText(/Approve return: done\. The return is /).waitFor(WAIT);
+    await row.locator('[data-action="approve-return"]').waitFor({ state: 'detached', ...WAIT });
+    const decided = await eventually(() => findReturn(s.db, rmaId), (r) => r?.status !== 'requested', { what: 'the return decided' });
+    assert.deepEqual([decided?.approval, decided?.decided_by, decided?.decision_reason], ['support', 'alice', 'photos show the damage']);
+
+    await alice.goto(`${base}/console#/`);
+    await queue.locator('.count', { hasText: new RegExp(`^${before - 1}$`) }).waitFor(WAIT);
+    assert.equal(await entry.count(), 0);
+  });
+});

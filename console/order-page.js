@@ -188,7 +188,7 @@ function Returns({ returns, onDecide }) {
         <td>${words(r.reasonCode)}</td>
         <td>${r.lines.map((l) => `${l.quantity} × ${l.sku}${l.restockable !== null ? ` (${l.restockable} restockable, ${l.damaged ?? 0} damaged)` : ''}`).join(', ')}</td>
         <td>${r.labelUrl ? html`<a href=${r.labelUrl} target="_blank" rel="noopener noreferrer">label</a>` : '—'}${r.labelVoided ? ' (voided)' : ''}${r.trackingNumber ? ` · ${r.carrier ?? ''} ${r.trackingNumber}` : ''}</td>
-        <td class="num">${r.refund ? `${money(r.refund.amount)} (${words(r.refund.status)})` : '—'}</td>
+        <td class="num">${r.refund ? html`${money(r.refund.amount)} (${words(r.refund.status)})${r.refund.refusal ? html`<br /><span class="meta">${r.refund.refusal}</span>` : ''}` : '—'}</td>
         <td>${r.status === 'requested' ? html`<div class="actions">${returnActions.map((action) => html`<button type="button" key=${action.id} data-action=${action.id} class=${action.danger ? 'danger' : ''}
           aria-label=${`${action.label} ${r.rmaId}`} onClick=${() => onDecide(action, r)}>${action.label}</button>`)}</div>` : '—'}</td>
       </tr>`)}</tbody>

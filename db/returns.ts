@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { InspectedLine, ReturnableLine, ReturnReasonCode, ReturnStatus } from '../domain/returns';
+import type { InspectedLine, ReturnableLine, ReturnReasonCode, ReturnRefund, ReturnStatus } from '../domain/returns';
 import type { Database } from './database';
 import { bumpSearchVersion } from './receive-stock';
 import type { ReturnRow } from './tables/returns.table';
@@ -274,8 +274,8 @@ async function productIdsOf(trx: Transaction<Database>, skus: string[]): Promise
 }
 
 /**
- * The seam to the order's refund: the accepted units' amount recorded on the return as
- * refund_pending. Idempotent: a second call keeps the first amount.
+ * The accepted units' amount recorded on the return as refund_pending: how returns received before
+ * refunds went through the order were settled. Idempotent: a second call keeps the first amount.
  */
 export async function recordReturnRefundPending(db: Conn, rmaId: string, amount: number): Promise<{ amount: number }> {
   await db.updateTable('returns').set({ refund_amount: amount, refund_status: 'refund_pending' }).where('id', '=', rmaId).where('refund_status', 'is', null).execute();
@@ -310,4 +310,38 @@ export async function findReturnDrift(db: Conn): Promise<{ rma_id: string; sku: 
     order by 1, 2
   `.execute(db);
   return rows;
+}
+
+/** The order's answer to the return's refund request, recorded once: a second answer keeps the first. */
+export async function recordReturnRefund(db: Conn, rmaId: string, refund: ReturnRefund): Promise<ReturnRefund> {
+  await db
+    .updateTable('returns')
+    .set({
+      refund_status: refund.status,
+      refund_amount: refund.amount,
+      refund_id: refund.status === 'refund_requested' ? refund.refundId : null,
+      refund_refusal: refund.status === 'refund_refused' ? refund.reason : null,
+    })
+    .where('id', '=', rmaId)
+    .where('refund_status', 'is', null)
+    .execute();
+  const row = await db.selectFrom('returns').select(['refund_status', 'refund_amount', 'refund_id', 'refund_refusal']).where('id', '=', rmaId).executeTakeFirstOrThrow();
+  return returnRefundOf(row)!;
+}
+
+/** The refund a return recorded, if the order answered already. */
+export function returnRefundOf(row: Pick<ReturnRow, 'refund_status' | 'refund_amount' | 'refund_id' | 'refund_refusal'>): ReturnRefund | undefined {
+  const amount = Number(row.refund_amount ?? 0);
+  switch (row.refund_status) {
+    case 'refund_requested':
+      return { status: row.refund_status, refundId: row.refund_id!, amount };
+    case 'refund_refused':
+      return { status: row.refund_status, reason: row.refund_refusal!, amount: 0 };
+    case 'nothing_to_refund':
+      return { status: row.refund_status, amount: 0 };
+    case 'refund_pending':
+      return { status: row.refund_status, amount };
+    default:
+      return undefined;
+  }
 }

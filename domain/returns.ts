@@ -177,5 +177,17 @@ export function refundAmountFor(reasonCode: ReturnReasonCode, lines: InspectedLi
   return lines.reduce((sum, line) => sum + acceptedUnits(reasonCode, line) * line.unitPriceAmount, 0);
 }
 
+/**
+ * The refund of the accepted units, as the order answered the return's request: requested (a
+ * refund-<refundId> of the order runs), refused by the order with its reason, or nothing to refund
+ * (no unit accepted).
+ */
+export type ReturnRefund =
+  | { status: 'refund_requested'; refundId: string; amount: number }
+  | { status: 'refund_refused'; reason: string; amount: 0 }
+  | { status: 'nothing_to_refund'; amount: 0 }
+  /** Runs from before refunds went through the order: the accepted units' price, recorded on the return. */
+  | { status: 'refund_pending'; amount: number };
+
 /** The id of the workflow that carries a return. */
 export const returnWorkflowId = (rmaId: string): string => `return-${rmaId}`;

@@ -12,11 +12,12 @@ import {
   rememberReturnCarrierShipment,
 } from '../../db/returns';
 import { findWarehouse } from '../../db/shipments';
-import { checkInspection, refundAmountFor, type InspectionOutcome, type LineInspection, type ReturnStatus } from '../../domain/returns';
+import { checkInspection, refundAmountFor, type InspectionOutcome, type LineInspection, type ReturnRefund, type ReturnStatus } from '../../domain/returns';
 import type { Address } from '../../domain/checkout';
 import { chooseRate } from '../../domain/rate-choice';
 import type { ShippingCarrier } from '../shipping/carrier';
 import { warehouseAddress } from '../shipping/shipping-activities';
+import { askOrderToRefund } from './ask-order-to-refund';
 
 export interface ReturnActivityDeps {
   db: Kysely<Database>;
@@ -183,8 +184,8 @@ export function createReturnActivities({ db, shippingCarrier }: ReturnActivityDe
     },
 
     /**
-     * The seam to the order's refund: records the accepted units' amount on the return as
-     * refund_pending. The order workflow's refund request replaces this step once both are merged.
+     * Kept for return runs started before refunds went through the order (their histories call it):
+     * records the accepted units' price on the return as refund_pending.
      */
     async requestReturnRefund({ rmaId }: { rmaId: string }): Promise<{ amount: number }> {
       const row = await rmaRow(rmaId);
@@ -200,6 +201,11 @@ export function createReturnActivities({ db, shippingCarrier }: ReturnActivityDe
         })),
       );
       return recordReturnRefundPending(db, rmaId, amount);
+    },
+
+    /** The refund of the accepted units, asked of the order and its answer recorded on the return: once. */
+    async requestOrderRefund({ rmaId }: { rmaId: string }): Promise<ReturnRefund> {
+      return askOrderToRefund(db, await rmaRow(rmaId));
     },
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { refundReasons } from '../../domain/refund-plan';
 import { shipmentStatuses, type Database, type PaymentLedgerRow } from '../../db/database';
 import { findOrderLedger, findOrderParcels, type OrderParcelRecord } from '../../db/order-fulfillment';
-import { listOrderReturns, type ReturnWithLines } from '../../db/returns';
+import { listOrderReturns, returnRefundOf, type ReturnWithLines } from '../../db/returns';
 import { returnReasonCodes, returnStatuses } from '../../domain/returns';
 import { findOrderRefunds } from '../../db/refunds';
 import { orderStatuses } from '../../domain/order-state';
@@ -123,10 +123,12 @@ const orderView = z.object({
         requestedBy: z.string(),
         stage: z.enum(['requested', 'awaiting_approval', 'processing', 'succeeded', 'failed', 'expired', 'refused']),
         failureReason: z.string().optional().describe("The provider's reason, when it failed; why it expired or was refused"),
+        rmaId: z.string().optional().describe('The return whose received units this refund pays back'),
       }),
     )
     .optional()
     .describe('Each refund the order started, as its last report left it; the ledger holds the money each moved'),
+  openReturns: z.array(z.string()).optional().describe('Returns (RMA ids) not ended yet: the order does not close while one is open'),
   deliveredAt: z.string().optional(),
   shippingAddress: address,
   fulfillmentHeld: z.boolean(),
@@ -182,7 +184,15 @@ export const returnSummary = z.object({
   returnBy: z.string().nullable().describe('The label is voided and the return expires when nothing arrived by then'),
   labelVoided: z.boolean(),
   receivedAt: z.string().nullable(),
-  refund: z.object({ status: z.enum(['refund_pending', 'refund_requested']), amount: money }).nullable().describe('The accepted units, once received'),
+  refund: z
+    .object({
+      status: z.enum(['refund_pending', 'refund_requested', 'refund_refused', 'nothing_to_refund']),
+      amount: money,
+      refundId: z.string().optional().describe("The order's refund (see `refunds`): its stage says whether the money went back"),
+      refusal: z.string().optional().describe('Why the order refused it: its typed reason and message'),
+    })
+    .nullable()
+    .describe('Once received: the refund of the accepted units the return asked its order for, and the answer'),
   lines: z.array(
     z.object({
       sku: z.string(),
@@ -241,9 +251,20 @@ export function returnSummaryOf(row: ReturnWithLines): z.input<typeof returnSumm
     returnBy: row.return_by?.toISOString() ?? null,
     labelVoided: row.label_voided_at !== null,
     receivedAt: row.received_at?.toISOString() ?? null,
-    refund: row.refund_status && row.refund_amount !== null ? { status: row.refund_status, amount: { amount: Number(row.refund_amount), currency: row.currency } } : null,
+    refund: returnRefundView(row),
     lines: row.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, restockable: line.restockable_quantity, damaged: line.damaged_quantity })),
     createdAt: row.created_at.toISOString(),
+  };
+}
+
+function returnRefundView(row: ReturnWithLines): z.input<typeof returnSummary>['refund'] {
+  const refund = returnRefundOf(row);
+  if (!refund) return null;
+  return {
+    status: refund.status,
+    amount: { amount: refund.amount, currency: row.currency },
+    ...(refund.status === 'refund_requested' && { refundId: refund.refundId }),
+    ...(refund.status === 'refund_refused' && { refusal: refund.reason }),
   };
 }
 

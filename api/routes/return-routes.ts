@@ -2,8 +2,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
-import { createReturn, findOrderForReturn, findReturn, moveReturn, type ReturnWithLines } from '../../db/returns';
-import { inspectionOutcomes, isReturnRefusalCode, returnReasonCodes, validateReturnRequest } from '../../domain/returns';
+import { createReturn, findOrderForReturn, findReturn, moveReturn, returnRefundOf, type ReturnWithLines } from '../../db/returns';
+import { inspectionOutcomes, isReturnRefusalCode, returnReasonCodes, validateReturnRequest, type ReturnRefund } from '../../domain/returns';
 import {
   decideReturnUpdate,
   processReturnWorkflowType,
@@ -40,8 +40,22 @@ const receiptBody = z
 const receiptAnswer = z.object({
   rmaId: z.string(),
   lines: z.array(z.object({ sku: z.string(), restockable: z.number().int(), damaged: z.number().int() })),
-  refundAmount: z.number().int().describe('Minor units: the accepted units, as the refund will be asked for'),
+  refundAmount: z.number().int().describe('Minor units: the refund the order started for the accepted units (tax and any shipping share included); 0 when refused or nothing was accepted'),
+  refund: z
+    .object({
+      status: z.enum(['refund_pending', 'refund_requested', 'refund_refused', 'nothing_to_refund']),
+      refundId: z.string().optional(),
+      refusal: z.string().optional().describe("The order's typed reason"),
+    })
+    .optional()
+    .describe("The order's answer to the return's refund request"),
 });
+const refundAnswer = (refund: ReturnRefund | undefined) =>
+  refund && {
+    status: refund.status,
+    ...(refund.status === 'refund_requested' && { refundId: refund.refundId }),
+    ...(refund.status === 'refund_refused' && { refusal: refund.reason }),
+  };
 const rmaParam = z.strictObject({ rmaId: z.uuid() });
 
 const refusalOf = (error: unknown): Problem | undefined => {
@@ -164,7 +178,7 @@ export function returnRoutes(api: ApiRouter, { db, temporal, config }: AppDeps):
       operationId: 'receiveReturn',
       summary: 'Receive a returned parcel, with an inspection per unit',
       description:
-        'Only the warehouse the label sends it to. Restockable units go back on the shelf (a `return` movement referencing the RMA), damaged ones are written off (`write_off`), then the refund of the accepted units is asked for. Posting the same receipt again answers the first one: nothing is restocked twice.',
+        'Only the warehouse the label sends it to. Restockable units go back on the shelf (a `return` movement referencing the RMA), damaged ones are written off (`write_off`), then the refund of the accepted units is asked of the order (it answers with the refund it started, or its typed refusal). Posting the same receipt again answers the first one: nothing is restocked twice.',
       tag: 'Warehouse',
       roles: ['warehouse', 'support', 'admin'],
       params: warehouseParam.extend(rmaParam.shape),
@@ -188,7 +202,7 @@ export function returnRoutes(api: ApiRouter, { db, temporal, config }: AppDeps):
         const outcome = await temporal.workflow
           .getHandle(returnWorkflowId(params.rmaId))
           .executeUpdate(receiveReturnUpdate, { args: [{ warehouseCode: params.code, receivedBy: principal!.subject, lines }] });
-        res.json(receiptAnswer.parse({ rmaId: outcome.rmaId, refundAmount: outcome.refundAmount, lines: outcome.lines }));
+        res.json(receiptAnswer.parse({ rmaId: outcome.rmaId, refundAmount: outcome.refundAmount, lines: outcome.lines, refund: refundAnswer(outcome.refund) }));
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw refusalOf(error) ?? error;
         // The run ended: a receipt posted again after it answers what the return recorded.
@@ -198,6 +212,7 @@ export function returnRoutes(api: ApiRouter, { db, temporal, config }: AppDeps):
           receiptAnswer.parse({
             rmaId: ended.id,
             refundAmount: Number(ended.refund_amount ?? 0),
+            refund: refundAnswer(returnRefundOf(ended)),
             lines: ended.lines.map((line) => ({ sku: line.sku, restockable: line.restockable_quantity ?? 0, damaged: line.damaged_quantity ?? 0 })),
           }),
         );

@@ -32,9 +32,14 @@ export interface ReturnTable {
   label_voided_at: NullableTimestamp;
   received_at: NullableTimestamp;
   received_by: string | null;
-  /** Set with refund_status once the accepted units are known. */
+  /** Set with refund_status once the order answered: the refund's amount (0 when refused or nothing was accepted). */
   refund_amount: number | null;
-  refund_status: 'refund_pending' | 'refund_requested' | null;
+  /** refund_pending: received before refunds went through the order (the accepted units' price). */
+  refund_status: 'refund_pending' | 'refund_requested' | 'refund_refused' | 'nothing_to_refund' | null;
+  /** The order's refund-<refundId>, when it started one. */
+  refund_id: string | null;
+  /** Why the order refused the refund (its typed reason and message). */
+  refund_refusal: string | null;
   expired_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -44,6 +44,7 @@ import { redisReady } from '../support/cart-fixtures';
 import { cartWith, checkoutRequest, newShopper, startCheckout, usAddress } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
 import { deliveredOrder, returnPolicy, startReturn } from '../support/return-fixtures';
+import { findReturn } from '../../db/returns';
 import { decideReturnUpdate, receiveReturnUpdate, returnViewQuery } from '../../workflows/returns/process-return.messages';
 import { createStripe } from '../../platform/create-stripe';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -430,6 +431,19 @@ describe('record return histories for replay', function () {
     await Promise.all([handle.executeUpdate(receiveReturnUpdate, { args: [receipt] }), handle.executeUpdate(receiveReturnUpdate, { args: [receipt] })]);
     assert.equal((await handle.result()).status, 'received');
     await saveReturn('return-received', handle);
+  });
+
+  it('return-received-refund-asked-of-order', async () => {
+    // The order's rows without its run: the return tells an order that is not there, and its refund is refused.
+    const order = await deliveredOrder(s.db, { quantity: 2 });
+    const { rmaId, handle } = await startReturn(s.db, testStack().temporal.client, order, { quantity: 2 });
+    await eventually(() => handle.query(returnViewQuery), (view) => view.status === 'label_sent', { what: 'the label sent' });
+    const receipt = { warehouseCode: TEST_WAREHOUSE_CODE, receivedBy: 'picker-1', lines: [{ orderItemId: order.itemId, units: ['restockable' as const, 'restockable' as const] }] };
+    const outcome = await handle.executeUpdate(receiveReturnUpdate, { args: [receipt] });
+    assert.equal(outcome.refund?.status, 'refund_refused');
+    assert.equal((await handle.result()).status, 'received');
+    assert.equal((await findReturn(s.db, rmaId))?.refund_status, 'refund_refused');
+    await saveReturn('return-received-refund-asked-of-order', handle);
   });
 
   it('return-approved-by-support-then-label-unused', async () => {

@@ -15,7 +15,7 @@ describe('workflow replay of recorded histories', () => {
   const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
 
   it('has histories for every workflow that owns money or stock, and the email sender', () => {
-    for (const prefix of ['restock-', 'restock-back-in-stock', 'order-', 'order-rejected-price-changed', 'order-card-authorized-with-payment-events', 'order-card-declined', 'expired-reservation-sweep', 'payment-event-redelivery', 'email-sender', 'capture-partial', 'capture-final', 'capture-authorization-expired', 'shipment-delivered', 'refund-', 'order-refund-', 'return-received', 'return-denied', 'return-approval-expired', 'return-approved-by-support-then-label-unused']) assert.ok(files.some((f) => f.startsWith(prefix)), `a ${prefix}* history`);
+    for (const prefix of ['restock-', 'restock-back-in-stock', 'order-', 'order-rejected-price-changed', 'order-card-authorized-with-payment-events', 'order-card-declined', 'expired-reservation-sweep', 'payment-event-redelivery', 'email-sender', 'capture-partial', 'capture-final', 'capture-authorization-expired', 'shipment-delivered', 'refund-', 'order-refund-', 'return-received', 'return-denied', 'return-approval-expired', 'return-approved-by-support-then-label-unused', 'return-received-refund-asked-of-order']) assert.ok(files.some((f) => f.startsWith(prefix)), `a ${prefix}* history`);
   });
 
   for (const file of files) {

@@ -8,6 +8,7 @@ import { audit, steps } from './order-steps';
 import { toPostalAddress } from '../../domain/postal-address';
 import { carryOutReport, parcelAlerts } from './ship-order';
 import { cancelRest } from './cancel-rest';
+import { nothingOpen } from './open-returns';
 import { carryOutRefundReport, startRefund } from './refunds';
 import type { TrackedOrder } from './tracked-order';
 
@@ -54,6 +55,8 @@ export function carryOut(order: TrackedOrder, saga: Saga, onDelivered: () => voi
         await holdParcels(order, { held: event === 'hold', actor: actor?.id ?? 'the order', reason });
         return;
       case 'close':
+        // A return or refund opened since closing was asked: the closer asks again once it ends.
+        if (!nothingOpen(order)) return order.note('closing put off', 'a return or refund is open');
         return order.move('close', { reason });
       case 'changeShippingAddress':
         await steps.updateShippingAddress({ orderId: order.id, address: toPostalAddress(address!) });

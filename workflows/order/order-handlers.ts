@@ -22,7 +22,9 @@ import {
 import { parcelReportSignal } from '../shipment/ship-parcel.messages';
 import { refundReportSignal } from '../refund/refund-payment.messages';
 import { parcelsToCancel } from './cancel-rest';
-import { planRefund, receiveRefundReport, reserveRefund } from './refunds';
+import { planRefund, receiveRefundReport, refundOfReturn, reserveRefund } from './refunds';
+import { receiveReturnReport } from './open-returns';
+import { returnReportSignal } from '../returns/process-return.messages';
 import type { TrackedOrder } from './tracked-order';
 
 type RequestUpdate = UpdateDefinition<OrderView, [SupportRequest & Partial<AddressChangeRequest>]>;
@@ -70,6 +72,8 @@ export function registerOrderHandlers(order: TrackedOrder, inbox: Inbox, input: 
   setHandler(
     requestRefundUpdate,
     async (request) => {
+      const asked = refundOfReturn(order, request);
+      if (asked) return asked;
       // Reserved before anything awaits: the next request is judged with this one in flight.
       const summary = reserveRefund(order, request);
       try {
@@ -81,7 +85,7 @@ export function registerOrderHandlers(order: TrackedOrder, inbox: Inbox, input: 
       }
       return summary;
     },
-    { validator: (request) => void planRefund(order, request) },
+    { validator: (request) => void (refundOfReturn(order, request) ?? planRefund(order, request)) },
   );
   setHandler(
     cancelRestUpdate,
@@ -94,6 +98,8 @@ export function registerOrderHandlers(order: TrackedOrder, inbox: Inbox, input: 
   setHandler(refundReportSignal, (report) => {
     if (receiveRefundReport(order, report)) inbox.refundReport(report);
   });
+
+  setHandler(returnReportSignal, (report) => receiveReturnReport(order, report));
 
   setHandler(paymentEventSignal, (event) => order.receivePaymentEvent(event));
   setHandler(parcelReportSignal, (report) => inbox.report(report));

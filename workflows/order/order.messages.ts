@@ -60,7 +60,8 @@ export type CheckoutResult =
 
 export interface Actor {
   id: string;
-  role: 'customer' | 'support' | 'admin';
+  /** system: the order's own processes, such as a received return asking for its refund. */
+  role: 'customer' | 'support' | 'admin' | 'system';
 }
 
 export interface ShipmentSummary {
@@ -99,6 +100,8 @@ export interface RefundSummary {
   requestedBy: string;
   stage: RefundStage;
   failureReason?: string;
+  /** Set when a received return asked for it: one refund per return, however often it asks. */
+  rmaId?: string;
 }
 
 export interface TimelineEntry {
@@ -139,6 +142,8 @@ export interface OrderView {
   captures?: CaptureSummary[];
   /** Each refund-<refundId> the order started: those not failed, expired or refused count against what is refundable. */
   refunds?: RefundSummary[];
+  /** Returns (rmaIds) that have not ended: the order does not close while one is open. */
+  openReturns?: string[];
   /** When the last parcel was delivered: the return window runs from here. */
   deliveredAt?: string;
   shippingAddress: Address;
@@ -177,6 +182,8 @@ export interface RefundRequest extends SupportRequest {
   lines?: RefundLine[];
   note?: string;
   approval: RefundApproval;
+  /** A received return asking for the refund of its accepted units: asking again answers the same refund. */
+  rmaId?: string;
 }
 export const requestRefundUpdate = defineUpdate<RefundSummary, [RefundRequest]>('requestRefund');
 

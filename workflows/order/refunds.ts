@@ -70,6 +70,11 @@ export function planRefund(order: TrackedOrder, request: RefundRequest): { amoun
   return { amount, shipping };
 }
 
+/** The refund a return already asked for: a return gets one refund, however often it asks. */
+export function refundOfReturn(order: TrackedOrder, request: RefundRequest): RefundSummary | undefined {
+  return request.rmaId === undefined ? undefined : order.view.refunds?.find((r) => r.rmaId === request.rmaId);
+}
+
 /** The handler's first, synchronous step: the refund holds its amount before the next request is judged. */
 export function reserveRefund(order: TrackedOrder, request: RefundRequest): RefundSummary {
   const { amount, shipping } = planRefund(order, request);
@@ -83,6 +88,7 @@ export function reserveRefund(order: TrackedOrder, request: RefundRequest): Refu
     reason: request.refundReason,
     requestedBy: request.actor.id,
     stage: 'requested',
+    ...(request.rmaId && { rmaId: request.rmaId }),
   };
   (order.view.refunds ??= []).push(summary);
   return summary;

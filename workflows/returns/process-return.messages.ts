@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { InspectionOutcome, LineInspection, ReturnReasonCode, ReturnStatus } from '../../domain/returns';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { InspectionOutcome, LineInspection, ReturnReasonCode, ReturnRefund, ReturnStatus } from '../../domain/returns';
+export type { ReturnRefund } from '../../domain/returns';
 
 /** What the API and tests need to start and talk to a return run, without importing workflow code. */
 export const processReturnWorkflowType = 'processReturn';
@@ -60,7 +61,16 @@ export interface ReturnReceipt {
 export interface ReceiptOutcome {
   rmaId: string;
   lines: { orderItemId: string; sku: string; restockable: number; damaged: number; units: InspectionOutcome[] }[];
+  /** What the refund asks (minor units, tax and any shipping share included); 0 when refused or nothing was accepted. */
   refundAmount: number;
+  refund?: ReturnRefund;
+}
+
+/** What a return tells its order whenever its status changes (`returnReport` to order-<orderId>): the order closes only once none is open. */
+export interface ReturnReport {
+  rmaId: string;
+  status: ReturnStatus;
+  at: string;
 }
 
 export const returnViewQuery = defineQuery<ReturnView>('returnView');
@@ -71,5 +81,8 @@ export const decideReturnUpdate = defineUpdate<ReturnView, [ReturnDecision]>('de
  * the first one's outcome; nothing is restocked twice.
  */
 export const receiveReturnUpdate = defineUpdate<ReceiptOutcome, [ReturnReceipt]>('receiveReturn');
+
+/** To order-<orderId>, from its returns. */
+export const returnReportSignal = defineSignal<[ReturnReport]>('returnReport');
 
 export type ProcessReturnWorkflow = (input: ReturnInput) => Promise<ReturnOutcome>;

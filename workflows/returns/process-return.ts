@@ -1,16 +1,25 @@
-import { condition, log, workflowInfo } from '@temporalio/workflow';
+import { condition, log, patched, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { autoApproval } from '../../domain/returns';
-import type { ReceiptOutcome, ReturnInput, ReturnOutcome } from './process-return.messages';
-import { returns, search } from './return-steps';
+import type { ReceiptOutcome, ReturnInput, ReturnOutcome, ReturnRefund } from './process-return.messages';
+import { orderRefunds, returns, search } from './return-steps';
 import { TrackedReturn } from './tracked-return';
 
 /**
  * return-<rmaId>: a customer's return, from its approval to the units back on the shelf and the
- * refund asked for. Nobody deciding in time, or a label left unused, ends it as expired.
+ * refund asked of the order. Nobody deciding in time, or a label left unused, ends it as expired.
+ * The order hears each step, and does not close while the return is open.
  */
 export async function processReturn(input: ReturnInput): Promise<ReturnOutcome> {
   const rma = new TrackedReturn(input);
+  const outcome = await returnGoods(rma);
+  await rma.ended();
+  return outcome;
+}
+
+/** Approved (or not), labelled, received, restocked and refunded: the return's own steps. */
+async function returnGoods(rma: TrackedReturn): Promise<ReturnOutcome> {
+  const { input } = rma;
   const approval = await awaitApproval(rma);
   if (approval.status !== 'approved') return approval.outcome;
   await sendReturnLabel(rma);
@@ -76,7 +85,7 @@ async function expireUnusedLabel(rma: TrackedReturn): Promise<ReturnOutcome> {
 
 /**
  * Restockable units back on the shelf and damaged ones written off (once), search and the product
- * cache brought up to date, then the refund of the accepted units asked for.
+ * cache brought up to date, then the refund of the accepted units asked of the order.
  */
 async function restockReturnedUnits(rma: TrackedReturn): Promise<{ restockable: number; damaged: number; refundAmount: number }> {
   const { rmaId } = rma.input;
@@ -85,15 +94,21 @@ async function restockReturnedUnits(rma: TrackedReturn): Promise<{ restockable: 
   rma.move('received');
   await returns.invalidateProductCache(productIds);
   await search.indexProducts(productIds);
-  // The seam to the order's refund (see requestReturnRefund): the accepted units' amount, refund_pending.
-  const refund = await returns.requestReturnRefund({ rmaId });
+  const refund = await requestRefund(rmaId);
   const lines: ReceiptOutcome['lines'] = rma.input.lines.map((line) => {
     const units = receipt.lines.find((inspected) => inspected.orderItemId === line.orderItemId)?.units ?? [];
     const restockable = units.filter((unit) => unit === 'restockable').length;
     return { orderItemId: line.orderItemId, sku: line.sku, restockable, damaged: units.length - restockable, units };
   });
-  rma.outcome = { rmaId, lines, refundAmount: refund.amount };
+  rma.outcome = { rmaId, lines, refundAmount: refund.amount, refund };
   log.info('return received', { rmaId, workflowId: workflowInfo().workflowId, refundAmount: refund.amount });
   const sum = (pick: (line: ReceiptOutcome['lines'][number]) => number) => lines.reduce((total, line) => total + pick(line), 0);
   return { restockable: sum((line) => line.restockable), damaged: sum((line) => line.damaged), refundAmount: refund.amount };
+}
+
+/** The order answers: a refund it started, or its refusal. Runs from before that recorded the price as pending. */
+async function requestRefund(rmaId: string): Promise<ReturnRefund> {
+  if (patched('return-refund-through-order')) return orderRefunds.requestOrderRefund({ rmaId });
+  const { amount } = await returns.requestReturnRefund({ rmaId });
+  return { status: 'refund_pending', amount };
 }

@@ -18,3 +18,10 @@ export const search = proxyActivities<SearchActivities>({
   startToCloseTimeout: '30 seconds',
   retry: untilDoneRetry,
 });
+
+// The order may be busy or its worker away: asking keeps trying, and the order answers a repeated ask with the same refund.
+export const orderRefunds = proxyActivities<Pick<ReturnActivities, 'requestOrderRefund'>>({
+  taskQueue: taskQueues.inventory,
+  startToCloseTimeout: '1 minute',
+  retry: untilDoneRetry,
+});

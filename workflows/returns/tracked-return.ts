@@ -1,9 +1,11 @@
-import { ApplicationFailure, condition, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, currentUpdateInfo, getExternalWorkflowHandle, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { orderWorkflowId } from '../order/order.messages';
 import { checkInspection, isReturnFinal, type ReturnStatus as Status } from '../../domain/returns';
 import { ReturnStatus } from '../shared/search-attributes';
 import {
   decideReturnUpdate,
   receiveReturnUpdate,
+  returnReportSignal,
   returnViewQuery,
   type ReceiptOutcome,
   type ReturnDecision,
@@ -19,13 +21,19 @@ const refuse = (type: string, message: string): never => {
 /**
  * The return as its run knows it, and the doors into it: support's decision and the warehouse's
  * receipt are validated updates the main flow takes in turn. `move` is the only place its status
- * changes, with the ReturnStatus search attribute.
+ * changes, with the ReturnStatus search attribute. The order hears when the return opens and
+ * when it ended, and does not close in between.
  */
 export class TrackedReturn {
   readonly view: ReturnView;
   decision: (ReturnDecision & { updateId: string }) | undefined;
   receipt: ReturnReceipt | undefined;
   outcome: ReceiptOutcome | undefined;
+  /** Runs started before returns reported to their order keep their history's shape. */
+  private readonly reportsToOrder = patched('return-reports-to-order');
+  /** The opening report: the closing one goes out after it, so the order hears them in order. */
+  private readonly opened: Promise<void>;
+
   constructor(readonly input: ReturnInput) {
     this.view = { rmaId: input.rmaId, orderId: input.orderId, status: 'requested', approval: null, warehouseCode: null, trackingNumber: null, returnBy: null };
     setHandler(returnViewQuery, () => this.view);
@@ -61,11 +69,29 @@ export class TrackedReturn {
       },
     );
     upsertSearchAttributes([{ key: ReturnStatus, value: ['REQUESTED'] }]);
+    this.opened = this.tellOrder('requested');
   }
 
   move(status: Status, changes: Partial<Omit<ReturnView, 'status' | 'rmaId' | 'orderId'>> = {}): void {
     Object.assign(this.view, changes, { status });
     upsertSearchAttributes([{ key: ReturnStatus, value: [status.toUpperCase()] }]);
+  }
+
+  /** Tells the order the return ended (after its refund was asked for): the order may close now. */
+  async ended(): Promise<void> {
+    await this.opened;
+    await this.tellOrder(this.view.status);
+  }
+
+  /** An order whose run has ended is logged, and the return goes on. */
+  private async tellOrder(status: Status): Promise<void> {
+    if (!this.reportsToOrder) return;
+    const { rmaId, orderId } = this.input;
+    try {
+      await getExternalWorkflowHandle(orderWorkflowId(orderId)).signal(returnReportSignal, { rmaId, status, at: new Date().toISOString() });
+    } catch (error) {
+      log.warn('the order did not hear the return', { rmaId, orderId, status, error: String(error) });
+    }
   }
 
   get final(): boolean {

@@ -21,6 +21,7 @@ import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';
+import { workerCounters } from '../support/worker-metrics';
 
 /**
  * Refunds on the real stack: the order workflow judging requests against what was captured, the
@@ -66,6 +67,17 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
       .post(`/support/orders/${orderId}/refunds`)
       .set('Authorization', await app.bearer('support', agent))
       .send({ reason: 'customer called', refundReason: 'customer-request', ...body });
+
+  /** refunds_total on the worker's /metrics, by outcome, summed over the workers' series. */
+  const refundsCounted = async () => {
+    const sum = await workerCounters();
+    return Object.fromEntries((['succeeded', 'failed', 'expired', 'refused'] as const).map((outcome) => [outcome, sum('refunds_total', `outcome="${outcome}"`)]));
+  };
+  /** Waits for the counters to move past `before` (they are exported a moment after the stage changed), then says by how much. */
+  const refundsCountedSince = async (before: Record<string, number>, settled: (moved: Record<string, number>) => boolean) => {
+    const moved = async () => Object.fromEntries(Object.entries(await refundsCounted()).map(([outcome, n]) => [outcome, n - before[outcome]!]));
+    return eventually(moved, settled, { what: 'refunds_total on the worker /metrics' });
+  };
 
   const paymentOf = (orderId: string) =>
     s.db.selectFrom('payments').select(['captured_amount', 'refunded_amount', 'refunding_amount', 'status', 'external_id']).where('order_id', '=', orderId).executeTakeFirstOrThrow();
@@ -146,10 +158,13 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     const decision = await s.db.selectFrom('support_actions').select(['actor_id', 'reason']).where('action', '=', 'approveRefund').where('target_id', '=', refundId).execute();
     assert.deepEqual(decision, [{ actor_id: 'admin-b', reason: 'checked the parcel photos' }]);
 
+    const counted = await refundsCounted();
     const waiting = await askRefund(guarded, orderId, { amount: 700 }, 'agent-a');
     assert.equal(waiting.status, 200, JSON.stringify(waiting.body));
     const expired = await eventually(view, (v) => v.refunds?.find((r) => r.refundId === waiting.body.refundId)?.stage === 'expired', { what: 'the undecided refund expired' });
     assert.ok(expired.timeline.some((e) => e.event === 'refund expired'), 'support sees it on the timeline');
+    // Ops count it on the worker's /metrics as expired, once.
+    assert.equal((await refundsCountedSince(counted, (moved) => moved.expired! > 0)).expired, 1);
     const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
     await eventually(async () => (await order.describe()).typedSearchAttributes.get(RefundStatus), (status) => status === 'EXPIRED', { what: 'RefundStatus=EXPIRED on the order' });
     const payment = await paymentOf(orderId);
@@ -163,6 +178,7 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
 
   it('shows a refund the provider failed after accepting it (refund.failed webhook) as failed with its reason, never done, and gives the money back to the captured balance', async () => {
     const { orderId } = await capturedOrder('pm_card_refundFail');
+    const counted = await refundsCounted();
     const asked = await askRefund(open, orderId, { amount: 1000 });
     assert.equal(asked.status, 200, JSON.stringify(asked.body));
     const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
@@ -180,6 +196,9 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
       (await ledgerOf(orderId)).filter((l) => l.kind.startsWith('refund')).map((l) => l.kind),
       ['refund_requested', 'refunded', 'refund_failed'],
     );
+    // The worker's /metrics count it where its stage changed: once succeeded, then once failed.
+    const moved = await refundsCountedSince(counted, (m) => m.failed! > 0);
+    assert.deepEqual([moved.succeeded, moved.failed, moved.expired, moved.refused], [1, 1, 0, 0]);
     const events = await s.db.selectFrom('payment_events').select('type').where(sql`payload->'refund'->>'refundId'`, '=', asked.body.refundId).execute();
     assert.ok(events.some((e) => e.type === 'refund.failed'), JSON.stringify(events));
     const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).execute();

@@ -11,18 +11,14 @@ import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { testStack } from '../support/test-stack';
+import { workerCounters } from '../support/worker-metrics';
 import { ParcelAlerts } from '../../workflows/shared/search-attributes';
 
 const SECOND_WAREHOUSE = 'TEST-DB-2';
 
 /** The worker's business counters, summed over their labels, from its Prometheus endpoint. */
-async function workerCounters(): Promise<{ labels: number; captures: number; carrierFailures: number }> {
-  const text = await (await fetch(testStack().workerMetricsUrl)).text();
-  const sum = (metric: string, ...having: string[]) =>
-    text
-      .split('\n')
-      .filter((l) => l.startsWith(`${metric}{`) && having.every((h) => l.includes(h)))
-      .reduce((total, l) => total + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+async function businessCounters(): Promise<{ labels: number; captures: number; carrierFailures: number }> {
+  const sum = await workerCounters();
   return { labels: sum('labels_bought_total'), captures: sum('payment_captures_total'), carrierFailures: sum('carrier_requests_total', 'outcome="failed"') };
 }
 
@@ -44,7 +40,7 @@ describe('an order from checkout to closed (order and parcel workflows, both san
   after(() => s.stop());
 
   it('splits into two parcels, captures each share (the last one final) for exactly the total, is delivered, and closes', async () => {
-    const counted = await workerCounters();
+    const counted = await businessCounters();
     const shopper = await newShopper(s.t);
     const { cartId, sku } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
     // A second SKU stocked only in another warehouse: the allocation must split.
@@ -104,7 +100,7 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     // One label per parcel; the stock left both warehouses; the customer was told at each step.
     for (const parcel of shipments) assert.equal(await s.sandbox.labels(carrierReferenceFor(parcel.shipmentId)), 1);
     // The worker's metrics count the same facts: two labels, two captures, and the carrier's calls all completed.
-    const now = await workerCounters();
+    const now = await businessCounters();
     assert.deepEqual([now.labels - counted.labels, now.captures - counted.captures, now.carrierFailures - counted.carrierFailures], [2, 2, 0]);
     // Each parcel keeps its share of the shipping the customer paid beside its label's cost: the margin.
     const rows = await s.db.selectFrom('shipments').select(['charged_amount', 'cost_amount']).where('order_id', '=', answer.orderId).execute();

@@ -11,16 +11,17 @@ import { refundStatusQuery, refundWorkflowId } from '../../workflows/refund/refu
 import { catchUpOrderIndexWorkflowType, type CatchUpOrderIndexWorkflow } from '../../workflows/search/catch-up-order-index.messages';
 import { RefundStatus } from '../../workflows/shared/search-attributes';
 import { taskQueues } from '../../workflows/shared/task-queues';
-import { createStockedSku, TEST_WAREHOUSE_CODE, uniqueId } from '../support/db-fixtures';
-import { addToCart, redisReady, stockInWarehouse } from '../support/cart-fixtures';
-import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
+import { uniqueId } from '../support/db-fixtures';
+import { redisReady } from '../support/cart-fixtures';
 import { capturedOrder as captureOrder } from '../support/captured-order';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
+import { partiallyShippedOrder } from '../support/partially-shipped-order';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';
+import { workerCounters } from '../support/worker-metrics';
 
 /**
  * Refunds on the real stack: the order workflow judging requests against what was captured, the
@@ -66,6 +67,17 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
       .post(`/support/orders/${orderId}/refunds`)
       .set('Authorization', await app.bearer('support', agent))
       .send({ reason: 'customer called', refundReason: 'customer-request', ...body });
+
+  /** refunds_total on the worker's /metrics, by outcome, summed over the workers' series. */
+  const refundsCounted = async () => {
+    const sum = await workerCounters();
+    return Object.fromEntries((['succeeded', 'failed', 'expired', 'refused'] as const).map((outcome) => [outcome, sum('refunds_total', `outcome="${outcome}"`)]));
+  };
+  /** Waits for the counters to move past `before` (they are exported a moment after the stage changed), then says by how much. */
+  const refundsCountedSince = async (before: Record<string, number>, settled: (moved: Record<string, number>) => boolean) => {
+    const moved = async () => Object.fromEntries(Object.entries(await refundsCounted()).map(([outcome, n]) => [outcome, n - before[outcome]!]));
+    return eventually(moved, settled, { what: 'refunds_total on the worker /metrics' });
+  };
 
   const paymentOf = (orderId: string) =>
     s.db.selectFrom('payments').select(['captured_amount', 'refunded_amount', 'refunding_amount', 'status', 'external_id']).where('order_id', '=', orderId).executeTakeFirstOrThrow();
@@ -146,10 +158,13 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     const decision = await s.db.selectFrom('support_actions').select(['actor_id', 'reason']).where('action', '=', 'approveRefund').where('target_id', '=', refundId).execute();
     assert.deepEqual(decision, [{ actor_id: 'admin-b', reason: 'checked the parcel photos' }]);
 
+    const counted = await refundsCounted();
     const waiting = await askRefund(guarded, orderId, { amount: 700 }, 'agent-a');
     assert.equal(waiting.status, 200, JSON.stringify(waiting.body));
     const expired = await eventually(view, (v) => v.refunds?.find((r) => r.refundId === waiting.body.refundId)?.stage === 'expired', { what: 'the undecided refund expired' });
     assert.ok(expired.timeline.some((e) => e.event === 'refund expired'), 'support sees it on the timeline');
+    // Ops count it on the worker's /metrics as expired, once.
+    assert.equal((await refundsCountedSince(counted, (moved) => moved.expired! > 0)).expired, 1);
     const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
     await eventually(async () => (await order.describe()).typedSearchAttributes.get(RefundStatus), (status) => status === 'EXPIRED', { what: 'RefundStatus=EXPIRED on the order' });
     const payment = await paymentOf(orderId);
@@ -163,6 +178,7 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
 
   it('shows a refund the provider failed after accepting it (refund.failed webhook) as failed with its reason, never done, and gives the money back to the captured balance', async () => {
     const { orderId } = await capturedOrder('pm_card_refundFail');
+    const counted = await refundsCounted();
     const asked = await askRefund(open, orderId, { amount: 1000 });
     assert.equal(asked.status, 200, JSON.stringify(asked.body));
     const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
@@ -180,6 +196,9 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
       (await ledgerOf(orderId)).filter((l) => l.kind.startsWith('refund')).map((l) => l.kind),
       ['refund_requested', 'refunded', 'refund_failed'],
     );
+    // The worker's /metrics count it where its stage changed: once succeeded, then once failed.
+    const moved = await refundsCountedSince(counted, (m) => m.failed! > 0);
+    assert.deepEqual([moved.succeeded, moved.failed, moved.expired, moved.refused], [1, 1, 0, 0]);
     const events = await s.db.selectFrom('payment_events').select('type').where(sql`payload->'refund'->>'refundId'`, '=', asked.body.refundId).execute();
     assert.ok(events.some((e) => e.type === 'refund.failed'), JSON.stringify(events));
     const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).execute();
@@ -193,35 +212,8 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     assert.deepEqual(found.body.items[0].refundStatuses, ['failed']);
     assert.equal((await search('succeeded')).body.items.length, 0);
   });
-  /** A card order in two parcels from two warehouses, both packed and the first handed over: its first share captured. */
-  async function twoParcelOrderFirstCaptured() {
-    const shopper = await newShopper(s.t);
-    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
-    const other = await createStockedSku(s.db, 0, 1800);
-    await stockInWarehouse(s.db, other.sku, 'TEST-DB-2', 5);
-    assert.equal((await addToCart(s.t.app, cartId, other.sku, 2, shopper.bearer)).status, 200);
-    await s.db
-      .updateTable('warehouses')
-      .set({ address: { name: 'Test warehouse', line1: '100 Warehouse Way', city: 'San Francisco', region: 'CA', postal_code: '94105', country: 'US' } })
-      .where('code', 'in', [TEST_WAREHOUSE_CODE, 'TEST-DB-2'])
-      .execute();
-    const answer = await startCheckout(shopper, cartId, { request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }) });
-    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
-    const orderId = answer.orderId;
-    const total = answer.status === 'confirmed' ? answer.totals.total.amount : 0;
-    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
-    const view = () => order.query(orderStatusQuery);
-    const [first, second] = (await eventually(view, (v) => (v.shipments?.length ?? 0) === 2, { what: 'two shipments started' })).shipments!;
-    const warehouseApi = async (code: string, path: string) =>
-      request(s.t.app).post(`/warehouse/${code}/shipments/${path}`).set('Authorization', await s.t.warehouseBearer(code)).send(path.endsWith('/pack') ? { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } } : undefined);
-    for (const parcel of [first!, second!]) assert.equal((await warehouseApi(parcel.warehouseCode, `${parcel.shipmentId}/pack`)).status, 200);
-    assert.equal((await warehouseApi(first!.warehouseCode, `${first!.shipmentId}/hand-over`)).status, 200);
-    const firstShare = (await eventually(view, (v) => v.captures?.[0]?.status === 'captured', { what: 'the first share captured' })).captures![0]!.amount.amount;
-    return { orderId, total, view, second: second!, warehouseApi, firstShare };
-  }
-
   it('never refunds more than was captured when refunds race a capture (two parcels, the second handed over while refunds are asked)', async () => {
-    const { orderId, total, view, second, warehouseApi, firstShare } = await twoParcelOrderFirstCaptured();
+    const { orderId, total, view, second, warehouseApi, firstShare } = await partiallyShippedOrder(s);
 
     // The second capture and five refunds of the first share each, all at once.
     const [handed, ...asked] = await Promise.all([
@@ -245,7 +237,7 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
   });
 
   it('takes the captures still owed after a refund settled between two handovers', async () => {
-    const { orderId, total, view, second, warehouseApi, firstShare } = await twoParcelOrderFirstCaptured();
+    const { orderId, total, view, second, warehouseApi, firstShare } = await partiallyShippedOrder(s);
     assert.equal((await askRefund(open, orderId, { amount: firstShare })).status, 200);
     await eventually(view, (v) => v.refunds?.[0]?.stage === 'succeeded', { what: 'the refund settled' });
     assert.equal((await warehouseApi(second.warehouseCode, `${second.shipmentId}/hand-over`)).status, 200);

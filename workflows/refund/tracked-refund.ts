@@ -1,12 +1,21 @@
-import { getExternalWorkflowHandle, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, metricMeter, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { orderWorkflowId } from '../order/order.messages';
 import { OrderId, RefundStatus } from '../shared/search-attributes';
 import { refundReportSignal, type RefundEvent, type RefundInput, type RefundStage, type RefundView } from './refund-payment.messages';
 
+const refundsHelp = 'Refunds by the stage that decided them: succeeded, failed, expired (nobody approved in time) or refused (more than refundable)';
+
+/**
+ * The stages that decide a refund, counted on the worker's /metrics as `refunds_total{outcome}`.
+ * A success the provider fails later (within the failure watch) moves on to failed, so it counts
+ * under both: succeeded counts refunds that succeeded at some point, failed every failure.
+ */
+const decisiveStages: ReadonlySet<RefundStage> = new Set(['succeeded', 'failed', 'expired', 'refused']);
+
 /**
  * The refund as its run knows it. `moveTo` is the only way its stage changes: the view, the
- * RefundStatus search attribute, the details ops read in the Temporal UI and the report to the
- * order change together.
+ * RefundStatus search attribute, the details ops read in the Temporal UI, the refunds counter and
+ * the report to the order change together.
  */
 export class TrackedRefund {
   readonly view: RefundView;
@@ -43,6 +52,8 @@ export class TrackedRefund {
     ]);
     const { amount } = this.view;
     setCurrentDetails(`Refund of ${amount.amount} ${amount.currency} (${this.input.reason}) for order ${this.input.orderId}: **${stage}**${detail ? ` (${detail})` : ''}`);
+    // The workflow's meter emits nothing while a run replays, so a stage counts once however often its history is replayed.
+    if (decisiveStages.has(stage)) metricMeter.createCounter('refunds', undefined, refundsHelp).add(1, { outcome: stage });
     await this.report();
   }
 

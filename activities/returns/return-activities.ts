@@ -11,8 +11,9 @@ import {
   recordReturnRefundPending,
   rememberReturnCarrierShipment,
 } from '../../db/returns';
+import { queueBackInStockEmails } from '../../db/back-in-stock';
 import { findWarehouse } from '../../db/shipments';
-import { checkInspection, refundAmountFor, type InspectionOutcome, type LineInspection, type ReturnRefund, type ReturnStatus } from '../../domain/returns';
+import { checkInspection, refundAmountFor, returnWorkflowId, type InspectionOutcome, type LineInspection, type ReturnRefund, type ReturnStatus } from '../../domain/returns';
 import type { Address } from '../../domain/checkout';
 import { chooseRate } from '../../domain/rate-choice';
 import type { ShippingCarrier } from '../shipping/carrier';
@@ -162,7 +163,8 @@ export function createReturnActivities({ db, shippingCarrier }: ReturnActivityDe
 
     /**
      * Restockable units back on the shelf ('return' movements referencing the RMA), damaged ones
-     * written off, the inspection on the return: once, however often it runs.
+     * written off, the inspection on the return, and back-in-stock emails for a SKU they bring
+     * back: once, however often it runs.
      */
     async receiveReturnedUnits({ rmaId, receivedBy, lines }: { rmaId: string; receivedBy: string; lines: LineInspection[] }): Promise<{ productIds: string[] }> {
       const row = await rmaRow(rmaId);
@@ -180,6 +182,10 @@ export function createReturnActivities({ db, shippingCarrier }: ReturnActivityDe
         lines: checked.lines.map((line) => ({ ...line, units: units.get(line.orderItemId) ?? ([] as InspectionOutcome[]) })),
       });
       if (result.kind !== 'received') throw ApplicationFailure.nonRetryable(`return ${rmaId} is ${result.status}: not awaiting receipt`, 'return-not-awaiting-receipt');
+      // Units back on the shelf are a restock like any other: a SKU they bring back tells its subscribers (once).
+      const restocked = checked.lines.filter((line) => line.restockable > 0).map((line) => line.sku);
+      const warehouse = await findWarehouse(db, row.warehouse_id);
+      await queueBackInStockEmails(db, { receiptId: returnWorkflowId(rmaId), warehouseCode: warehouse?.code ?? '', skus: restocked });
       return { productIds: result.productIds };
     },
 

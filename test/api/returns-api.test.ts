@@ -73,8 +73,10 @@ describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () 
     assert.equal(Number(units.units), 3);
   });
 
-  it('takes a return from request to receipt: receipt by its warehouse only, posted twice restocks once', async () => {
-    const order = await ownOrder({ quantity: 2, unitPrice: 1500 });
+  it('takes a return from request to receipt: receipt by its warehouse only, posted twice restocks once, and tells who waits for the SKU', async () => {
+    // Sold out: both units went to this order, and a customer waits for the SKU to come back.
+    const order = await ownOrder({ quantity: 2, unitPrice: 1500, onHand: 0 });
+    const waiting = await s.db.insertInto('back_in_stock_subscriptions').values({ sku: order.sku, customer_subject: 'waiting-customer', email: 'waiting@example.com' }).returning('id').executeTakeFirstOrThrow();
     const asked = await ask(order, 2);
     assert.equal(asked.status, 201, JSON.stringify(asked.body));
     const rmaId: string = asked.body.rmaId;
@@ -100,6 +102,10 @@ describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () 
     const again = await post();
     assert.deepEqual([again.status, again.body], [200, first.body]);
     assert.equal(await onHand(), before + 1);
+    const told = await s.db.selectFrom('notifications').select(['recipient', 'template']).where('dedupe_key', '=', `back-in-stock/${waiting.id}`).execute();
+    assert.deepEqual(told, [{ recipient: 'waiting@example.com', template: 'back-in-stock' }]);
+    const subscription = await s.db.selectFrom('back_in_stock_subscriptions').select(['status', 'notified_by_receipt']).where('id', '=', waiting.id).executeTakeFirstOrThrow();
+    assert.deepEqual(subscription, { status: 'notified', notified_by_receipt: `return-${rmaId}` });
   });
 
   it('as a customer, returns two of three delivered items, gets the label by email, and sees the return and its refund on the order once received', async () => {

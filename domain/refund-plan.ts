@@ -71,6 +71,19 @@ export function refundForLines(order: CapturedOrder, requested: readonly RefundL
   return { items, tax, shipping, total: add(add(items, tax), shipping) };
 }
 
+/**
+ * The requested units that earlier refunds (done or in flight) have not already taken: what a
+ * returned parcel may still be refunded for when support refunded some of its units before.
+ */
+export function unitsLeftToRefund(order: Pick<CapturedOrder, 'lines'>, requested: readonly RefundLine[], before: RefundedSoFar): RefundLine[] {
+  return requested
+    .map((line) => {
+      const ordered = order.lines.find((l) => l.sku === line.sku)?.quantity ?? 0;
+      return { sku: line.sku, quantity: Math.min(line.quantity, Math.max(0, ordered - quantityIn(before.lines, line.sku))) };
+    })
+    .filter((line) => line.quantity > 0);
+}
+
 /** What a refund adds to what was refunded so far. */
 export function afterRefund(before: RefundedSoFar, lines: readonly RefundLine[], shipping: Money): RefundedSoFar {
   const merged = [...before.lines.map((l) => ({ ...l }))];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CapturedOrder } from '../../domain/capture-plan';
 import { money } from '../../domain/money';
-import { afterRefund, nothingRefunded, refundable, refundForLines, withoutRefund, type RefundedSoFar } from '../../domain/refund-plan';
+import { afterRefund, nothingRefunded, refundable, refundForLines, unitsLeftToRefund, withoutRefund, type RefundedSoFar } from '../../domain/refund-plan';
 
 const usd = (amount: number) => money(amount, 'USD');
 
@@ -82,6 +82,15 @@ describe('refund plan', () => {
     assert.throws(() => refundForLines(order, [{ sku: 'Z', quantity: 1 }], 'other', before), /no Z/);
     assert.throws(() => refundForLines(order, [{ sku: 'B', quantity: 0 }], 'other', before), /positive integer/);
     assert.throws(() => refundForLines(order, [], 'other', before), /at least one line/);
+  });
+
+  it('leaves out of a returned parcel the units refunded before, and nothing of a line refunded whole', () => {
+    const before = { lines: [{ sku: 'A', quantity: 2 }, { sku: 'C', quantity: 1 }], shipping: usd(0) };
+    assert.deepEqual(unitsLeftToRefund(order, [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 3 }, { sku: 'C', quantity: 1 }], before), [
+      { sku: 'A', quantity: 1 },
+      { sku: 'B', quantity: 3 },
+    ]);
+    assert.deepEqual(unitsLeftToRefund(order, [{ sku: 'C', quantity: 1 }], before), []);
   });
 
   it('gives back what a failed refund took', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Duration } from '@temporalio/common';
 import request from 'supertest';
 import { findPaymentDrift } from '../../db/reconcile-payments';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
@@ -27,14 +28,14 @@ describe('an order with a return (order, return and refund workflows, both sandb
   });
   after(() => s.stop());
 
-  it('waits past its return window for the open return, refunds the accepted units through the order once, then closes', async () => {
+  /** A card order of `quantity` units of one SKU, packed, handed over and delivered through the warehouse API. */
+  async function deliveredCardOrder({ quantity, price, returnWindow }: { quantity: number; price: number; returnWindow?: Duration }) {
     const shopper = await newShopper(s.t);
-    // Two units worth more than the automatic approval limit: the return waits for support.
-    const { cartId, sku } = await cartWith(s.t, shopper, { onHand: 5, quantity: 3, price: 6000 });
+    const { cartId, sku } = await cartWith(s.t, shopper, { onHand: 5, quantity, price });
     await giveTestWarehouseAnAddress(s.db);
     const answer = await startCheckout(shopper, cartId, {
       request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }),
-      returnWindow: '8 seconds',
+      ...(returnWindow && { returnWindow }),
       parcelDeadlines: { trackingPollAfter: '2 seconds' },
     });
     assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
@@ -47,6 +48,12 @@ describe('an order with a return (order, return and refund workflows, both sandb
     assert.equal((await warehouseApi(`shipments/${parcel!.shipmentId}/pack`, { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } })).status, 200);
     assert.equal((await warehouseApi(`shipments/${parcel!.shipmentId}/hand-over`)).status, 200);
     await eventually(view, (v) => v.status === 'delivered', { what: 'the order delivered' });
+    return { shopper, sku, orderId, order, view, warehouseApi };
+  }
+
+  it('waits past its return window for the open return, refunds the accepted units through the order once, then closes', async () => {
+    // Two units worth more than the automatic approval limit: the return waits for support.
+    const { shopper, sku, orderId, order, view, warehouseApi } = await deliveredCardOrder({ quantity: 3, price: 6000, returnWindow: '8 seconds' });
 
     const asked = await request(s.t.app).post(`/orders/${orderId}/returns`).set('Authorization', shopper.bearer).send({ lines: [{ sku: sku.sku, quantity: 2 }], reasonCode: 'changed-mind' });
     assert.equal(asked.status, 201, JSON.stringify(asked.body));
@@ -97,5 +104,34 @@ describe('an order with a return (order, return and refund workflows, both sandb
     );
     assert.deepEqual(await findPaymentDrift(s.db, { orderIds: [orderId] }), []);
     assert.deepEqual(await findInventoryDrift(s.db, { skus: [sku.sku] }), []);
+  });
+
+  it('refunds a returned parcel only for the units support did not refund before', async () => {
+    const { shopper, sku, orderId, view, warehouseApi } = await deliveredCardOrder({ quantity: 2, price: 1200 });
+    const agent = await s.t.bearer('support', 'agent-goodwill');
+    const first = await request(s.t.app)
+      .post(`/support/orders/${orderId}/refunds`)
+      .set('Authorization', agent)
+      .send({ reason: 'one arrived scratched', refundReason: 'damaged', lines: [{ sku: sku.sku, quantity: 1 }] });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+
+    // Both units come back anyway, in good shape: only the one not refunded yet is refunded again.
+    const asked = await request(s.t.app).post(`/orders/${orderId}/returns`).set('Authorization', shopper.bearer).send({ lines: [{ sku: sku.sku, quantity: 2 }], reasonCode: 'changed-mind' });
+    assert.equal(asked.status, 201, JSON.stringify(asked.body));
+    const rmaId = asked.body.rmaId as string;
+    await eventually(() => testStack().temporal.client.workflow.getHandle(`return-${rmaId}`).query(returnViewQuery), (v) => v.status === 'label_sent', { what: 'the return label sent' });
+    const received = await warehouseApi(`returns/${rmaId}/receipt`, { lines: [{ sku: sku.sku, units: ['restockable', 'restockable'] }] });
+    assert.equal(received.status, 200, JSON.stringify(received.body));
+    assert.equal(received.body.refund.status, 'refund_requested', JSON.stringify(received.body));
+
+    const settled = await eventually(view, (v: OrderView) => (v.refunds ?? []).length === 2 && v.refunds!.every((r) => r.stage === 'succeeded'), { what: 'both refunds succeeded' });
+    const [bySupport, byReturn] = settled.refunds!;
+    assert.deepEqual([bySupport!.lines, byReturn!.lines, byReturn!.rmaId], [[{ sku: sku.sku, quantity: 1 }], [{ sku: sku.sku, quantity: 1 }], rmaId]);
+    assert.equal(byReturn!.amount.amount, received.body.refundAmount);
+    // Never more than was paid: what both refunded is at most what was captured.
+    const payment = await s.db.selectFrom('payments').select(['captured_amount', 'refunded_amount']).where('order_id', '=', orderId).executeTakeFirstOrThrow();
+    assert.equal(Number(payment.refunded_amount), bySupport!.amount.amount + byReturn!.amount.amount);
+    assert.ok(Number(payment.refunded_amount) <= Number(payment.captured_amount));
+    assert.deepEqual(await findPaymentDrift(s.db, { orderIds: [orderId] }), []);
   });
 });

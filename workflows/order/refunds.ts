@@ -1,7 +1,7 @@
 import { ApplicationFailure, ParentClosePolicy, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import { hasShipped, isFinal } from '../../domain/order-state';
 import { money, sum, type Money } from '../../domain/money';
-import { afterRefund, nothingRefunded, refundable, refundForLines, type RefundedSoFar } from '../../domain/refund-plan';
+import { afterRefund, nothingRefunded, refundable, refundForLines, unitsLeftToRefund, type RefundedSoFar, type RefundLine } from '../../domain/refund-plan';
 import { refundWorkflowId, refundWorkflowType, type RefundPaymentWorkflow, type RefundReport, type RefundStage } from '../refund/refund-payment.messages';
 import { RefundStatus } from '../shared/search-attributes';
 import { taskQueues } from '../shared/task-queues';
@@ -35,7 +35,7 @@ export function refundableNow(order: TrackedOrder): Money {
  * amount and shipping share, or a typed refusal. Judged against every refund accepted before it,
  * in flight ones included, so concurrent requests never together promise more than was captured.
  */
-export function planRefund(order: TrackedOrder, request: RefundRequest): { amount: Money; shipping: Money } {
+export function planRefund(order: TrackedOrder, request: RefundRequest): { amount: Money; shipping: Money; lines: RefundLine[] } {
   const { status } = order.state;
   if (request.actor.role === 'customer') throw refuse('customer-not-allowed', 'refunds are for support; customers return their goods');
   if (!request.reason.trim()) throw refuse('reason-required', 'say why the money goes back');
@@ -48,11 +48,16 @@ export function planRefund(order: TrackedOrder, request: RefundRequest): { amoun
   const { currency } = totals;
   let amount: Money;
   let shipping = money(0, currency);
-  const hasLines = (request.lines?.length ?? 0) > 0;
+  let lines = request.lines ?? [];
+  const hasLines = lines.length > 0;
   if (hasLines === (request.amount !== undefined)) throw refuse('refund-invalid', 'name either an amount or lines, not both and not neither');
   if (hasLines) {
+    const before = refundedSoFar(order, currency);
+    // A return is refunded for the units support has not refunded already; support's own request must fit as asked.
+    if (request.rmaId !== undefined) lines = unitsLeftToRefund(totals, lines, before);
+    if (lines.length === 0) throw refuse('already-refunded', 'every returned unit was refunded already');
     try {
-      const computed = refundForLines(totals, request.lines!, request.refundReason, refundedSoFar(order, currency));
+      const computed = refundForLines(totals, lines, request.refundReason, before);
       amount = computed.total;
       shipping = computed.shipping;
     } catch (error) {
@@ -67,7 +72,7 @@ export function planRefund(order: TrackedOrder, request: RefundRequest): { amoun
     throw refuse('refund-exceeds-refundable', `asked ${amount.amount} ${currency}; ${left.amount} ${currency} is refundable (captured less refunded less refunds in flight)`);
   }
   if (amount.amount === 0) throw refuse('refund-invalid', 'the refund comes to nothing');
-  return { amount, shipping };
+  return { amount, shipping, lines };
 }
 
 /** The refund a return already asked for: a return gets one refund, however often it asks. */
@@ -77,14 +82,14 @@ export function refundOfReturn(order: TrackedOrder, request: RefundRequest): Ref
 
 /** The handler's first, synchronous step: the refund holds its amount before the next request is judged. */
 export function reserveRefund(order: TrackedOrder, request: RefundRequest): RefundSummary {
-  const { amount, shipping } = planRefund(order, request);
+  const { amount, shipping, lines } = planRefund(order, request);
   const refundId = uuid4();
   const summary: RefundSummary = {
     refundId,
     workflowId: refundWorkflowId(refundId),
     amount,
     shipping,
-    lines: request.lines ?? [],
+    lines,
     reason: request.refundReason,
     requestedBy: request.actor.id,
     stage: 'requested',

@@ -1,4 +1,4 @@
-import { allHandlersFinished, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { isFinal } from '../../domain/order-state';
 import type { CarryOut, Inbox } from './inbox';
 import type { OrderInput, ProcessOrderWorkflow } from './order.messages';
@@ -6,6 +6,9 @@ import { closeAfterReturnWindow, DEFAULT_RETURN_WINDOW } from './close-after-ret
 import { captureBeforeExpiry } from './capture-before-expiry';
 import { capturesInFlight } from './captures';
 import type { TrackedOrder } from './tracked-order';
+
+/** Delivered and not ended: a run that continued as new while refunded (in part) still closes when its window ends. */
+const awaitsClose = (order: TrackedOrder): boolean => order.view.deliveredAt !== undefined && !isFinal(order.status);
 
 // Well under Temporal's 10,000-event warning; a waiting order rarely gets near it.
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
@@ -19,7 +22,9 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
  * bound) the order continues as new, carrying its state, once no request is mid-way.
  */
 export async function awaitFulfillment(order: TrackedOrder, inbox: Inbox, carryOut: CarryOut, input: OrderInput): Promise<void> {
-  if (order.status === 'delivered') closeAfterReturnWindow(order, inbox, input.returnWindow ?? DEFAULT_RETURN_WINDOW);
+  if (order.status === 'delivered' || (awaitsClose(order) && patched('close-refunded-order-when-continued'))) {
+    closeAfterReturnWindow(order, inbox, input.returnWindow ?? DEFAULT_RETURN_WINDOW);
+  }
   captureBeforeExpiry(order, inbox);
   const ended = () => isFinal(order.status);
   // A capture's outcome comes back to this run only: it does not continue as new while one runs.

@@ -1,8 +1,10 @@
 // One order's whole life on the running dev stack, through the public HTTP API only, as the people
 // would: a customer checks out by card, the warehouse packs and hands over, the carrier moves the
-// parcel to delivered, the return window ends and the order closes. Prints each step as it
-// happens and a Temporal Web UI link for every workflow the order started or caused.
-//   npm run -s demo -- [--sku MSH-00001-GRY-M] [--quantity 1] [--step-seconds 4] [--close-within 120] [--deadline 300]
+// parcel to delivered, the return window ends and the order closes. With --return N the customer
+// sends N units back once delivered: the warehouse receives them and the order refunds them before
+// it closes. Prints each step as it happens and a Temporal Web UI link for every workflow the
+// order started or caused.
+//   npm run -s demo -- [--sku MSH-00001-GRY-M] [--quantity 1] [--return 0] [--step-seconds 4] [--close-within 120] [--deadline 300]
 // Fast on a dev stack started as: ORDER_RETURN_WINDOW='30 seconds' scripts/dev.sh
 // (the carrier's tracking clock is run at the demo's pace through the carrier sandbox's control API).
 import { randomBytes } from 'node:crypto';
@@ -17,6 +19,8 @@ const { values: args } = parseArgs({
   options: {
     sku: { type: 'string', default: 'MSH-00001-GRY-M' },
     quantity: { type: 'string', default: '1' },
+    // Units the customer returns once the order is delivered (0: none).
+    return: { type: 'string', default: '0' },
     // The carrier's clock at demo pace: a parcel that has not moved for this long moves one step.
     'step-seconds': { type: 'string', default: '4' },
     // How long to wait after delivery for the return window to end and the order to close.
@@ -166,6 +170,7 @@ async function main(): Promise<void> {
     if (order.status === 'delivered' && deliveredSeenAt === undefined) {
       deliveredSeenAt = Date.now();
       say(`  delivered at ${order.deliveredAt}: the return window runs; the order closes when it ends`);
+      if (Number(args.return) > 0) await returnUnits(order, customer, warehouses);
     }
     if (['closed', 'cancelled', 'rejected'].includes(order.status)) break;
     if (deliveredSeenAt !== undefined && Date.now() - deliveredSeenAt > CLOSE_WITHIN_MS) {
@@ -182,6 +187,38 @@ async function main(): Promise<void> {
   const captured = (order.captures ?? []).filter((c) => c.status === 'captured').reduce((sum, c) => sum + c.amount.amount, 0);
   say(`done: order ${order.status}, ${order.shipments?.length ?? 0} parcel(s) ${order.shipments?.map((p) => p.stage).join(', ')}, captured ${money({ amount: captured, currency: order.totals?.total.currency ?? '' })} of ${money(order.totals?.total)} in ${order.captures?.length ?? 0} capture(s)`);
   printLinks();
+}
+
+/** The customer returns --return units; support approves if the rules did not; the warehouse receives them; the order refunds them. */
+async function returnUnits(order: OrderView, customer: string, warehouses: Map<string, string>): Promise<void> {
+  const { orderId } = order;
+  const units = Number(args.return);
+  say(`customer returns ${units} x ${args.sku} (changed their mind): POST /orders/${orderId}/returns`);
+  const asked = await ok<{ rmaId: string; requested: { amount: number } }>('POST', `/orders/${orderId}/returns`, customer, { lines: [{ sku: args.sku, quantity: units }], reasonCode: 'changed-mind' });
+  link(`return-${asked.rmaId}`, 'return workflow');
+  type Rma = { rmaId: string; status: string; approval: string | null; labelUrl: string | null; trackingNumber: string | null };
+  const rma = () => ok<{ returns: Rma[] }>('GET', `/orders/${orderId}`, customer).then((v) => v.returns.find((r) => r.rmaId === asked.rmaId)!);
+  // The API's rule (RETURN_AUTO_APPROVE_BELOW): a return worth this much or more waits for support.
+  if (asked.requested.amount >= config.returns.autoApproveBelow) {
+    const tokens = { secret: config.auth.jwtSecret, issuer: config.auth.issuer };
+    const support = `Bearer ${await signToken(tokens, { subject: 'demo-support', role: 'support' })}`;
+    await ok('POST', `/support/returns/${asked.rmaId}/approve`, support, { reason: 'demo: approved by support' });
+    say(`  above the automatic approval limit: support approves it (POST /support/returns/${asked.rmaId}/approve)`);
+  }
+  const current = await until('the return label', rma, (r) => r.status === 'label_sent');
+  say(`  return ${asked.rmaId} ${current.approval ?? ''} approved, label ${current.labelUrl} (tracking ${current.trackingNumber}), emailed to the customer`);
+  const code = order.shipments![0]!.warehouseCode;
+  const received = await ok<{ refundAmount: number; refund?: { status: string; refundId?: string; refusal?: string } }>(
+    'POST',
+    `/warehouse/${code}/returns/${asked.rmaId}/receipt`,
+    warehouses.get(code),
+    { lines: [{ sku: args.sku, units: Array.from({ length: units }, () => 'restockable') }] },
+  );
+  say(`warehouse ${code} receives the return, ${units} unit(s) restockable: back on the shelf; the order is asked for the refund: ${received.refund?.status ?? '-'} ${received.refund?.refusal ?? ''}`);
+  if (received.refund?.refundId) {
+    say(`  refund ${received.refund.refundId}: ${money({ amount: received.refundAmount, currency: order.totals?.total.currency ?? '' })} (price and tax share), through the order`);
+    link(`refund-${received.refund.refundId}`, 'refund workflow');
+  }
 }
 
 function reportCapture(capture: CaptureSummary, seen: Map<string, string>): void {

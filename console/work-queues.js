@@ -43,6 +43,13 @@ export const workQueues = [
     item: (r) => ({ key: r.rmaId, orderId: r.orderId, text: `RMA ${r.rmaId} · ${money(r.requested)} · ${words(r.reasonCode)} · asked ${when(r.createdAt)}` }),
   },
   {
+    id: 'returns-not-refunded',
+    title: 'Returns received, refund refused',
+    source: '/support/queues',
+    pick: (answer) => answer.returnsNotRefunded,
+    item: (r) => ({ key: r.rmaId, orderId: r.orderId, text: `RMA ${r.rmaId} · ${words(r.reasonCode)} · received ${when(r.receivedAt)} · ${r.refusal}` }),
+  },
+  {
     id: 'failed-notifications',
     title: 'Emails that failed',
     source: '/support/notifications?status=failed&pageSize=50',

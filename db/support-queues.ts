@@ -93,3 +93,24 @@ export const findReturnsToDecide = (db: Kysely<Database>, limit: number): Promis
     requested: { amount: row.requested_amount, currency: row.currency },
     createdAt: iso(row.created_at),
   }));
+
+export interface UnrefundedReturnRow {
+  rmaId: string;
+  orderId: string;
+  reasonCode: string;
+  refusal: string;
+  receivedAt: string | null;
+}
+
+/**
+ * Received returns whose refund the order refused (its typed reason on the row), oldest first: the
+ * goods are back and the customer has not been paid, so support decides what to do.
+ */
+export const findReturnsNotRefunded = (db: Kysely<Database>, limit: number): Promise<SupportQueue<UnrefundedReturnRow>> =>
+  oldestFirst(db.selectFrom('returns').where('refund_status', '=', 'refund_refused'), ['id', 'order_id', 'reason_code', 'refund_refusal', 'received_at'], limit, (row) => ({
+    rmaId: row.id,
+    orderId: row.order_id,
+    reasonCode: row.reason_code,
+    refusal: row.refund_refusal ?? '',
+    receivedAt: row.received_at ? iso(row.received_at) : null,
+  }));

@@ -3,7 +3,7 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { findOrdersOnHold, findRefundsWithStatus, findReturnsToDecide } from '../../db/support-queues';
+import { findOrdersOnHold, findRefundsWithStatus, findReturnsNotRefunded, findReturnsToDecide } from '../../db/support-queues';
 
 /*
  * The work waiting for support, one list per queue with its count. Orders on hold are read from
@@ -11,7 +11,8 @@ import { findOrdersOnHold, findRefundsWithStatus, findReturnsToDecide } from '..
  * by the order workflows themselves as the ParcelAlerts search attribute, so Temporal visibility
  * lists them, as the orders_stuck metric counts them. Refunds awaiting approval and failed refunds
  * are read from the refunds table, which the refund workflows keep in step with their stage; returns
- * waiting for support's decision from the returns table (status requested).
+ * waiting for support's decision, and received returns whose refund the order refused, from the
+ * returns table.
  */
 
 const QUEUE_SIZE = 50;
@@ -69,19 +70,32 @@ export const supportQueues = z.object({
       }),
     ),
   }).describe("Returns (RMAs) waiting for support's approval or denial, oldest first"),
+  returnsNotRefunded: z.object({
+    count: z.number().int(),
+    items: z.array(
+      z.object({
+        rmaId: z.string(),
+        orderId: z.string(),
+        reasonCode: z.string(),
+        refusal: z.string().describe("The order's typed reason for refusing the return's refund"),
+        receivedAt: z.string().nullable(),
+      }),
+    ),
+  }).describe('Received returns whose refund the order refused (goods back, customer not paid), oldest first'),
 });
 export type SupportQueues = z.infer<typeof supportQueues>;
 
 export async function loadSupportQueues(db: Kysely<Database>, temporal: TemporalClient): Promise<SupportQueues> {
-  const [onHold, problemCount, problemItems, refundsAwaitingApproval, failedRefunds, returnsToDecide] = await Promise.all([
+  const [onHold, problemCount, problemItems, refundsAwaitingApproval, failedRefunds, returnsToDecide, returnsNotRefunded] = await Promise.all([
     findOrdersOnHold(db, QUEUE_SIZE),
     temporal.workflow.count(parcelProblemQuery),
     listParcelProblems(temporal),
     findRefundsWithStatus(db, 'awaiting_approval', QUEUE_SIZE),
     findRefundsWithStatus(db, 'failed', QUEUE_SIZE),
     findReturnsToDecide(db, QUEUE_SIZE),
+    findReturnsNotRefunded(db, QUEUE_SIZE),
   ]);
-  return { onHold, parcelProblems: { count: problemCount.count, items: problemItems }, refundsAwaitingApproval, failedRefunds, returnsToDecide };
+  return { onHold, parcelProblems: { count: problemCount.count, items: problemItems }, refundsAwaitingApproval, failedRefunds, returnsToDecide, returnsNotRefunded };
 }
 
 async function listParcelProblems(temporal: TemporalClient): Promise<SupportQueues['parcelProblems']['items']> {

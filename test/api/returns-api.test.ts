@@ -106,6 +106,13 @@ describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () 
     assert.deepEqual(told, [{ recipient: 'waiting@example.com', template: 'back-in-stock' }]);
     const subscription = await s.db.selectFrom('back_in_stock_subscriptions').select(['status', 'notified_by_receipt']).where('id', '=', waiting.id).executeTakeFirstOrThrow();
     assert.deepEqual(subscription, { status: 'notified', notified_by_receipt: `return-${rmaId}` });
+
+    // Goods back, customer not paid: support finds the return in its queue, with the order's reason.
+    const queues = await request(s.t.app).get('/support/queues').set('Authorization', await s.t.bearer('support', 'agent-queue'));
+    assert.equal(queues.status, 200, JSON.stringify(queues.body));
+    const unpaid = queues.body.returnsNotRefunded.items.find((r: { rmaId: string }) => r.rmaId === rmaId);
+    assert.deepEqual({ ...unpaid, receivedAt: typeof unpaid?.receivedAt }, { rmaId, orderId: order.orderId, reasonCode: 'damaged', refusal: "order-not-running: the order's workflow has ended", receivedAt: 'string' });
+    assert.ok(queues.body.returnsNotRefunded.count >= 1);
   });
 
   it('as a customer, returns two of three delivered items, gets the label by email, and sees the return and its refund on the order once received', async () => {

@@ -121,7 +121,7 @@ export async function recordRefundSucceeded(db: Kysely<Database>, refundId: stri
     await appendLedgerEntry(trx, { paymentId: refund.payment_id, orderId: refund.order_id, kind: 'refunded', amount: refund.amount, currency: refund.currency, providerReference, idempotencyKey: keys.refunded });
     await trx.updateTable('refunds').set({ status: 'succeeded', external_id: providerReference, completed_at: new Date() }).where('id', '=', refundId).execute();
     await movePaymentStatus(trx, refund.payment_id);
-    await queueOrderNotification(trx, refund.order_id, { template: 'refund-issued', about: refundId, payload: { refundId, amount: refund.amount, currency: refund.currency } });
+    await queueOrderNotification(trx, refund.order_id, { template: 'refund-issued', about: refundId, payload: { refundId, amount: { amount: refund.amount, currency: refund.currency } } });
   });
 }
 
@@ -154,7 +154,7 @@ export async function recordRefundFailed(
     await trx.updateTable('refunds').set({ status, failure_reason: reason, completed_at: new Date() }).where('id', '=', refundId).execute();
     await movePaymentStatus(trx, refund.payment_id);
     if (status === 'failed') {
-      await queueOrderNotification(trx, refund.order_id, { template: 'refund-failed', about: refundId, payload: { refundId, amount: refund.amount, currency: refund.currency, reason } });
+      await queueOrderNotification(trx, refund.order_id, { template: 'refund-failed', about: refundId, payload: { refundId, amount: { amount: refund.amount, currency: refund.currency }, reason } });
     }
   });
 }

@@ -40,14 +40,15 @@ describe('the return workflow return-<rmaId> (carrier sandbox, real workers, Pos
       handle.executeUpdate(receiveReturnUpdate, { args: [receipt] }),
     ]);
     assert.deepEqual(outcomes[0], outcomes[1]);
-    assert.equal(outcomes[0].refundAmount, 3000);
-    assert.deepEqual(await handle.result(), { status: 'received', rmaId, restockable: 2, damaged: 1, refundAmount: 3000 });
+    // The order's rows were written without its run: the refund it is asked for is refused, and the return says why.
+    assert.deepEqual([outcomes[0].refundAmount, outcomes[0].refund], [0, { status: 'refund_refused', reason: "order-not-running: the order's workflow has ended", amount: 0 }]);
+    assert.deepEqual(await handle.result(), { status: 'received', rmaId, restockable: 2, damaged: 1, refundAmount: 0 });
 
     assert.equal(await onHand(order.sku), before + 2);
     const movements = await s.db.selectFrom('inventory_movements').select(['reason', 'quantity_delta']).where('reference_id', '=', rmaId).orderBy('reason').execute();
     assert.deepEqual(movements, [{ reason: 'return', quantity_delta: 3 }, { reason: 'write_off', quantity_delta: -1 }]);
     const after = await findReturn(s.db, rmaId);
-    assert.deepEqual([after?.status, after?.refund_status, after?.refund_amount], ['received', 'refund_pending', 3000]);
+    assert.deepEqual([after?.status, after?.refund_status, after?.refund_amount], ['received', 'refund_refused', 0]);
     assert.deepEqual(await findInventoryDrift(s.db, { skus: [order.sku] }), []);
     assert.deepEqual((await findReturnDrift(s.db)).filter((d) => d.rma_id === rmaId), []);
     const described = await handle.describe();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { emailPayloads } from '../../activities/notifications/email-payloads';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -256,7 +257,11 @@ describe('refunds (order and refund workflows, API, Stripe sandbox and its webho
     assert.deepEqual(refunded.map((l) => [l.amount, l.provider_reference]), [[1234, `manual:refund-${asked.body.refundId as string}/create`]]);
     const payment = await paymentOf(orderId);
     assert.deepEqual([payment.refunded_amount, payment.refunding_amount, payment.status], [1234, 0, 'partially_refunded']);
-    const issued = await s.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).where('template', '=', 'refund-issued').execute();
+    const issued = await s.db.selectFrom('notifications').select(['template', 'payload']).where('order_id', '=', orderId).where('template', '=', 'refund-issued').execute();
     assert.equal(issued.length, 1);
+    // The email sender takes the payload as its template reads it: the refunded amount as money.
+    const payload = emailPayloads['refund-issued'].safeParse(issued[0]!.payload);
+    assert.ok(payload.success, JSON.stringify(issued[0]!.payload));
+    assert.deepEqual(payload.data.amount, { amount: 1234, currency: 'USD' });
   });
 });

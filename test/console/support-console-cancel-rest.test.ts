@@ -1,53 +1,29 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { redisReady } from '../support/cart-fixtures';
+import { screenshotForPeople, startConsoleBrowser, WAIT, type ConsoleBrowser } from '../support/console-browser';
 import { eventually } from '../support/eventually';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { partiallyShippedOrder } from '../support/partially-shipped-order';
 
-const SCREENSHOT_DIR = process.env.CONSOLE_SCREENSHOT_DIR;
-const WAIT = { timeout: 30_000 };
-
 describe('support console cancel the rest in a real browser (Chromium, real API, workers, Temporal, both sandboxes, PostgreSQL)', function () {
   this.timeout(180_000);
   let s: ParcelStack;
-  let server: Server;
-  let base: string;
-  let browser: Browser;
-  const cspViolations: string[] = [];
+  let browser: ConsoleBrowser;
 
   before(async () => {
     s = await startParcelStack();
     await redisReady(s.t.deps.redis);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    server = s.t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await startConsoleBrowser(s.t);
   });
   after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await browser?.stop();
     await s?.stop();
   });
 
-  async function signedIn(subject: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Support or admin token').fill((await s.t.bearer('support', subject)).replace(/^Bearer /, ''));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${subject} (support)`).waitFor(WAIT);
-    return page;
-  }
-
   it('the last parcel is handed over while support is cancelling the rest: the order refuses, and the dialog says why in words (nothing-left-to-cancel)', async () => {
     const { orderId, view, second, warehouseApi } = await partiallyShippedOrder(s);
-    const alice = await signedIn('alice');
-    await alice.goto(`${base}/console#/orders/${orderId}`);
+    const alice = await browser.signedIn('alice');
+    await alice.goto(`${browser.base}/console#/orders/${orderId}`);
     await alice.getByRole('heading', { name: `Order ${orderId}` }).waitFor(WAIT);
     await alice.locator('[data-order-status="partially_shipped"]').waitFor(WAIT);
     // With a first parcel gone, cancelling the rest is what the page offers first.
@@ -67,7 +43,7 @@ describe('support console cancel the rest in a real browser (Chromium, real API,
       (await refusal.textContent())!,
       /Every parcel of the order is with the carrier or ended; nothing is left to cancel.*nothing is left that cancelling the rest could stop\. Refund instead\..*Reason code: nothing-left-to-cancel \(HTTP 409\)/s,
     );
-    if (SCREENSHOT_DIR) await dialog.screenshot({ path: `${SCREENSHOT_DIR}/console-cancel-rest-refused.png` });
+    await screenshotForPeople(dialog, 'console-cancel-rest-refused');
     await alice.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', ...WAIT });
     assert.equal(await alice.evaluate('document.activeElement?.dataset.action'), 'cancel-rest');
@@ -78,6 +54,6 @@ describe('support console cancel the rest in a real browser (Chromium, real API,
     assert.equal(parcels.length, 2);
     assert.ok(parcels.every((p) => p.status !== 'cancelled'), JSON.stringify(parcels));
     assert.ok((await view()).shipments!.every((p) => p.stage !== 'cancelled'));
-    assert.deepEqual(cspViolations, [], 'the console runs under its policy');
+    assert.deepEqual(browser.cspViolations, [], 'the console runs under its policy');
   });
 });

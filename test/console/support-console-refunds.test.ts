@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { redisReady } from '../support/cart-fixtures';
 import { capturedOrder } from '../support/captured-order';
+import { screenshotForPeople, startConsoleBrowser, WAIT, type ConsoleBrowser } from '../support/console-browser';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-stack';
-
-const SCREENSHOT_DIR = process.env.CONSOLE_SCREENSHOT_DIR;
-const WAIT = { timeout: 30_000 };
 
 describe('support console refunds in a real browser (Chromium, real API, workers, Temporal, Stripe sandbox, PostgreSQL)', function () {
   this.timeout(180_000);
   let s: ParcelStack;
   /** The console's API, with refunds above 100 minor units waiting for an admin. */
   let t: TestApp;
-  let server: Server;
-  let base: string;
-  let browser: Browser;
-  const cspViolations: string[] = [];
+  let browser: ConsoleBrowser;
 
   before(async () => {
     s = await startParcelStack();
@@ -29,37 +21,21 @@ describe('support console refunds in a real browser (Chromium, real API, workers
     await giveTestWarehouseAnAddress(s.db);
     const config = testConfig();
     t = createTestApp({ config: { ...config, orders: { ...config.orders, refundApproval: { threshold: 100, deadline: '1 hour' } } } });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await startConsoleBrowser(t);
   });
   after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await browser?.stop();
     await t?.close();
     await s?.stop();
   });
-
-  async function signedIn(role: 'support' | 'admin', subject: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Support or admin token').fill((await t.bearer(role, subject)).replace(/^Bearer /, ''));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${subject} (${role})`).waitFor(WAIT);
-    return page;
-  }
 
   const awaitingCount = async () =>
     (await request(t.app).get('/support/queues').set('Authorization', await t.bearer('support', 'alice'))).body.refundsAwaitingApproval.count as number;
 
   it('support refunds an amount above the threshold, it waits in the queue, support may not approve it, an admin approves it and it is refunded; an admin refunding lines may not approve their own', async () => {
     const { orderId } = await capturedOrder(s);
-    const alice = await signedIn('support', 'alice');
-    await alice.goto(`${base}/console#/orders/${orderId}`);
+    const alice = await browser.signedIn('alice', 'support');
+    await alice.goto(`${browser.base}/console#/orders/${orderId}`);
     await alice.getByRole('heading', { name: `Order ${orderId}` }).waitFor(WAIT);
 
     // An amount the currency cannot hold is refused in words before anything is asked.
@@ -85,7 +61,7 @@ describe('support console refunds in a real browser (Chromium, real API, workers
     const approve = row.getByRole('button', { name: 'Approve refund of $1.23' });
     assert.equal(await approve.isDisabled(), true);
     assert.match((await row.textContent())!, /Only an admin may approve a refund above the approval threshold\./);
-    if (SCREENSHOT_DIR) await alice.screenshot({ path: `${SCREENSHOT_DIR}/console-refund-awaiting.png`, fullPage: true });
+    await screenshotForPeople(alice, 'console-refund-awaiting', { fullPage: true });
 
     // The queue of refunds awaiting approval lists it, with the API's count.
     await alice.getByRole('link', { name: '← Work waiting and search' }).click();
@@ -98,8 +74,8 @@ describe('support console refunds in a real browser (Chromium, real API, workers
     await queue.locator('.count').filter({ hasText: new RegExp(`^${waiting}$`) }).waitFor(WAIT);
 
     // An admin who did not ask for it approves it from the order page.
-    const root = await signedIn('admin', 'root');
-    await root.goto(`${base}/console#/orders/${orderId}`);
+    const root = await browser.signedIn('root', 'admin');
+    await root.goto(`${browser.base}/console#/orders/${orderId}`);
     const rootRow = root.locator(`tr[data-refund-id="${refundId}"]`);
     await rootRow.getByRole('button', { name: 'Approve refund of $1.23' }).click();
     const approval = root.getByRole('dialog', { name: 'Approve refund' });
@@ -140,9 +116,9 @@ describe('support console refunds in a real browser (Chromium, real API, workers
     await refusal.waitFor(WAIT);
     assert.equal(await refusal.getAttribute('role'), 'alert');
     assert.match((await refusal.textContent())!, /Four eyes: the agent who asked for a refund may not approve it\. Ask another admin\..*Reason code: self-approval \(HTTP 409\)/s);
-    if (SCREENSHOT_DIR) await root.screenshot({ path: `${SCREENSHOT_DIR}/console-refund-self-approval.png` });
+    await screenshotForPeople(root, 'console-refund-self-approval');
     assert.equal(await root.locator(`tr[data-refund-id="${own.id}"][data-refund-stage="awaiting_approval"]`).count(), 1, 'the refusal changed nothing');
-    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(browser.cspViolations, []);
     await Promise.all([alice.close(), root.close()]);
   });
 });

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { findReturn } from '../../db/returns';
 import { redisReady } from '../support/cart-fixtures';
+import { startConsoleBrowser, WAIT, type ConsoleBrowser } from '../support/console-browser';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
@@ -12,37 +10,20 @@ import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { returnPolicy, startReturn, type DeliveredOrder } from '../support/return-fixtures';
 import { testStack } from '../support/test-stack';
 
-const WAIT = { timeout: 30_000 };
-
 describe('support console returns in a real browser (Chromium, real API, workers, Temporal, carrier sandbox, PostgreSQL)', function () {
   this.timeout(180_000);
   let s: ParcelStack;
-  let server: Server;
-  let base: string;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
 
   before(async () => {
     s = await startParcelStack();
     await redisReady(s.t.deps.redis);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    server = s.t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await startConsoleBrowser(s.t);
   });
   after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await browser?.stop();
     await s?.stop();
   });
-
-  async function signedIn(subject: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Support or admin token').fill((await s.t.bearer('support', subject)).replace(/^Bearer /, ''));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${subject} (support)`).waitFor(WAIT);
-    return page;
-  }
 
   /** A real card order (its workflow answers the order page), delivered, with a return above the auto-approve amount waiting for support. */
   async function deliveredOrderWithWaitingReturn(): Promise<{ orderId: string; rmaId: string }> {
@@ -69,7 +50,7 @@ describe('support console returns in a real browser (Chromium, real API, workers
 
   it('a return above the auto-approve amount waits in the queue; support approves it with a reason from the order page and the queue count drops', async () => {
     const { orderId, rmaId } = await deliveredOrderWithWaitingReturn();
-    const alice = await signedIn('alice');
+    const alice = await browser.signedIn('alice');
     const queue = alice.locator('[data-queue="rmas-to-decide"]');
     const entry = queue.locator(`[data-item="${rmaId}"]`);
     await entry.waitFor(WAIT);
@@ -89,14 +70,14 @@ describe('support console returns in a real browser (Chromium, real API, workers
     const decided = await eventually(() => findReturn(s.db, rmaId), (r) => r?.status !== 'requested', { what: 'the return decided' });
     assert.deepEqual([decided?.approval, decided?.decided_by, decided?.decision_reason], ['support', 'alice', 'photos show the damage']);
 
-    await alice.goto(`${base}/console#/`);
+    await alice.goto(`${browser.base}/console#/`);
     await queue.locator('.count', { hasText: new RegExp(`^${before - 1}$`) }).waitFor(WAIT);
     assert.equal(await entry.count(), 0);
   });
 
   it('support denies a return waiting for a decision with a reason from the order page: its status changes there and it leaves the queue', async () => {
     const { orderId, rmaId } = await deliveredOrderWithWaitingReturn();
-    const bob = await signedIn('bob');
+    const bob = await browser.signedIn('bob');
     const queue = bob.locator('[data-queue="rmas-to-decide"]');
     const entry = queue.locator(`[data-item="${rmaId}"]`);
     await entry.waitFor(WAIT);

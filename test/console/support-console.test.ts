@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { createSmtpTransport } from '../../activities/notifications/mail-transport';
 import { sendDueEmails } from '../../activities/notifications/send-due-emails';
 import { sendPendingEmailsWorkflowType, type SendPendingEmailsWorkflow } from '../../workflows/notifications/send-pending-emails.messages';
 import { taskQueues } from '../../workflows/shared/task-queues';
 import { redisReady } from '../support/cart-fixtures';
+import { screenshotForPeople, startConsoleBrowser, WAIT, type ConsoleBrowser } from '../support/console-browser';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { uniqueId } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
@@ -18,50 +16,23 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';
 import { runTestWorkers, type RunningTestWorkers } from '../support/test-workers';
 
-/** Where the screenshots for people go: beside the tools, never into the repository. */
-const SCREENSHOT_DIR = process.env.CONSOLE_SCREENSHOT_DIR;
-const WAIT = { timeout: 30_000 };
-
 describe('support console in a real browser (Chromium, real API, workers, Temporal, PostgreSQL, Elasticsearch)', function () {
   this.timeout(180_000);
   let t: TestApp;
   let workers: RunningTestWorkers;
-  let server: Server;
-  let base: string;
-  let browser: Browser;
-  const requestedUrls: string[] = [];
-  const cspViolations: string[] = [];
+  let browser: ConsoleBrowser;
   const recipients: string[] = [];
 
   before(async () => {
     t = createTestApp();
     await redisReady(t.deps.redis);
-    [workers, browser] = await Promise.all([runTestWorkers(), chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' })]);
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    [workers, browser] = await Promise.all([runTestWorkers(), startConsoleBrowser(t)]);
   });
   after(async () => {
     await deleteMessages((await Promise.all(recipients.map(messagesTo))).flat().map((m) => m.ID));
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await browser?.stop();
     await Promise.all([workers?.stop(), t?.close()]);
   });
-
-  async function newPage(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.on('request', (r) => requestedUrls.push(r.url()));
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return page;
-  }
-
-  async function signIn(page: Page, bearer: string): Promise<void> {
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Support or admin token').fill(bearer.replace(/^Bearer /, ''));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
 
   /** A first order from a disposable inbox: 35 risk points, held for review (its emails are deleted from Mailpit after the suite). */
   async function placeHeldOrder(): Promise<{ orderId: string; email: string }> {
@@ -75,8 +46,8 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
   }
 
   it('refuses a customer token with a clear message', async () => {
-    const page = await newPage();
-    await signIn(page, await t.bearer('customer', 'shopper-7'));
+    const page = await browser.newPage();
+    await browser.signIn(page, await t.bearer('customer', 'shopper-7'));
     const alert = page.getByRole('alert');
     await alert.waitFor(WAIT);
     assert.equal(await alert.textContent(), 'This is a customer token. The support console admits support and admin tokens only.');
@@ -87,9 +58,9 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
 
   it('support signs in, finds a held order, approves it and sees the timeline move; a refused action shows its reason in words', async () => {
     const { orderId, email } = await placeHeldOrder();
-    const page = await newPage();
+    const page = await browser.newPage();
     const alice = await t.bearer('support', 'alice');
-    await signIn(page, alice);
+    await browser.signIn(page, alice);
     await page.getByText('Signed in as alice (support)').waitFor(WAIT);
 
     // The queue of held orders lists it, with its count.
@@ -103,7 +74,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     await page.getByRole('button', { name: 'Search' }).click();
     const found = page.getByRole('row').getByRole('link', { name: orderId });
     await found.waitFor(WAIT);
-    if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-work-waiting.png`, fullPage: true });
+    await screenshotForPeople(page, 'console-work-waiting', { fullPage: true });
     await found.click();
 
     await page.locator('[data-order-status="on_hold"]').waitFor(WAIT);
@@ -111,7 +82,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     const orderLink = page.getByRole('link', { name: `order-${orderId}` });
     assert.equal(await orderLink.getAttribute('href'), `${t.deps.config.temporal.uiUrl}/namespaces/${t.deps.config.temporal.namespace}/workflows/order-${orderId}`);
     assert.equal(await page.getByRole('heading', { name: `Order ${orderId}` }).evaluate((h) => h === h.ownerDocument.activeElement), true, 'focus moves to the order');
-    if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-held-order.png`, fullPage: true });
+    await screenshotForPeople(page, 'console-held-order', { fullPage: true });
 
     // Approve, with a reason typed in the dialog.
     await page.locator('[data-action="approve-risk"]').click();
@@ -144,7 +115,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     await refusal.waitFor(WAIT);
     assert.equal(await refusal.getAttribute('role'), 'alert');
     assert.match((await refusal.textContent())!, /Only an order held for risk review can be approved or rejected/);
-    if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-refused-action.png` });
+    await screenshotForPeople(page, 'console-refused-action');
     // Keyboard: Escape closes the dialog and focus goes back to the button that opened it.
     await page.keyboard.press('Escape');
     await again.waitFor({ state: 'detached', ...WAIT });
@@ -158,8 +129,8 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     assert.equal(await page.locator('.timeline li[data-event="approveRisk"]').count(), 1);
 
     const signature = alice.split('.')[2]!;
-    assert.ok(requestedUrls.length > 0 && requestedUrls.every((url) => !url.includes(signature)), 'no token in any URL');
-    assert.deepEqual(cspViolations, [], 'the console runs under its policy');
+    assert.ok(browser.requestedUrls.length > 0 && browser.requestedUrls.every((url) => !url.includes(signature)), 'no token in any URL');
+    assert.deepEqual(browser.cspViolations, [], 'the console runs under its policy');
     await page.close();
   });
 
@@ -200,16 +171,14 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     const notificationId = queued!.id;
     await sendWhileSmtpIsDown();
 
-    const page = await newPage();
-    await signIn(page, await t.bearer('support', 'carol'));
-    await page.getByText('Signed in as carol (support)').waitFor(WAIT);
+    const page = await browser.signedIn('carol');
 
     // The order page lists the order's email as failed, with its attempts and the SMTP error.
-    await page.goto(`${base}/console#/orders/${orderId}`);
+    await page.goto(`${browser.base}/console#/orders/${orderId}`);
     const row = page.locator(`tr[data-notification-id="${notificationId}"]`);
     await row.and(page.locator('[data-notification-status="failed"]')).waitFor(WAIT);
     assert.match((await row.textContent())!, /order on hold.*to .*failed.*1.*(ECONNREFUSED|connect)/is);
-    if (SCREENSHOT_DIR) await row.screenshot({ path: `${SCREENSHOT_DIR}/console-order-emails.png` });
+    await screenshotForPeople(row, 'console-order-emails');
 
     // Another agent sends it again first: this one's request is refused, and the dialog says why.
     await row.getByRole('button', { name: /Send again/ }).click();
@@ -236,7 +205,7 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     assert.match((await item.textContent())!, new RegExp(`order on hold to ${email.replace(/[.+]/g, '\\$&')} · 1 attempt · .*(ECONNREFUSED|connect)`, 'i'));
     const failedTotal = (await request(t.app).get('/support/notifications').query({ status: 'failed' }).set('Authorization', bob)).body.total as number;
     await queue.locator('.count').filter({ hasText: new RegExp(`^${failedTotal}$`) }).waitFor(WAIT);
-    if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/console-failed-emails.png`, fullPage: true });
+    await screenshotForPeople(page, 'console-failed-emails', { fullPage: true });
 
     // Sent again from the queue, with a reason: it leaves the queue and the count goes down.
     await item.getByRole('button', { name: /Send again/ }).click();
@@ -254,19 +223,19 @@ describe('support console in a real browser (Chromium, real API, workers, Tempor
     assert.ok(sent.sent >= 1, JSON.stringify(sent));
     const messages = await eventually(() => messagesTo(email), (m) => m.length > 0, { what: 'the email in Mailpit' });
     assert.deepEqual(messages.map((m) => [m.To.map((a) => a.Address), m.MessageID.replace(/@.*/, '')]), [[[email], `notification-${notificationId}`]]);
-    await page.goto(`${base}/console#/orders/${orderId}`);
+    await page.goto(`${browser.base}/console#/orders/${orderId}`);
     await row.and(page.locator('[data-notification-status="sent"]')).waitFor(WAIT);
     assert.match((await row.textContent())!, /sent .*1/s);
-    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(browser.cspViolations, []);
     await page.close();
   });
 
   it('keeps /docs working under the app-wide policy', async () => {
-    const page = await newPage();
-    await page.goto(`${base}/docs`);
+    const page = await browser.newPage();
+    await page.goto(`${browser.base}/docs`);
     await page.locator('.swagger-ui .info .title').filter({ hasText: 'Order fulfillment API' }).waitFor(WAIT);
     await page.locator('.opblock-tag', { hasText: 'Support' }).first().waitFor(WAIT);
-    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(browser.cspViolations, []);
     await page.close();
   });
 });

@@ -11,7 +11,7 @@ import { createOrder, createStockedSku, uniqueId, type StockedSku } from '../sup
 import { holdLock, type HeldLock } from '../support/hold-lock';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig, testStack } from '../support/test-stack';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { workerProcesses } from '../support/worker-process';
 import { within } from '../support/within';
 
 interface Checkout {
@@ -78,7 +78,7 @@ const pauses: StepPause[] = [
 describe('checkout when the worker process is killed mid-step: reservation, order creation, status change (workers/main.ts, SIGKILL)', function () {
   this.timeout(240_000);
   let t: TestApp;
-  const processes: WorkerProcess[] = [];
+  const workers = workerProcesses({ stripeApiBase: () => testConfig().stripe.apiBase ?? 'http://127.0.0.1:1' });
 
   before(async () => {
     t = createTestApp();
@@ -86,18 +86,9 @@ describe('checkout when the worker process is killed mid-step: reservation, orde
   });
   after(async function () {
     this.timeout(60_000);
-    await Promise.all(processes.map((p) => p.stop()));
+    await workers.stopAll();
     await t.close();
   });
-
-  /** The worker serving the queues now: the one the previous test restarted, or a new one. */
-  async function runningWorker(): Promise<WorkerProcess> {
-    const last = processes[processes.length - 1];
-    if (last?.running()) return last;
-    const started = await startWorkerProcess({ stripeApiBase: testConfig().stripe.apiBase ?? 'http://127.0.0.1:1' });
-    processes.push(started);
-    return started;
-  }
 
   const stockOf = (sku: string) => t.deps.db.selectFrom('inventory').select(['on_hand', 'reserved']).where('sku', '=', sku).executeTakeFirstOrThrow();
 
@@ -110,7 +101,8 @@ describe('checkout when the worker process is killed mid-step: reservation, orde
       const key = uniqueId('key');
       const checkout = { shopper, orderId: orderIdFor(shopper.subject, key), skus: [first.sku, second] };
 
-      const worker = await runningWorker();
+      // The worker serving the queues now: the one the previous test restarted, or a new one.
+      const worker = await workers.running();
       const pause = await step.pause(checkout, t.deps.db);
       // then() sends the request now; it waits for the answer through the crash and the retry.
       const answer = postCheckout(t, shopper, checkoutBody(shopper, first.cartId), key).then((res) => res);
@@ -121,7 +113,7 @@ describe('checkout when the worker process is killed mid-step: reservation, orde
 
       await worker.kill();
       await lock.release();
-      await runningWorker();
+      await workers.running();
       const res = await within(answer, 120_000, 'checkout did not answer after the worker restarted');
 
       assert.equal(res.status, 201, JSON.stringify(res.body));

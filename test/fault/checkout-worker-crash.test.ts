@@ -9,15 +9,15 @@ import { uniqueId } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
 import { paymentIntentIds, stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testConfig, testStack } from '../support/test-stack';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { testStack } from '../support/test-stack';
+import { workerProcesses } from '../support/worker-process';
 import { within } from '../support/within';
 
 // No in-process workers here: the worker processes started below are the only ones serving the task queues.
 describe('checkout when the worker process is killed mid-authorization (workers/main.ts, SIGKILL)', () => {
   const sandbox = stripeSandbox();
   let t: TestApp;
-  const processes: WorkerProcess[] = [];
+  const workers = workerProcesses();
 
   before(async () => {
     t = createTestApp();
@@ -25,7 +25,7 @@ describe('checkout when the worker process is killed mid-authorization (workers/
   });
   after(async function () {
     this.timeout(60_000);
-    await Promise.all(processes.map((p) => p.stop()));
+    await workers.stopAll();
     await t.close();
   });
 
@@ -40,10 +40,8 @@ describe('checkout when the worker process is killed mid-authorization (workers/
     // Stripe is slow with the first create; the worker dies meanwhile, so it never learns that Stripe authorized.
     await sandbox.fault({ method: 'POST', path: '/v1/payment_intents', idempotencyKeyPrefix: authorizeKey, effect: 'delay', delayMs: 3_000 });
     const providerRequests = () => sandbox.requests({ idempotencyKeyPrefix: `${orderWorkflowId(orderId)}/` });
-    const stripeApiBase = testConfig().stripe.apiBase!;
 
-    const first = await startWorkerProcess({ stripeApiBase });
-    processes.push(first);
+    const first = await workers.start();
     const body = checkoutBody(shopper, cartId, { paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } });
     // then() sends the request now; it waits for the answer through the crash and the retry.
     const answer = postCheckout(t, shopper, body, key).then((res) => res);
@@ -58,7 +56,7 @@ describe('checkout when the worker process is killed mid-authorization (workers/
     assert.deepEqual(await stockOf(sku.sku), { on_hand: 5, reserved: 2 });
     assert.deepEqual(await paymentsOf(orderId), [{ status: 'pending', external_id: null, authorized_amount: 0 }]);
 
-    processes.push(await startWorkerProcess({ stripeApiBase }));
+    await workers.start();
     const res = await within(answer, 120_000, 'checkout did not answer after the worker restarted');
 
     assert.equal(res.status, 201, JSON.stringify(res.body));

@@ -3,14 +3,13 @@ import request from 'supertest';
 import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { redisReady } from '../support/cart-fixtures';
-import { CARRIER_TEST_KEY, CARRIER_TEST_WEBHOOK_SECRET, startCarrierSandbox, type RunningCarrierSandbox } from '../support/carrier-sandbox';
+import { startCarrierSandbox, type RunningCarrierSandbox } from '../support/carrier-sandbox';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testConfig } from '../support/test-stack';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { workerProcesses } from '../support/worker-process';
 
 const PACKED = { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } };
 
@@ -25,7 +24,8 @@ describe('fulfillment when the worker process is killed mid-label and mid-captur
   const stripe = stripeSandbox();
   let carrier: RunningCarrierSandbox;
   let t: TestApp;
-  const processes: WorkerProcess[] = [];
+  /** The real worker, buying labels from this suite's carrier sandbox and paying through the Stripe sandbox. */
+  const workers = workerProcesses({ carrier: () => carrier });
 
   before(async () => {
     carrier = await startCarrierSandbox();
@@ -34,20 +34,10 @@ describe('fulfillment when the worker process is killed mid-label and mid-captur
   });
   after(async function () {
     this.timeout(60_000);
-    await Promise.all(processes.map((p) => p.stop()));
+    await workers.stopAll();
     await t.close();
     await carrier.stop();
   });
-
-  /** The real worker, buying labels from this suite's carrier sandbox and paying through the Stripe sandbox. */
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = await startWorkerProcess({
-      stripeApiBase: testConfig().stripe.apiBase!,
-      env: { CARRIER_API_BASE: carrier.url, EASYPOST_API_KEY: CARRIER_TEST_KEY, CARRIER_WEBHOOK_SECRET: CARRIER_TEST_WEBHOOK_SECRET },
-    });
-    processes.push(worker);
-    return worker;
-  }
 
   /** A card order of one line, confirmed, with its one parcel started. */
   async function confirmedOrder() {
@@ -88,7 +78,7 @@ describe('fulfillment when the worker process is killed mid-label and mid-captur
 
   it('SIGKILL while the carrier sells the label: a new worker finishes the purchase, and the parcel has exactly one label', async function () {
     this.timeout(300_000);
-    await startWorker();
+    await workers.start();
     const order = await confirmedOrder();
     const reference = carrierReferenceFor(order.shipmentId);
     // The carrier is slow to answer the purchase (it has sold the label by then); the worker dies meanwhile.
@@ -99,13 +89,13 @@ describe('fulfillment when the worker process is killed mid-label and mid-captur
     const [bought] = await eventually(
       async () => (await carrier.requests({ reference })).filter(isBuy),
       (buys) => buys[0]?.status === 200,
-      { timeoutMs: 60_000, what: `the label bought at the carrier; worker output:\n${processes.at(-1)!.output().slice(-3000)}` },
+      { timeoutMs: 60_000, what: `the label bought at the carrier; worker output:\n${workers.last().output().slice(-3000)}` },
     );
-    await processes.at(-1)!.kill();
+    await workers.killLast();
     assert.equal(await carrier.labels(reference), 1, 'the carrier sold the label the worker never heard of');
     assert.equal((await shipmentRow(order.shipmentId)).tracking_number, null, 'cut off before the label was recorded');
 
-    await startWorker();
+    await workers.start();
     const row = await eventually(() => shipmentRow(order.shipmentId), (r) => r.status === 'label_purchased', { timeoutMs: 120_000, what: 'the label recorded after the restart' });
     assert.equal(await carrier.labels(reference), 1, 'exactly one label for the parcel');
     assert.equal(row.tracking_number, (bought!.response as { tracking_code: string }).tracking_code, 'the label the dead worker bought is the one recorded');
@@ -121,7 +111,7 @@ describe('fulfillment when the worker process is killed mid-label and mid-captur
 
   it('SIGKILL while Stripe takes the capture: a new worker retries under the same key, and the money is taken once', async function () {
     this.timeout(300_000);
-    if (!processes.some((p) => p.running())) await startWorker();
+    await workers.running();
     const order = await confirmedOrder();
     const packed = await order.pack();
     assert.equal(packed.body.stage, 'label_purchased', JSON.stringify(packed.body));
@@ -131,13 +121,13 @@ describe('fulfillment when the worker process is killed mid-label and mid-captur
     await stripe.fault({ method: 'POST', path: '/v1/payment_intents/*', idempotencyKeyPrefix: keyPrefix, effect: 'delay', delayMs: 5_000 });
     const captureRequests = () => stripe.requests({ idempotencyKeyPrefix: keyPrefix });
     const handed = order.handOver();
-    await eventually(captureRequests, (sent) => sent.length === 1, { timeoutMs: 60_000, what: `the capture reaching Stripe; worker output:\n${processes.at(-1)!.output().slice(-3000)}` });
-    await Promise.all(processes.filter((p) => p.running()).map((p) => p.kill()));
+    await eventually(captureRequests, (sent) => sent.length === 1, { timeoutMs: 60_000, what: `the capture reaching Stripe; worker output:\n${workers.last().output().slice(-3000)}` });
+    await workers.killRunning();
     const [cutOff] = await eventually(captureRequests, (sent) => sent[0]?.status !== undefined, { what: 'Stripe finishing the cut-off capture' });
     assert.equal(cutOff!.status, 200, JSON.stringify(cutOff!.response));
     assert.deepEqual(await ledgerOf(order.orderId).then((rows) => rows.map((r) => r.kind)), ['authorized'], 'the worker died before it recorded the capture');
 
-    await startWorker();
+    await workers.start();
     const ledger = await eventually(() => ledgerOf(order.orderId), (rows) => rows.some((r) => r.kind === 'captured'), { timeoutMs: 120_000, what: 'the capture recorded after the restart' });
     assert.equal((await handed).status, 200);
 

@@ -3,14 +3,14 @@ import request from 'supertest';
 import type Stripe from 'stripe';
 import { createStripe } from '../../platform/create-stripe';
 import { redisReady } from '../support/cart-fixtures';
-import { CARRIER_TEST_KEY, CARRIER_TEST_WEBHOOK_SECRET, startCarrierSandbox, type RunningCarrierSandbox } from '../support/carrier-sandbox';
+import { startCarrierSandbox, type RunningCarrierSandbox } from '../support/carrier-sandbox';
 import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-stack';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { workerProcesses } from '../support/worker-process';
 
 const PACKED = { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } };
 
@@ -24,7 +24,7 @@ describe('a refund when the worker process is killed mid-call to Stripe (workers
   const stripe = stripeSandbox();
   let carrier: RunningCarrierSandbox;
   let t: TestApp;
-  const processes: WorkerProcess[] = [];
+  const workers = workerProcesses({ carrier: () => carrier });
 
   before(async () => {
     carrier = await startCarrierSandbox();
@@ -34,25 +34,16 @@ describe('a refund when the worker process is killed mid-call to Stripe (workers
   after(async function () {
     this.timeout(60_000);
     await stripe.clearFaults();
-    await Promise.all(processes.map((p) => p.stop()));
+    await workers.stopAll();
     await t.close();
     await carrier.stop();
   });
-
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = await startWorkerProcess({
-      stripeApiBase: testConfig().stripe.apiBase!,
-      env: { CARRIER_API_BASE: carrier.url, EASYPOST_API_KEY: CARRIER_TEST_KEY, CARRIER_WEBHOOK_SECRET: CARRIER_TEST_WEBHOOK_SECRET },
-    });
-    processes.push(worker);
-    return worker;
-  }
 
   const ledgerOf = (orderId: string) => t.deps.db.selectFrom('payment_ledger').select(['kind', 'amount', 'idempotency_key', 'provider_reference']).where('order_id', '=', orderId).orderBy('id').execute();
 
   it('SIGKILL while Stripe takes the refund: one refund request key at Stripe, one refund, recorded once', async function () {
     this.timeout(300_000);
-    await startWorker();
+    await workers.start();
     const shopper = await newShopper(t);
     const { cartId } = await cartWith(t, shopper, { onHand: 5, quantity: 2, price: 2500 });
     await giveTestWarehouseAnAddress(t.deps.db);
@@ -76,13 +67,13 @@ describe('a refund when the worker process is killed mid-call to Stripe (workers
     assert.equal(asked.status, 200, JSON.stringify(asked.body));
     const key = `refund-${asked.body.refundId as string}/create`;
     const refundRequests = () => stripe.requests({ method: 'POST', path: '/v1/refunds', idempotencyKeyPrefix: `refund-${asked.body.refundId as string}/` });
-    await eventually(refundRequests, (sent) => sent.length === 1, { timeoutMs: 60_000, what: `the refund reaching Stripe; worker output:\n${processes.at(-1)!.output().slice(-3000)}` });
-    await Promise.all(processes.filter((p) => p.running()).map((p) => p.kill()));
+    await eventually(refundRequests, (sent) => sent.length === 1, { timeoutMs: 60_000, what: `the refund reaching Stripe; worker output:\n${workers.last().output().slice(-3000)}` });
+    await workers.killRunning();
     const [cutOff] = await eventually(refundRequests, (sent) => sent[0]?.status !== undefined, { what: 'Stripe finishing the cut-off refund' });
     assert.equal(cutOff!.status, 200, JSON.stringify(cutOff!.response));
     assert.ok(!(await ledgerOf(orderId)).some((r) => r.kind === 'refunded'), 'the worker died before it recorded the refund');
 
-    await startWorker();
+    await workers.start();
     const ledger = await eventually(() => ledgerOf(orderId), (rows) => rows.some((r) => r.kind === 'refunded'), { timeoutMs: 120_000, what: 'the refund recorded after the restart' });
     const sent = await refundRequests();
     assert.ok(sent.length >= 2, 'the new worker asked again');

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { findReturn, findReturnDrift } from '../../db/returns';
 import { receiveReturnUpdate, returnViewQuery } from '../../workflows/returns/process-return.messages';
-import { CARRIER_TEST_KEY, CARRIER_TEST_WEBHOOK_SECRET, startCarrierSandbox, type RunningCarrierSandbox } from '../support/carrier-sandbox';
+import { startCarrierSandbox, type RunningCarrierSandbox } from '../support/carrier-sandbox';
 import { TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
 import { holdLock } from '../support/hold-lock';
 import { deliveredOrder, startReturn } from '../support/return-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { testConfig, testStack } from '../support/test-stack';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { testStack } from '../support/test-stack';
+import { workerProcesses } from '../support/worker-process';
 
 /**
  * A return's receipt when the worker process dies in the middle of the restock (workers/main.ts,
@@ -20,7 +20,7 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 describe('a return receipt when the worker process is killed mid-restock (workers/main.ts, SIGKILL)', () => {
   let carrier: RunningCarrierSandbox;
   let t: TestApp;
-  const processes: WorkerProcess[] = [];
+  const workers = workerProcesses({ carrier: () => carrier });
 
   before(async () => {
     carrier = await startCarrierSandbox();
@@ -28,24 +28,15 @@ describe('a return receipt when the worker process is killed mid-restock (worker
   });
   after(async function () {
     this.timeout(60_000);
-    await Promise.all(processes.map((p) => p.stop()));
+    await workers.stopAll();
     await t.close();
     await carrier.stop();
   });
 
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = await startWorkerProcess({
-      stripeApiBase: testConfig().stripe.apiBase!,
-      env: { CARRIER_API_BASE: carrier.url, EASYPOST_API_KEY: CARRIER_TEST_KEY, CARRIER_WEBHOOK_SECRET: CARRIER_TEST_WEBHOOK_SECRET },
-    });
-    processes.push(worker);
-    return worker;
-  }
-
   it('restocks the restockable units exactly once, however the receipt is posted and whenever the worker dies', async function () {
     this.timeout(300_000);
     const db = t.deps.db;
-    await startWorker();
+    await workers.start();
     const order = await deliveredOrder(db, { quantity: 3 });
     const { rmaId, handle } = await startReturn(db, testStack().temporal.client, order, { quantity: 3 });
     await eventually(() => handle.query(returnViewQuery), (view) => view.status === 'label_sent', { timeoutMs: 60_000, what: 'the label sent' });
@@ -58,12 +49,12 @@ describe('a return receipt when the worker process is killed mid-restock (worker
     const first = handle.executeUpdate(receiveReturnUpdate, { args: [receipt] });
     const waiting = await lock.blocking();
     assert.ok(waiting.some((query) => /insert into "inventory"/i.test(query)), JSON.stringify(waiting));
-    await processes.at(-1)!.kill();
+    await workers.killLast();
     await lock.release();
     assert.equal(await onHand(), before, 'nothing committed by the dead worker');
     assert.equal((await findReturn(db, rmaId))?.status, 'label_sent');
 
-    await startWorker();
+    await workers.start();
     const again = handle.executeUpdate(receiveReturnUpdate, { args: [receipt] });
     const [one, two] = await Promise.all([first, again]);
     assert.deepEqual(one, two);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { CARRIER_TEST_KEY, CARRIER_TEST_WEBHOOK_SECRET, type RunningCarrierSandbox } from './carrier-sandbox';
 import { freePort, testConfig, testStack } from './test-stack';
 
 export interface WorkerProcess {
@@ -34,6 +35,62 @@ export async function startWorkerProcess({ stripeApiBase, readyTimeoutMs = 120_0
   // Its own metrics port: a second worker (the one that takes over from a killed one, or another run's) must not collide.
   const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` };
   return startAppProcess('workers/main.ts', /"msg":"workers running"/, { ...metrics, ...env, STRIPE_API_BASE: stripeApiBase }, readyTimeoutMs);
+}
+
+export interface WorkerProcessesOptions {
+  /** The suite's own carrier sandbox (started in its `before`), for the workers to buy labels from. */
+  carrier?: () => RunningCarrierSandbox;
+  /** Where the workers' Stripe client sends requests; the test stack's Stripe sandbox unless said. */
+  stripeApiBase?: () => string;
+}
+
+/** The worker processes of a fault spec: the only ones serving the task queues, killed and replaced as its scenario says. */
+export interface WorkerProcesses {
+  /** Starts another worker process (workers/main.ts) and resolves once it polls. */
+  start(): Promise<WorkerProcess>;
+  /** The worker started last when it still runs (a previous test's replacement), or a new one. */
+  running(): Promise<WorkerProcess>;
+  /** The worker started last: whose output a failure message shows. */
+  last(): WorkerProcess;
+  /** SIGKILLs the worker started last. */
+  killLast(): Promise<void>;
+  /** SIGKILLs every worker still running. */
+  killRunning(): Promise<void>;
+  /** Stops every worker started (for the spec's `after`). */
+  stopAll(): Promise<void>;
+}
+
+export function workerProcesses({ carrier, stripeApiBase = () => testConfig().stripe.apiBase! }: WorkerProcessesOptions = {}): WorkerProcesses {
+  const processes: WorkerProcess[] = [];
+  const last = () => {
+    const worker = processes.at(-1);
+    if (!worker) throw new Error('no worker process started yet');
+    return worker;
+  };
+  const start = async () => {
+    const sandbox = carrier?.();
+    const worker = await startWorkerProcess({
+      stripeApiBase: stripeApiBase(),
+      ...(sandbox && { env: { CARRIER_API_BASE: sandbox.url, EASYPOST_API_KEY: CARRIER_TEST_KEY, CARRIER_WEBHOOK_SECRET: CARRIER_TEST_WEBHOOK_SECRET } }),
+    });
+    processes.push(worker);
+    return worker;
+  };
+  return {
+    start,
+    running: async () => {
+      const worker = processes.at(-1);
+      return worker?.running() ? worker : start();
+    },
+    last,
+    killLast: () => last().kill(),
+    killRunning: async () => {
+      await Promise.all(processes.filter((p) => p.running()).map((p) => p.kill()));
+    },
+    stopAll: async () => {
+      await Promise.all(processes.map((p) => p.stop()));
+    },
+  };
 }
 
 /** The real API entry point (api/main.ts) in a process of its own, listening on `port`. */

@@ -6,10 +6,10 @@ import { addToCart, redisReady, stockInWarehouse } from '../support/cart-fixture
 import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
 import { createStockedSku, TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
+import { SECOND_WAREHOUSE } from '../support/partially-shipped-order';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { startTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping';
 
-const SECOND_WAREHOUSE = 'TEST-DB-2';
 /** The Stripe sandbox holds a card authorization 7 days; the order acts a day before. Six days and an hour pass unshipped. */
 const UNSHIPPED_FOR = '145 hours';
 

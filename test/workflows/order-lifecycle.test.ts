@@ -3,18 +3,17 @@ import request from 'supertest';
 import { carrierReferenceFor } from '../../activities/shipping/shipping-activities';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
 import { orderStatusQuery, orderWorkflowId, type OrderView } from '../../workflows/order/order.messages';
-import { addToCart, redisReady, stockInWarehouse } from '../support/cart-fixtures';
-import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
-import { createStockedSku, TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
+import { redisReady } from '../support/cart-fixtures';
+import { cartWith, newShopper, startCheckout } from '../support/checkout-fixtures';
+import { TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
 import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
+import { SECOND_WAREHOUSE, splitCardOrder } from '../support/partially-shipped-order';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { testStack } from '../support/test-stack';
 import { workerCounters } from '../support/worker-metrics';
 import { ParcelAlerts } from '../../workflows/shared/search-attributes';
-
-const SECOND_WAREHOUSE = 'TEST-DB-2';
 
 /** The worker's business counters, summed over their labels, from its Prometheus endpoint. */
 async function businessCounters(): Promise<{ labels: number; captures: number; carrierFailures: number }> {
@@ -41,33 +40,10 @@ describe('an order from checkout to closed (order and parcel workflows, both san
 
   it('splits into two parcels, captures each share (the last one final) for exactly the total, is delivered, and closes', async () => {
     const counted = await businessCounters();
-    const shopper = await newShopper(s.t);
-    const { cartId, sku } = await cartWith(s.t, shopper, { onHand: 5, quantity: 1, price: 2500 });
-    // A second SKU stocked only in another warehouse: the allocation must split.
-    const other = await createStockedSku(s.db, 0, 1800);
-    await stockInWarehouse(s.db, other.sku, SECOND_WAREHOUSE, 5);
-    assert.equal((await addToCart(s.t.app, cartId, other.sku, 2, shopper.bearer)).status, 200);
-    // Both warehouses ship from an address the carrier can rate.
-    await s.db
-      .updateTable('warehouses')
-      .set({ address: { name: 'Test warehouse', line1: '100 Warehouse Way', city: 'San Francisco', region: 'CA', postal_code: '94105', country: 'US' } })
-      .where('code', 'in', [TEST_WAREHOUSE_CODE, SECOND_WAREHOUSE])
-      .execute();
-
-    const answer = await startCheckout(shopper, cartId, {
-      request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }),
-      returnWindow: '2 seconds',
-      parcelDeadlines: { trackingPollAfter: '2 seconds' },
-    });
-    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
-    const total = answer.status === 'confirmed' ? answer.totals.total.amount : 0;
-    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(answer.orderId));
-    const view = () => order.query(orderStatusQuery);
-    const shipments = (await eventually(view, (v) => (v.shipments?.length ?? 0) === 2, { what: 'two shipments started' })).shipments!;
+    // Two SKUs, each stocked in one warehouse only: the allocation must split.
+    const { orderId, total, order, view, first, second, skus, warehouseApi } = await splitCardOrder(s, { returnWindow: '2 seconds', parcelDeadlines: { trackingPollAfter: '2 seconds' } });
+    const shipments = [first, second];
     assert.deepEqual(shipments.map((p) => p.warehouseCode).sort(), [SECOND_WAREHOUSE, TEST_WAREHOUSE_CODE].sort());
-
-    const warehouseApi = async (code: string, path: string) =>
-      request(s.t.app).post(`/warehouse/${code}/shipments/${path}`).set('Authorization', await s.t.warehouseBearer(code)).send(path.endsWith('/pack') ? { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } } : undefined);
 
     for (const [i, parcel] of shipments.entries()) {
       const packed = await warehouseApi(parcel.warehouseCode, `${parcel.shipmentId}/pack`);
@@ -92,9 +68,9 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     assert.deepEqual([final.payment!.status, final.payment!.captured?.amount], ['captured', total]);
     const intent = await stripe.paymentIntent(final.payment!.externalId!);
     assert.deepEqual([intent.status, intent.amount_received, intent.amount_capturable], ['succeeded', total, 0]);
-    const ledger = await s.db.selectFrom('payment_ledger').select(['kind', 'amount']).where('order_id', '=', answer.orderId).orderBy('id').execute();
+    const ledger = await s.db.selectFrom('payment_ledger').select(['kind', 'amount']).where('order_id', '=', orderId).orderBy('id').execute();
     assert.deepEqual(ledger.map((l) => l.kind), ['authorized', 'captured', 'captured']);
-    const payment = await s.db.selectFrom('payments').select(['authorized_amount', 'captured_amount']).where('order_id', '=', answer.orderId).executeTakeFirstOrThrow();
+    const payment = await s.db.selectFrom('payments').select(['authorized_amount', 'captured_amount']).where('order_id', '=', orderId).executeTakeFirstOrThrow();
     assert.deepEqual(payment, { authorized_amount: total, captured_amount: total });
 
     // One label per parcel; the stock left both warehouses; the customer was told at each step.
@@ -103,20 +79,20 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     const now = await businessCounters();
     assert.deepEqual([now.labels - counted.labels, now.captures - counted.captures, now.carrierFailures - counted.carrierFailures], [2, 2, 0]);
     // Each parcel keeps its share of the shipping the customer paid beside its label's cost: the margin.
-    const rows = await s.db.selectFrom('shipments').select(['charged_amount', 'cost_amount']).where('order_id', '=', answer.orderId).execute();
-    const paid = await s.db.selectFrom('orders').select('shipping_amount').where('id', '=', answer.orderId).executeTakeFirstOrThrow();
+    const rows = await s.db.selectFrom('shipments').select(['charged_amount', 'cost_amount']).where('order_id', '=', orderId).execute();
+    const paid = await s.db.selectFrom('orders').select('shipping_amount').where('id', '=', orderId).executeTakeFirstOrThrow();
     assert.equal(rows.reduce((sum, r) => sum + r.charged_amount!, 0), paid.shipping_amount);
     assert.ok(rows.every((r) => r.cost_amount !== null && r.cost_amount > 0));
     // The shipped email links each parcel to the carrier's own tracking page for its label.
-    const shipped = await s.db.selectFrom('notifications').select('payload').where('order_id', '=', answer.orderId).where('template', '=', 'order-shipped').executeTakeFirstOrThrow();
-    const pages = await s.db.selectFrom('shipments').select(['tracking_number', 'tracking_url']).where('order_id', '=', answer.orderId).execute();
+    const shipped = await s.db.selectFrom('notifications').select('payload').where('order_id', '=', orderId).where('template', '=', 'order-shipped').executeTakeFirstOrThrow();
+    const pages = await s.db.selectFrom('shipments').select(['tracking_number', 'tracking_url']).where('order_id', '=', orderId).execute();
     const linked = (shipped.payload as { parcels: Array<{ trackingNumber: string; trackingUrl: string }> }).parcels.map((p) => [p.trackingNumber, p.trackingUrl]);
     assert.deepEqual(linked.sort(), pages.map((p) => [p.tracking_number, p.tracking_url]).sort());
     assert.ok(pages.every((p) => p.tracking_url?.endsWith(`/track/${p.tracking_number}`)), JSON.stringify(pages));
-    assert.deepEqual(await findInventoryDrift(s.db, { skus: [sku.sku, other.sku] }), []);
-    const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', answer.orderId).execute();
+    assert.deepEqual(await findInventoryDrift(s.db, { skus }), []);
+    const mails = await s.db.selectFrom('notifications').select('template').where('order_id', '=', orderId).execute();
     assert.deepEqual(mails.map((m) => m.template).sort(), ['order-confirmed', 'order-delivered', 'order-partially-shipped', 'order-shipped']);
-    const row = await s.db.selectFrom('orders').select('status').where('id', '=', answer.orderId).executeTakeFirstOrThrow();
+    const row = await s.db.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow();
     assert.equal(row.status, 'closed');
   });
 

@@ -11,7 +11,7 @@ import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { testStack } from '../support/test-stack';
-import { ParcelAlerts } from '../../workflows/shared/search-attributes';
+import { OrderId, ParcelAlerts } from '../../workflows/shared/search-attributes';
 
 const SECOND_WAREHOUSE = 'TEST-DB-2';
 
@@ -96,6 +96,14 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     assert.deepEqual([final.payment!.status, final.payment!.captured?.amount], ['captured', total]);
     const intent = await stripe.paymentIntent(final.payment!.externalId!);
     assert.deepEqual([intent.status, intent.amount_received, intent.amount_capturable], ['succeeded', total, 0]);
+    // Each capture run was found by its order from its start: the order set OrderId, so the run upserted nothing.
+    for (const capture of captures) {
+      const run = testStack().temporal.client.workflow.getHandle(capture.workflowId);
+      assert.equal((await run.describe()).typedSearchAttributes.get(OrderId), answer.orderId);
+      const started = (await run.fetchHistory()).events!.find((e) => e.workflowExecutionStartedEventAttributes)!;
+      assert.ok(started.workflowExecutionStartedEventAttributes!.searchAttributes?.indexedFields?.OrderId, 'OrderId set at the start');
+      assert.equal((await run.fetchHistory()).events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length, 0);
+    }
     const ledger = await s.db.selectFrom('payment_ledger').select(['kind', 'amount']).where('order_id', '=', answer.orderId).orderBy('id').execute();
     assert.deepEqual(ledger.map((l) => l.kind), ['authorized', 'captured', 'captured']);
     const payment = await s.db.selectFrom('payments').select(['authorized_amount', 'captured_amount']).where('order_id', '=', answer.orderId).executeTakeFirstOrThrow();

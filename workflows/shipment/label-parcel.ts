@@ -3,7 +3,7 @@ import type { ParcelToShip } from '../../activities/shipping/shipping-activities
 import type { Address } from '../../domain/checkout';
 import { Carrier, TrackingNumber } from '../shared/search-attributes';
 import { failureType } from './parcel-failure';
-import { carrierSteps } from './parcel-steps';
+import { carrierSteps, FEWER_ROUND_TRIPS } from './parcel-steps';
 import { takeNewAddress } from './readdress-parcel';
 import { reportToOrder } from './report-to-order';
 import type { ShipParcelInput } from './ship-parcel.messages';
@@ -80,7 +80,7 @@ async function buyLabel(parcel: TrackedParcel, input: ShipParcelInput, request: 
     { key: TrackingNumber, value: label.trackingCode },
   ];
   // With the stage it moves to, in one upsert (before the patch: an upsert of its own).
-  if (patched('label-attributes-with-stage')) parcel.learn(labelled);
+  if (patched(FEWER_ROUND_TRIPS)) parcel.learn(labelled);
   else upsertSearchAttributes(labelled);
   const detail = `${label.carrier} ${label.service} ${label.trackingCode}, ${label.cost.amount} ${label.cost.currency}`;
   if (!parcel.relabelling) return parcel.moveTo('label_purchased', detail);

@@ -178,15 +178,19 @@ const rowStatusRank: Record<ShipmentStatus, number> = { pending: 0, label_purcha
 
 /** The row follows the parcel's tracking forward only, as the workflow does: a late write never moves it back. */
 export async function recordTrackingStatus(db: Db, id: string, trackingStatus: string): Promise<void> {
+  await moveForward(db, id, trackingStatus)?.execute();
+}
+
+/** The update that moves the row forward to a tracking status; none for a status the row does not follow. */
+function moveForward(db: Db, id: string, trackingStatus: string) {
   const status = rowStatusOf[trackingStatus];
-  if (!status) return;
+  if (!status) return undefined;
   const behind = (Object.keys(rowStatusRank) as ShipmentStatus[]).filter((s) => rowStatusRank[s] < rowStatusRank[status]);
-  await db
+  return db
     .updateTable('shipments')
     .set((eb) => ({ status, delivered_at: status === 'delivered' ? sql<Date>`now()` : eb.ref('delivered_at') }))
     .where('id', '=', id)
-    .where('status', 'in', behind)
-    .execute();
+    .where('status', 'in', behind);
 }
 
 export interface StoredShipmentEvent {
@@ -200,20 +204,12 @@ export interface StoredShipmentEvent {
 }
 
 /**
- * Each carrier event once, and the parcel's row moved forward by it in the same transaction: a
- * redelivery finds the first and is reported as a duplicate, and a late event never moves the
- * row back.
+ * Each carrier event once, and the parcel's row moved forward by it in the same statement (one
+ * round trip, atomic as a transaction): a redelivery finds the first and is reported as a
+ * duplicate, and a late event never moves the row back.
  */
-export async function recordShipmentEvent(db: Kysely<Database>, event: StoredShipmentEvent): Promise<{ duplicate: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    const stored = await storeShipmentEvent(trx, event);
-    if (!stored.duplicate) await recordTrackingStatus(trx, event.shipmentId, event.status);
-    return stored;
-  });
-}
-
-async function storeShipmentEvent(db: Db, event: StoredShipmentEvent): Promise<{ duplicate: boolean }> {
-  const inserted = await db
+export async function recordShipmentEvent(db: Db, event: StoredShipmentEvent): Promise<{ duplicate: boolean }> {
+  const stored = db
     .insertInto('shipment_events')
     .values({
       shipment_id: event.shipmentId,
@@ -225,8 +221,17 @@ async function storeShipmentEvent(db: Db, event: StoredShipmentEvent): Promise<{
       payload: event.payload,
     })
     .onConflict((oc) => oc.columns(['carrier', 'carrier_event_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+    .returning('id');
+  const moved = moveForward(db, event.shipmentId, event.status);
+  const inserted = moved
+    ? await db
+        .with('stored', () => stored)
+        // Only a new event moves the row: the update sees the insert's RETURNING, not its row.
+        .with('moved', () => moved.where(sql<boolean>`exists (select 1 from stored)`).returning('shipments.id'))
+        .selectFrom('stored')
+        .select('stored.id')
+        .executeTakeFirst()
+    : await stored.executeTakeFirst();
   return { duplicate: !inserted };
 }
 

@@ -156,14 +156,14 @@ export function createEasyPostCarrier(easypost: EasyPost): ShippingCarrier {
     },
 
     async handOver(carrierShipmentId) {
-      const shipment = await retrieve(carrierShipmentId);
-      if (!shipment) throw ApplicationFailure.nonRetryable(`EasyPost has no shipment ${carrierShipmentId}`, 'UnknownCarrierShipment');
-      if (shipment.scan_form) return;
       try {
         await easypost.ScanForm.create({ shipments: [{ id: carrierShipmentId }] });
       } catch (error) {
-        // An earlier attempt put it on a scan form and its answer never reached us.
-        if (failureOf(error)?.code === 'SCAN_FORM.CREATE.FAILURE' && (await retrieve(carrierShipmentId))?.scan_form) return;
+        // Only a failure needs the shipment looked at: an earlier attempt put it on a scan form and
+        // its answer never reached us, or the carrier does not know it.
+        const shipment = await retrieve(carrierShipmentId);
+        if (!shipment) throw ApplicationFailure.nonRetryable(`EasyPost has no shipment ${carrierShipmentId}`, 'UnknownCarrierShipment');
+        if (shipment.scan_form) return;
         refused(error);
       }
     },

@@ -32,19 +32,25 @@ export function createParcelClient(temporal: Client) {
     return found;
   }
 
+  /**
+   * The update goes first: the parcel's validator refuses another warehouse's actor before
+   * anything else, so the view is asked only to word a refusal (with the parcel's stage) or to
+   * tell a parcel that does not exist from one whose run has ended. A successful request costs
+   * the parcel no query.
+   */
   async function request<R>(shipmentId: string, warehouseCode: string, update: UpdateDefinition<ParcelView, [R]>, body: R): Promise<ParcelView> {
-    const current = await view(shipmentId, warehouseCode);
     try {
       return await handle(shipmentId).executeUpdate(update, { args: [body] });
     } catch (error) {
       const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-      if (cause instanceof ApplicationFailure && isParcelRefusalCode(cause.type)) {
-        if (cause.type === 'wrong-warehouse') throw new Problem('forbidden', cause.message);
-        throw new Problem(cause.type, cause.message, { shipmentId, stage: current.stage });
-      }
+      const refused = cause instanceof ApplicationFailure && isParcelRefusalCode(cause.type) ? { code: cause.type, message: cause.message } : undefined;
       // The run has ended (an update to a closed workflow is "not found"): its journey is over.
-      if (error instanceof WorkflowNotFoundError) throw new Problem('parcel-final', `the parcel is ${current.stage}`, { shipmentId, stage: current.stage });
-      throw error;
+      if (!refused && !(error instanceof WorkflowNotFoundError)) throw error;
+      // Another warehouse's parcel: a 404, as if it did not exist (as the view says of it).
+      if (refused?.code === 'wrong-warehouse') throw new Problem('not-found', `No shipment ${shipmentId} at ${warehouseCode}.`);
+      const current = await view(shipmentId, warehouseCode);
+      if (!refused) throw new Problem('parcel-final', `the parcel is ${current.stage}`, { shipmentId, stage: current.stage });
+      throw new Problem(refused.code, refused.message, { shipmentId, stage: current.stage });
     }
   }
 

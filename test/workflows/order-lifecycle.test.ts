@@ -13,7 +13,7 @@ import { SECOND_WAREHOUSE, splitCardOrder } from '../support/partially-shipped-o
 import { stripeSandbox } from '../support/stripe-sandbox';
 import { testStack } from '../support/test-stack';
 import { workerCounters } from '../support/worker-metrics';
-import { ParcelAlerts } from '../../workflows/shared/search-attributes';
+import { OrderId, ParcelAlerts } from '../../workflows/shared/search-attributes';
 
 /** The worker's business counters, summed over their labels, from its Prometheus endpoint. */
 async function businessCounters(): Promise<{ labels: number; captures: number; carrierFailures: number }> {
@@ -68,6 +68,14 @@ describe('an order from checkout to closed (order and parcel workflows, both san
     assert.deepEqual([final.payment!.status, final.payment!.captured?.amount], ['captured', total]);
     const intent = await stripe.paymentIntent(final.payment!.externalId!);
     assert.deepEqual([intent.status, intent.amount_received, intent.amount_capturable], ['succeeded', total, 0]);
+    // Each capture run was found by its order from its start: the order set OrderId, so the run upserted nothing.
+    for (const capture of captures) {
+      const run = testStack().temporal.client.workflow.getHandle(capture.workflowId);
+      assert.equal((await run.describe()).typedSearchAttributes.get(OrderId), orderId);
+      const started = (await run.fetchHistory()).events!.find((e) => e.workflowExecutionStartedEventAttributes)!;
+      assert.ok(started.workflowExecutionStartedEventAttributes!.searchAttributes?.indexedFields?.OrderId, 'OrderId set at the start');
+      assert.equal((await run.fetchHistory()).events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length, 0);
+    }
     const ledger = await s.db.selectFrom('payment_ledger').select(['kind', 'amount']).where('order_id', '=', orderId).orderBy('id').execute();
     assert.deepEqual(ledger.map((l) => l.kind), ['authorized', 'captured', 'captured']);
     const payment = await s.db.selectFrom('payments').select(['authorized_amount', 'captured_amount']).where('order_id', '=', orderId).executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@ import { owedByOrder, uncollected } from '../../domain/authorization-expiry';
 import { parcelShares } from '../../domain/capture-plan';
 import type { Money } from '../../domain/money';
 import { captureOrderPaymentWorkflowType, captureWorkflowId, type CaptureOrderPaymentWorkflow } from '../payment/capture-order-payment.messages';
-import { PaymentAlert } from '../shared/search-attributes';
+import { OrderId, PaymentAlert, type SearchAttributeUpdates } from '../shared/search-attributes';
 import { taskQueues } from '../shared/task-queues';
 import type { CaptureSummary } from './order.messages';
 import type { TrackedOrder } from './tracked-order';
@@ -30,6 +30,8 @@ export async function startCapture(order: TrackedOrder, { amount, finalCapture, 
     workflowId: capture.workflowId,
     taskQueue: taskQueues.orders,
     parentClosePolicy: ParentClosePolicy.ABANDON,
+    // Ops find it by its order from its first event on: set at the start, not upserted by the run.
+    typedSearchAttributes: [{ key: OrderId, value: order.id }] satisfies SearchAttributeUpdates,
     args: [{ orderId: order.id, paymentId: payment.paymentId!, amount, finalCapture }],
   });
   void child.result().then(

@@ -15,7 +15,10 @@ const payments = proxyActivities<CaptureActivities>({ taskQueue: taskQueues.paym
  */
 export async function captureOrderPayment(input: CaptureOrderPaymentInput): Promise<CaptureOutcome> {
   const { orderId, paymentId, amount, finalCapture } = input;
-  upsertSearchAttributes([{ key: OrderId, value: orderId }]);
+  // A starter that sets OrderId at the start (the order does) spares the run an upsert: an event
+  // and a visibility write. The start event decides, so a replay decides as the run did; a
+  // patch() here would itself cost the upsert (Temporal's TemporalChangeVersion).
+  if (workflowInfo().typedSearchAttributes.get(OrderId) !== orderId) upsertSearchAttributes([{ key: OrderId, value: orderId }]);
   try {
     const captured = await payments.capturePayment({ orderId, paymentId, amount, finalCapture, idempotencyKey: `${workflowInfo().workflowId}/capture` });
     return { status: 'captured', orderId, paymentId, captured: captured.captured, totalCaptured: captured.totalCaptured, finalCapture };

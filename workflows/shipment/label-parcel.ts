@@ -1,9 +1,9 @@
-import { CancellationScope, condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ParcelToShip } from '../../activities/shipping/shipping-activities';
 import type { Address } from '../../domain/checkout';
 import { Carrier, TrackingNumber } from '../shared/search-attributes';
 import { failureType } from './parcel-failure';
-import { carrierSteps } from './parcel-steps';
+import { carrierSteps, FEWER_ROUND_TRIPS } from './parcel-steps';
 import { takeNewAddress } from './readdress-parcel';
 import { reportToOrder } from './report-to-order';
 import type { ShipParcelInput } from './ship-parcel.messages';
@@ -75,10 +75,13 @@ async function buyLabel(parcel: TrackedParcel, input: ShipParcelInput, request: 
   const label = await CancellationScope.nonCancellable(() => carrierSteps.buyShippingLabel({ shipmentId: input.shipmentId, ...request }));
   parcel.label = { carrierShipmentId: label.carrierShipmentId, trackingCode: label.trackingCode };
   Object.assign(parcel.view, { carrier: label.carrier, service: label.service, trackingNumber: label.trackingCode, labelUrl: label.labelUrl, trackingUrl: label.trackingUrl });
-  upsertSearchAttributes([
+  const labelled = [
     { key: Carrier, value: label.carrier },
     { key: TrackingNumber, value: label.trackingCode },
-  ]);
+  ];
+  // With the stage it moves to, in one upsert (before the patch: an upsert of its own).
+  if (patched(FEWER_ROUND_TRIPS)) parcel.learn(labelled);
+  else upsertSearchAttributes(labelled);
   const detail = `${label.carrier} ${label.service} ${label.trackingCode}, ${label.cost.amount} ${label.cost.currency}`;
   if (!parcel.relabelling) return parcel.moveTo('label_purchased', detail);
   parcel.relabelling = false;

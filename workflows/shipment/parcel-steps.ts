@@ -17,5 +17,19 @@ export const carrierSteps = proxyLocalActivities<ShippingActivities>({ startToCl
 /** The stock leaving at handover: the parcel is already with the carrier, so this must happen. */
 export const stockSteps = proxyLocalActivities<InventoryActivities>({ startToCloseTimeout: '30 seconds', retry: untilDoneRetry });
 
-/** What nobody waits on (polls, stored events, voids, the row's own changes) goes through the shipping queue. */
+/**
+ * The patch behind which the parcel spares the server round trips (one patch: each patch a run
+ * meets costs it a `TemporalChangeVersion` upsert): the stored carrier events read in the task
+ * that starts tracking, and the label's search attributes upserted with its stage.
+ */
+export const FEWER_ROUND_TRIPS = 'fewer-parcel-round-trips';
+
+/**
+ * The carrier events stored before the parcel listened: one database read, run in the task that
+ * starts tracking rather than as a task queue round trip that costs the parcel a workflow task of
+ * its own (an activity on the shipping queue before FEWER_ROUND_TRIPS).
+ */
+export const parcelRecords = proxyLocalActivities<ShippingActivities>({ startToCloseTimeout: '30 seconds', retry: carrierRetry });
+
+/** What nobody waits on (polls, voids, the row's own changes) goes through the shipping queue. */
 export const shipping = proxyActivities<ShippingActivities>({ taskQueue: taskQueues.shipping, startToCloseTimeout: '30 seconds', retry: carrierRetry });

@@ -1,6 +1,6 @@
-import { condition, sleep } from '@temporalio/workflow';
+import { condition, patched, sleep } from '@temporalio/workflow';
 import { trackingStatuses, type TrackingStatus } from '../../domain/tracking';
-import { shipping } from './parcel-steps';
+import { FEWER_ROUND_TRIPS, parcelRecords, shipping } from './parcel-steps';
 import { reportToOrder } from './report-to-order';
 import type { ParcelOutcome } from './ship-parcel.messages';
 import type { TrackedParcel } from './tracked-parcel';
@@ -14,7 +14,8 @@ const isTrackingStatus = (status: string): status is TrackingStatus => (tracking
  * parcel's row is moved by whoever learns of an event: the webhook route, or the poll.
  */
 export async function trackUntilDone(parcel: TrackedParcel, shipmentId: string, pollAfterMs: number): Promise<ParcelOutcome['stage']> {
-  for (const event of await shipping.storedTrackingEvents({ shipmentId })) parcel.receiveTracking(event, 'stored');
+  const stored = patched(FEWER_ROUND_TRIPS) ? parcelRecords : shipping;
+  for (const event of await stored.storedTrackingEvents({ shipmentId })) parcel.receiveTracking(event, 'stored');
   while (!parcel.journeyEnded) {
     const quietUntil = parcel.lastHeardAt + pollAfterMs;
     if (Date.now() >= quietUntil) {

@@ -1,7 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Address } from '../../domain/checkout';
 import { applyTrackingEvent, isFinalTracking, untracked, type Tracking, type TrackingEvent } from '../../domain/tracking';
-import { ShipmentStatus } from '../shared/search-attributes';
+import { ShipmentStatus, type SearchAttributeUpdates } from '../shared/search-attributes';
 import type { AddressChange, HandOverRequest, PackRequest, ParcelStage, ParcelTracking, ParcelView, ShipParcelInput } from './ship-parcel.messages';
 
 /** The label the parcel holds now: what voiding it names. */
@@ -41,6 +41,8 @@ export class TrackedParcel {
   cancelling = false;
   /** Workflow time of the last event heard (applied or not) or poll made: polling waits for quiet after it. */
   lastHeardAt = Date.now();
+  /** What the label taught ops (carrier, tracking number) goes out with the next stage: one upsert, one event. */
+  private learnt: SearchAttributeUpdates = [];
 
   constructor(input: ShipParcelInput) {
     this.shipTo = input.shipTo;
@@ -89,9 +91,14 @@ export class TrackedParcel {
     this.flag(stage.toUpperCase());
   }
 
+  learn(attributes: SearchAttributeUpdates): void {
+    this.learnt = attributes;
+  }
+
   /** What ops see in ShipmentStatus: the stage, or a deadline that passed (LABEL_OVERDUE, DELAYED). */
   flag(status: string): void {
-    upsertSearchAttributes([{ key: ShipmentStatus, value: status }]);
+    upsertSearchAttributes([...this.learnt, { key: ShipmentStatus, value: status }]);
+    this.learnt = [];
   }
 
   receiveTracking(event: TrackingEvent, source: 'webhook' | 'stored' | 'poll'): void {

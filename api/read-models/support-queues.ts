@@ -22,66 +22,54 @@ const ParcelAlerts = defineSearchAttributeKey('ParcelAlerts', SearchAttributeTyp
 export const parcelAlerts = ['LATE', 'FAILED', 'RETURNED', 'ADDRESS_PROBLEM'] as const;
 const parcelProblemQuery = `ParcelAlerts IN (${parcelAlerts.map((a) => `"${a}"`).join(', ')}) AND ExecutionStatus = "Running"`;
 
-const refundQueue = z.object({
-  count: z.number().int(),
-  items: z.array(
-    z.object({
-      refundId: z.string(),
-      orderId: z.string(),
-      amount: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
-      reason: z.string(),
-      requestedBy: z.string(),
-      failureReason: z.string().nullable(),
-      approvalDeadline: z.string().nullable().describe('When a refund awaiting approval expires'),
-      createdAt: z.string(),
-    }),
-  ),
-});
+/** A queue as the console reads it: how many wait, and the first of them. */
+const queueOf = <Item extends z.ZodType>(item: Item) => z.object({ count: z.number().int(), items: z.array(item) });
+
+const refundQueue = queueOf(
+  z.object({
+    refundId: z.string(),
+    orderId: z.string(),
+    amount: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
+    reason: z.string(),
+    requestedBy: z.string(),
+    failureReason: z.string().nullable(),
+    approvalDeadline: z.string().nullable().describe('When a refund awaiting approval expires'),
+    createdAt: z.string(),
+  }),
+);
 
 export const supportQueues = z.object({
-  onHold: z.object({
-    count: z.number().int(),
-    items: z.array(
-      z.object({
-        orderId: z.string(),
-        email: z.string(),
-        riskLevel: z.string().nullable(),
-        riskScore: z.number().int().nullable(),
-        total: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
-        createdAt: z.string(),
-      }),
-    ),
-  }).describe('Orders held for risk review, oldest first'),
-  parcelProblems: z.object({
-    count: z.number().int(),
-    items: z.array(z.object({ orderId: z.string(), orderStatus: z.string().nullable(), alerts: z.array(z.enum(parcelAlerts)) })),
-  }).describe("Running orders with a parcel late, failed, returned or with an address problem (the order workflows' ParcelAlerts)"),
+  onHold: queueOf(
+    z.object({
+      orderId: z.string(),
+      email: z.string(),
+      riskLevel: z.string().nullable(),
+      riskScore: z.number().int().nullable(),
+      total: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
+      createdAt: z.string(),
+    }),
+  ).describe('Orders held for risk review, oldest first'),
+  parcelProblems: queueOf(z.object({ orderId: z.string(), orderStatus: z.string().nullable(), alerts: z.array(z.enum(parcelAlerts)) })).describe("Running orders with a parcel late, failed, returned or with an address problem (the order workflows' ParcelAlerts)"),
   refundsAwaitingApproval: refundQueue.describe('Refunds above the approval threshold waiting for an admin other than their requester, oldest first'),
   failedRefunds: refundQueue.describe('Refunds the provider refused or that failed, oldest first'),
-  returnsToDecide: z.object({
-    count: z.number().int(),
-    items: z.array(
-      z.object({
-        rmaId: z.string(),
-        orderId: z.string(),
-        reasonCode: z.string(),
-        requested: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
-        createdAt: z.string(),
-      }),
-    ),
-  }).describe("Returns (RMAs) waiting for support's approval or denial, oldest first"),
-  returnsNotRefunded: z.object({
-    count: z.number().int(),
-    items: z.array(
-      z.object({
-        rmaId: z.string(),
-        orderId: z.string(),
-        reasonCode: z.string(),
-        refusal: z.string().describe("The order's typed reason for refusing the return's refund"),
-        receivedAt: z.string().nullable(),
-      }),
-    ),
-  }).describe('Received returns whose refund the order refused (goods back, customer not paid), oldest first'),
+  returnsToDecide: queueOf(
+    z.object({
+      rmaId: z.string(),
+      orderId: z.string(),
+      reasonCode: z.string(),
+      requested: z.object({ amount: z.number().int().describe('Minor units'), currency: z.string() }),
+      createdAt: z.string(),
+    }),
+  ).describe("Returns (RMAs) waiting for support's approval or denial, oldest first"),
+  returnsNotRefunded: queueOf(
+    z.object({
+      rmaId: z.string(),
+      orderId: z.string(),
+      reasonCode: z.string(),
+      refusal: z.string().describe("The order's typed reason for refusing the return's refund"),
+      receivedAt: z.string().nullable(),
+    }),
+  ).describe('Received returns whose refund the order refused (goods back, customer not paid), oldest first'),
 });
 export type SupportQueues = z.infer<typeof supportQueues>;
 

@@ -9,10 +9,7 @@ import type { RiskAssessment } from '../../domain/risk';
 import type { RefundLine, RefundReason } from '../../domain/refund-plan';
 import type { RefundApproval, RefundStage } from '../refund/refund-payment.messages';
 
-/**
- * order-<orderId>: the processOrder workflow owns the order's whole life under this id, from
- * checkout to close. Everything here is what the API and other workflows may know of it.
- */
+/** order-<orderId>: processOrder owns the order's life under this id; this file is what the API and other workflows may know of it. */
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
 export const processOrderWorkflowType = 'processOrder';
 export type ProcessOrderWorkflow = (input: OrderInput) => Promise<CheckoutResult>;
@@ -23,10 +20,7 @@ export interface OrderInput {
   idempotencyKey: string;
   /** A hash of the request body: the same key with another body is refused. */
   requestHash: string;
-  /**
-   * The customer as the API knows them: their token's subject. It is the one customer id the
-   * order carries; the customers row it maps to is looked up by checkout (identifyCustomer).
-   */
+  /** The customer as the API knows them (their token's subject); checkout looks up its customers row (identifyCustomer). */
   customerSubject: string;
   request: CheckoutRequest;
   /** How long an order held for risk review waits for support before it is cancelled. */

@@ -3,13 +3,12 @@ import request from 'supertest';
 import { orderDetails } from '../../api/read-models/order-details';
 import { findReturn } from '../../db/returns';
 import { redisReady } from '../support/cart-fixtures';
-import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
-import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { returnViewQuery } from '../../workflows/returns/process-return.messages';
 import { TEST_WAREHOUSE_CODE } from '../support/db-fixtures';
 import { eventually } from '../support/eventually';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { deliveredOrder, type DeliveredOrder } from '../support/return-fixtures';
+import { deliveredCardOrder } from '../support/delivered-card-order';
 import { testStack } from '../support/test-stack';
 
 describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () {
@@ -117,20 +116,8 @@ describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () 
 
   it('as a customer, returns two of three delivered items, gets the label by email, and sees the return and its refund on the order once received', async () => {
     await redisReady(s.t.deps.redis);
-    const shopper = await newShopper(s.t);
-    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 3, price: 1000 });
-    await giveTestWarehouseAnAddress(s.db);
-    const placed = await postCheckout(s.t, shopper, checkoutBody(shopper, cartId, { paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } }));
-    assert.equal(placed.status, 201, JSON.stringify(placed.body));
-    const orderId = placed.body.orderId as string;
-    const orderView = () => request(s.t.app).get(`/orders/${orderId}`).set('Authorization', shopper.bearer);
-    const started = await eventually(orderView, (res) => res.body.shipments?.length === 1, { what: 'the parcel started' });
-    const { shipmentId, warehouseCode } = started.body.shipments[0] as { shipmentId: string; warehouseCode: string };
-    const warehouse = await s.t.warehouseBearer(warehouseCode);
-    await request(s.t.app).post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/pack`).set('Authorization', warehouse).send({ weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } });
-    await request(s.t.app).post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/hand-over`).set('Authorization', warehouse);
-    const delivered = await eventually(orderView, (res) => res.body.status === 'delivered', { what: 'the order delivered' });
-    const sku = delivered.body.lines[0].sku as string;
+    const { shopper, orderId, orderView, warehouseApi, sku: stocked } = await deliveredCardOrder(s, { quantity: 3, price: 1000 });
+    const sku = stocked.sku;
 
     const asked = await request(s.t.app).post(`/orders/${orderId}/returns`).set('Authorization', shopper.bearer).send({ lines: [{ sku, quantity: 2 }], reasonCode: 'changed-mind' });
     assert.equal(asked.status, 201, JSON.stringify(asked.body));
@@ -139,7 +126,7 @@ describe('returns API (real workers, carrier sandbox, PostgreSQL)', function () 
     const email = await s.db.selectFrom('notifications').select(['recipient', 'template', 'payload']).where('dedupe_key', '=', `return-${rmaId}/return-label`).executeTakeFirstOrThrow();
     assert.deepEqual([email.recipient, email.template, (email.payload as { rmaId: string }).rmaId], [shopper.email, 'return-label', rmaId]);
 
-    const received = await request(s.t.app).post(`/warehouse/${warehouseCode}/returns/${rmaId}/receipt`).set('Authorization', warehouse).send({ lines: [{ sku, units: ['restockable', 'restockable'] }] });
+    const received = await warehouseApi(`returns/${rmaId}/receipt`, { lines: [{ sku, units: ['restockable', 'restockable'] }] });
     assert.equal(received.status, 200, JSON.stringify(received.body));
     await testStack().temporal.client.workflow.getHandle(`return-${rmaId}`).result();
     const after = await orderView();

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import request from 'supertest';
 import { findReturn } from '../../db/returns';
 import { redisReady } from '../support/cart-fixtures';
 import { startConsoleBrowser, WAIT, type ConsoleBrowser } from '../support/console-browser';
-import { cartWith, checkoutBody, newShopper, postCheckout } from '../support/checkout-fixtures';
 import { eventually } from '../support/eventually';
-import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { returnPolicy, startReturn, type DeliveredOrder } from '../support/return-fixtures';
+import { deliveredCardOrder } from '../support/delivered-card-order';
 import { testStack } from '../support/test-stack';
 
 describe('support console returns in a real browser (Chromium, real API, workers, Temporal, carrier sandbox, PostgreSQL)', function () {
@@ -27,19 +25,7 @@ describe('support console returns in a real browser (Chromium, real API, workers
 
   /** A real card order (its workflow answers the order page), delivered, with a return above the auto-approve amount waiting for support. */
   async function deliveredOrderWithWaitingReturn(): Promise<{ orderId: string; rmaId: string }> {
-    const shopper = await newShopper(s.t);
-    const { cartId } = await cartWith(s.t, shopper, { onHand: 5, quantity: 2, price: 6000 });
-    await giveTestWarehouseAnAddress(s.db);
-    const placed = await postCheckout(s.t, shopper, checkoutBody(shopper, cartId, { paymentMethod: { provider: 'stripe', paymentMethodId: 'pm_card_visa' } }));
-    assert.equal(placed.status, 201, JSON.stringify(placed.body));
-    const orderId = placed.body.orderId as string;
-    const orderView = () => request(s.t.app).get(`/orders/${orderId}`).set('Authorization', shopper.bearer);
-    const started = await eventually(orderView, (res) => res.body.shipments?.length === 1, { what: 'the parcel started' });
-    const { shipmentId, warehouseCode } = started.body.shipments[0] as { shipmentId: string; warehouseCode: string };
-    const warehouse = await s.t.warehouseBearer(warehouseCode);
-    await request(s.t.app).post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/pack`).set('Authorization', warehouse).send({ weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } });
-    await request(s.t.app).post(`/warehouse/${warehouseCode}/shipments/${shipmentId}/hand-over`).set('Authorization', warehouse);
-    await eventually(orderView, (res) => res.body.status === 'delivered', { what: 'the order delivered' });
+    const { orderId } = await deliveredCardOrder(s, { quantity: 2, price: 6000 });
     const item = await s.db.selectFrom('order_items').select(['id', 'sku', 'unit_price_amount']).where('order_id', '=', orderId).executeTakeFirstOrThrow();
     const order: DeliveredOrder = { orderId, itemId: item.id, sku: item.sku, productId: '', warehouseId: '', unitPrice: item.unit_price_amount };
     // Above the auto-approve amount and high risk: it waits for support.

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { Duration } from '@temporalio/common';
 import request from 'supertest';
 import { findPaymentDrift } from '../../db/reconcile-payments';
 import { findInventoryDrift } from '../../db/reconcile-inventory';
@@ -7,9 +6,8 @@ import { findReturn } from '../../db/returns';
 import { orderStatusQuery, orderWorkflowId, type OrderView } from '../../workflows/order/order.messages';
 import { returnViewQuery } from '../../workflows/returns/process-return.messages';
 import { redisReady } from '../support/cart-fixtures';
-import { cartWith, checkoutRequest, newShopper, startCheckout } from '../support/checkout-fixtures';
+import { deliveredCardOrder } from '../support/delivered-card-order';
 import { eventually } from '../support/eventually';
-import { giveTestWarehouseAnAddress } from '../support/parcel-fixtures';
 import { startParcelStack, type ParcelStack } from '../support/parcel-stack';
 import { testStack } from '../support/test-stack';
 
@@ -28,32 +26,14 @@ describe('an order with a return (order, return and refund workflows, both sandb
   });
   after(() => s.stop());
 
-  /** A card order of `quantity` units of one SKU, packed, handed over and delivered through the warehouse API. */
-  async function deliveredCardOrder({ quantity, price, returnWindow }: { quantity: number; price: number; returnWindow?: Duration }) {
-    const shopper = await newShopper(s.t);
-    const { cartId, sku } = await cartWith(s.t, shopper, { onHand: 5, quantity, price });
-    await giveTestWarehouseAnAddress(s.db);
-    const answer = await startCheckout(shopper, cartId, {
-      request: checkoutRequest(shopper, cartId, { provider: 'stripe', paymentMethodId: 'pm_card_visa' }),
-      ...(returnWindow && { returnWindow }),
-      parcelDeadlines: { trackingPollAfter: '2 seconds' },
-    });
-    assert.equal(answer.status, 'confirmed', JSON.stringify(answer));
-    const orderId = answer.orderId;
-    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
-    const view = () => order.query(orderStatusQuery);
-    const [parcel] = (await eventually(view, (v) => (v.shipments?.length ?? 0) === 1, { what: 'the parcel started' })).shipments!;
-    const warehouse = await s.t.warehouseBearer(parcel!.warehouseCode);
-    const warehouseApi = (path: string, body?: object) => request(s.t.app).post(`/warehouse/${parcel!.warehouseCode}/${path}`).set('Authorization', warehouse).send(body);
-    assert.equal((await warehouseApi(`shipments/${parcel!.shipmentId}/pack`, { weightGrams: 800, dimensionsCm: { length: 30, width: 20, height: 10 } })).status, 200);
-    assert.equal((await warehouseApi(`shipments/${parcel!.shipmentId}/hand-over`)).status, 200);
-    await eventually(view, (v) => v.status === 'delivered', { what: 'the order delivered' });
-    return { shopper, sku, orderId, order, view, warehouseApi };
-  }
+  /** The order as its workflow answers, beside the fixture's API view. */
+  const workflowView = (orderId: string) => () => testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId)).query(orderStatusQuery);
 
   it('waits past its return window for the open return, refunds the accepted units through the order once, then closes', async () => {
     // Two units worth more than the automatic approval limit: the return waits for support.
-    const { shopper, sku, orderId, order, view, warehouseApi } = await deliveredCardOrder({ quantity: 3, price: 6000, returnWindow: '8 seconds' });
+    const { shopper, sku, orderId, warehouseApi } = await deliveredCardOrder(s, { quantity: 3, price: 6000, input: { returnWindow: '8 seconds', parcelDeadlines: { trackingPollAfter: '2 seconds' } } });
+    const order = testStack().temporal.client.workflow.getHandle(orderWorkflowId(orderId));
+    const view = workflowView(orderId);
 
     const asked = await request(s.t.app).post(`/orders/${orderId}/returns`).set('Authorization', shopper.bearer).send({ lines: [{ sku: sku.sku, quantity: 2 }], reasonCode: 'changed-mind' });
     assert.equal(asked.status, 201, JSON.stringify(asked.body));
@@ -107,7 +87,8 @@ describe('an order with a return (order, return and refund workflows, both sandb
   });
 
   it('refunds a returned parcel only for the units support did not refund before', async () => {
-    const { shopper, sku, orderId, view, warehouseApi } = await deliveredCardOrder({ quantity: 2, price: 1200 });
+    const { shopper, sku, orderId, warehouseApi } = await deliveredCardOrder(s, { quantity: 2, price: 1200 });
+    const view = workflowView(orderId);
     const agent = await s.t.bearer('support', 'agent-goodwill');
     const first = await request(s.t.app)
       .post(`/support/orders/${orderId}/refunds`)

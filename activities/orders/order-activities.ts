@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { businessFailure } from '../../domain/business-failure';
 import type { Database, PostalAddress } from '../../db/database';
+import { recordSupportAudit } from '../../db/support-actions';
 import { ParcelNotInOrder } from '../../db/shipments';
 import {
   createOrder,
@@ -69,22 +70,18 @@ export function createOrderActivities({ db }: OrderActivityDeps) {
 
     /** The support audit: who did what to which order, why, and whether it was accepted. */
     async recordSupportAction(action: SupportAction): Promise<void> {
-      await db
-        .insertInto('support_actions')
-        .values({
-          action_id: action.actionId,
-          actor_id: action.actorId,
-          actor_role: action.actorRole,
-          action: action.action,
-          order_id: action.orderId,
-          target_type: 'order',
-          target_id: action.orderId,
-          reason: action.reason ?? null,
-          outcome: action.outcome,
-          payload: JSON.stringify(action.payload ?? {}),
-        })
-        .onConflict((oc) => oc.column('action_id').where('action_id', 'is not', null).doNothing())
-        .execute();
+      await recordSupportAudit(db, {
+        action_id: action.actionId,
+        actor_id: action.actorId,
+        actor_role: action.actorRole,
+        action: action.action,
+        order_id: action.orderId,
+        target_type: 'order',
+        target_id: action.orderId,
+        reason: action.reason ?? null,
+        outcome: action.outcome,
+        payload: JSON.stringify(action.payload ?? {}),
+      });
     },
   };
 }

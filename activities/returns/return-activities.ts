@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database, PostalAddress } from '../../db/database';
+import { recordSupportAudit } from '../../db/support-actions';
 import {
   assignReturnCarrierReference,
   findReturn,
@@ -78,21 +79,17 @@ export function createReturnActivities({ db, shippingCarrier }: ReturnActivityDe
 
     /** The support audit of a decision on a return: once per update id. */
     async recordReturnDecision(action: { actionId: string; rmaId: string; orderId: string; actorId: string; actorRole: string; decision: 'approve' | 'deny'; reason: string }): Promise<void> {
-      await db
-        .insertInto('support_actions')
-        .values({
-          action_id: action.actionId,
-          actor_id: action.actorId,
-          actor_role: action.actorRole,
-          action: `${action.decision}-return`,
-          order_id: action.orderId,
-          target_type: 'return',
-          target_id: action.rmaId,
-          reason: action.reason,
-          payload: JSON.stringify({ rmaId: action.rmaId }),
-        })
-        .onConflict((oc) => oc.column('action_id').where('action_id', 'is not', null).doNothing())
-        .execute();
+      await recordSupportAudit(db, {
+        action_id: action.actionId,
+        actor_id: action.actorId,
+        actor_role: action.actorRole,
+        action: `${action.decision}-return`,
+        order_id: action.orderId,
+        target_type: 'return',
+        target_id: action.rmaId,
+        reason: action.reason,
+        payload: JSON.stringify({ rmaId: action.rmaId }),
+      });
     },
 
     /**
